@@ -1,0 +1,40 @@
+"""Every Kafka topic the system uses, with its declared partition count.
+
+Topics are one per producing domain, keyed by aggregate id. The local broker (Tansu) auto-creates topics with 4
+partitions, which breaks Faust Tables, so `mkt stack up` creates each of these up front with these counts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    description: str
+
+
+USERS = Topic("users.v1", 4, "auth: user lifecycle (user.created, ...)")
+PRODUCTS = Topic("products.v1", 4, "catalog: categories and products")
+VENDORS = Topic("vendors.v1", 4, "vendors: onboarding and status")
+INVENTORY = Topic("inventory.v1", 4, "inventory: stock movements and reservations")
+ORDERS = Topic("orders.v1", 4, "orders: lifecycle")
+PAYMENTS = Topic("payments.v1", 4, "payments: intents, refunds, payouts")
+SHIPPING = Topic("shipping.v1", 4, "shipping: labels and tracking")
+REVIEWS = Topic("reviews.v1", 4, "reviews")
+CARTS = Topic("carts.v1", 4, "cart: checkout")
+CLICKSTREAM = Topic("clickstream.v1", 4, "storefront events the services cannot see")
+DEAD_LETTER = Topic("deadletter.v1", 1, "events that failed validation, with the reason")
+
+ALL_TOPICS: tuple[Topic, ...] = (
+    USERS, PRODUCTS, VENDORS, INVENTORY, ORDERS, PAYMENTS, SHIPPING, REVIEWS, CARTS, CLICKSTREAM, DEAD_LETTER,
+)
+DOMAIN_TOPICS: tuple[Topic, ...] = tuple(t for t in ALL_TOPICS if t is not DEAD_LETTER)
+
+
+def by_name(name: str) -> Topic:
+    for topic in ALL_TOPICS:
+        if topic.name == name:
+            return topic
+    raise KeyError(name)

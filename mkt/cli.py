@@ -1,0 +1,27 @@
+"""`mkt`: the one command for running the marketplace locally and operating it."""
+from __future__ import annotations
+
+import typer
+
+from mkt.admin_cli import admin_app
+from mkt.outbox_cli import outbox_app
+from mkt.serve_cli import serve
+from mkt.stack_cli import stack_app
+from mkt.streams_cli import streams_app
+from mkt.warehouse_cli import warehouse_app
+
+app = typer.Typer(
+    name="mkt",
+    help="Run and operate the marketplace: the local stack, services, streams, warehouse and admin tasks.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(stack_app, name="stack", help="Start, stop and inspect the local servers (data under .stack/).")
+app.command("serve", help="Run the gateway with every service mounted, or one service alone.")(serve)
+app.add_typer(admin_app, name="admin", help="Administrative tasks (create the first super_admin).")
+app.add_typer(outbox_app, name="outbox", help="The transactional outbox: relay and replay events.")
+app.add_typer(streams_app, name="streams", help="Faust stream workers (events -> warehouse, features).")
+app.add_typer(warehouse_app, name="warehouse", help="The ClickHouse warehouse: migrations and reports.")
+
+if __name__ == "__main__":
+    app()
