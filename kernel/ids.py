@@ -12,3 +12,11 @@ def new_id() -> uuid.UUID:
 
 def new_id_str() -> str:
     return str(new_id())
+
+
+def is_uuid(value: str | None) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True

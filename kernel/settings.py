@@ -5,6 +5,7 @@ shared names (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, ...) are read without a pre
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -93,16 +94,17 @@ class BaseServiceSettings(CommonSettings):
     """
 
     service_name: str = "service"
-    service_database_url: str | None = Field(None, validation_alias=AliasChoices("SERVICE_DATABASE_URL"))
 
     def db_url(self) -> str:
-        """The service's own database: <SVC>_DATABASE_URL if set, else DATABASE_URL + /<service_name>."""
-        import os
+        return service_database_url(self.service_name, self)
 
-        explicit = os.environ.get(f"{self.service_name.upper()}_DATABASE_URL") or self.service_database_url
-        if explicit:
-            return explicit
-        return f"{self.database_url.rstrip('/')}/{self.service_name}"
+
+def service_database_url(service: str, settings: CommonSettings | None = None) -> str:
+    """A service's own database: <SERVICE>_DATABASE_URL if set, else DATABASE_URL + /<service>."""
+    explicit = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if explicit:
+        return explicit
+    return f"{(settings or common_settings()).database_url.rstrip('/')}/{service}"
 
 
 @lru_cache

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import SettingsConfigDict
+
+from kernel.settings import BaseServiceSettings
+
+
+class AuthSettings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="AUTH_", env_file=".env", extra="ignore")
+
+    service_name: str = "auth"
+    # PEM of the RS256 private key; in dev/test a key is generated once under STACK_DIR/keys.
+    jwt_private_key: str | None = None
+    reset_token_ttl_minutes: int = 30
+    password_min_length: int = 8
+
+    def signing_key_path(self) -> Path:
+        return self.stack_dir / "keys" / "jwt-rs256.pem"

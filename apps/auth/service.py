@@ -1,0 +1,149 @@
+"""Auth use cases. Each takes a unit of work and never commits on its own except where noted."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+
+from apps.auth import domain
+from apps.auth.config import AuthSettings
+from apps.auth.exceptions import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    InvalidResetToken,
+    RefreshTokenReused,
+    WeakPassword,
+)
+from apps.auth.orm import PasswordResetToken, RefreshToken, User
+from apps.auth.tokens import TokenIssuer
+from kernel.auth import ROLES
+from kernel.events import Actor
+from kernel.ids import new_id_str
+from kernel.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _check_password(password: str, settings: AuthSettings) -> None:
+    if problems := domain.password_problems(password, min_length=settings.password_min_length):
+        raise WeakPassword("Password " + "; ".join(problems) + ".",
+                           errors=[{"field": "password", "message": p} for p in problems])
+
+
+async def create_user(*, uow: UnitOfWork, settings: AuthSettings, email: str, password: str,
+                      name: str | None = None, roles: list[str] | None = None) -> User:
+    email = email.strip().lower()
+    roles = roles or ["customer"]
+    if unknown := [r for r in roles if r not in ROLES]:
+        raise ValueError(f"unknown roles: {unknown}")
+    _check_password(password, settings)
+    if await uow.session.scalar(select(User.id).where(User.email == email)):
+        raise EmailTaken("An account with this email already exists.")
+    user = User(id=new_id_str(), email=email, password_hash=domain.hash_password(password), name=name, roles=roles)
+    uow.session.add(user)
+    await uow.session.flush()
+    uow.emit("user.created", {"userId": user.id, "roles": roles, "emailDomain": domain.email_domain(email),
+                              "createdAt": _now()}, key=user.id, actor=Actor(type="user", id=user.id))
+    return user
+
+
+async def _issue(*, uow: UnitOfWork, issuer: TokenIssuer, user: User,
+                 family_id: str | None = None) -> tuple[IssuedTokens, str]:
+    refresh = domain.new_opaque_token()
+    row = RefreshToken(id=new_id_str(), user_id=user.id, family_id=family_id or new_id_str(),
+                       token_hash=domain.token_hash(refresh),
+                       expires_at=_now() + timedelta(days=issuer.settings.refresh_token_ttl_days))
+    uow.session.add(row)
+    await uow.session.flush()
+    access = issuer.access_token(user_id=user.id, roles=list(user.roles), vendor_id=user.vendor_id)
+    return IssuedTokens(access, refresh, int(issuer.ttl.total_seconds())), row.id
+
+
+async def login(*, uow: UnitOfWork, issuer: TokenIssuer, email: str, password: str) -> IssuedTokens:
+    user = await uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        domain.verify_password(domain.DUMMY_HASH, password)
+        raise InvalidCredentials("Email or password is wrong.")
+    if not domain.verify_password(user.password_hash, password) or not user.is_active:
+        raise InvalidCredentials("Email or password is wrong.")
+    tokens, _ = await _issue(uow=uow, issuer=issuer, user=user)
+    uow.emit("user.logged_in", {"userId": user.id}, key=user.id, actor=Actor(type="user", id=user.id))
+    return tokens
+
+
+async def refresh(*, uow: UnitOfWork, issuer: TokenIssuer, token: str) -> IssuedTokens:
+    """Rotate: the presented token is revoked and replaced. Presenting a revoked token means it leaked (or a
+    client raced itself): the whole family is revoked and committed before refusing."""
+    row = await uow.session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == domain.token_hash(token)).with_for_update())
+    if row is None:
+        raise InvalidRefreshToken("Unknown refresh token.")
+    if row.revoked_at is not None:
+        await uow.session.execute(update(RefreshToken).where(
+            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+        await uow.commit()
+        raise RefreshTokenReused("This refresh token was already used; all sessions of its family are revoked.")
+    if row.expires_at <= _now():
+        raise InvalidRefreshToken("Refresh token expired.")
+    user = await uow.session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise InvalidRefreshToken("Account disabled.")
+    tokens, new_row_id = await _issue(uow=uow, issuer=issuer, user=user, family_id=row.family_id)
+    row.revoked_at, row.replaced_by = _now(), new_row_id
+    return tokens
+
+
+async def logout(*, uow: UnitOfWork, token: str) -> None:
+    """Revokes the token's whole family (this device's session); unknown tokens are ignored (idempotent)."""
+    row = await uow.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == domain.token_hash(token)))
+    if row is not None:
+        await uow.session.execute(update(RefreshToken).where(
+            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+
+
+async def request_password_reset(*, uow: UnitOfWork, settings: AuthSettings, email: str) -> tuple[str, str] | None:
+    """Returns (email, token) to mail after commit, or None for an unknown email (the caller still says 202)."""
+    user = await uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        return None
+    token = domain.new_opaque_token()
+    uow.session.add(PasswordResetToken(user_id=user.id, token_hash=domain.token_hash(token),
+                                       expires_at=_now() + timedelta(minutes=settings.reset_token_ttl_minutes)))
+    return user.email, token
+
+
+async def reset_password(*, uow: UnitOfWork, settings: AuthSettings, token: str, new_password: str) -> None:
+    row = await uow.session.scalar(select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == domain.token_hash(token)).with_for_update())
+    if row is None or row.used_at is not None or row.expires_at <= _now():
+        raise InvalidResetToken("The reset link is invalid or has expired.")
+    _check_password(new_password, settings)
+    user = await uow.session.get(User, row.user_id)
+    user.password_hash = domain.hash_password(new_password)
+    row.used_at = _now()
+    # A reset means the old password may be known to someone else: end every session.
+    await uow.session.execute(update(RefreshToken).where(
+        RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+    uow.emit("user.password_reset", {"userId": user.id}, key=user.id, actor=Actor(type="user", id=user.id))
+
+
+async def grant_role(*, uow: UnitOfWork, email: str, role: str) -> User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = await uow.session.scalar(select(User).where(User.email == email.strip().lower()).with_for_update())
+    if user is None:
+        raise InvalidCredentials("No such account.")
+    if role not in user.roles:
+        user.roles = [*user.roles, role]
+    return user

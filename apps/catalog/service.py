@@ -1,0 +1,103 @@
+"""Catalog use cases (categories for now)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from apps.catalog import domain
+from apps.catalog.config import CatalogSettings
+from apps.catalog.exceptions import CategoryNotFound, InvalidCategoryTree, SlugTaken
+from apps.catalog.orm import Category
+from kernel.ids import is_uuid, new_id_str
+from kernel.uow import UnitOfWork
+
+
+def _event(cat: Category) -> dict:
+    return {"categoryId": cat.id, "name": cat.name, "slug": cat.slug, "parentId": cat.parent_id, "path": cat.path,
+            "sort": cat.sort}
+
+
+async def _get(uow: UnitOfWork, category_id: str, *, lock: bool = False) -> Category:
+    if not is_uuid(category_id):
+        raise CategoryNotFound(f"No category {category_id!r}.")
+    stmt = select(Category).where(Category.id == category_id)
+    cat = await uow.session.scalar(stmt.with_for_update() if lock else stmt)
+    if cat is None:
+        raise CategoryNotFound(f"No category {category_id!r}.")
+    return cat
+
+
+async def _parent(uow: UnitOfWork, parent_id: str | None, settings: CatalogSettings) -> Category | None:
+    if parent_id is None:
+        return None
+    try:
+        parent = await _get(uow, parent_id)
+    except CategoryNotFound:
+        raise InvalidCategoryTree(f"Unknown parent category {parent_id!r}.",
+                                  errors=[{"field": "parentId", "message": "unknown category"}]) from None
+    if parent.depth + 1 >= settings.max_category_depth:
+        raise InvalidCategoryTree(f"Categories may nest at most {settings.max_category_depth} levels.")
+    return parent
+
+
+async def _ensure_slug_free(uow: UnitOfWork, slug: str, *, except_id: str | None = None) -> None:
+    stmt = select(Category.id).where(Category.slug == slug)
+    if except_id:
+        stmt = stmt.where(Category.id != except_id)
+    if await uow.session.scalar(stmt):
+        raise SlugTaken(f"A category with slug {slug!r} exists.")
+
+
+async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
+                          parent_id: str | None, sort: int = 0) -> Category:
+    slug = slug or domain.slugify(name)
+    if not slug:
+        raise InvalidCategoryTree("Cannot derive a slug from this name; send one.",
+                                  errors=[{"field": "slug", "message": "required"}])
+    parent = await _parent(uow, parent_id, settings)
+    await _ensure_slug_free(uow, slug)
+    cat = Category(id=new_id_str(), name=name, slug=slug, parent_id=parent.id if parent else None,
+                   path=domain.child_path(parent.path if parent else None, slug),
+                   depth=parent.depth + 1 if parent else 0, sort=sort)
+    uow.session.add(cat)
+    await uow.session.flush()
+    uow.emit("category.created", _event(cat), key=cat.id)
+    return cat
+
+
+async def update_category(*, uow: UnitOfWork, settings: CatalogSettings, category_id: str,
+                          changes: dict) -> Category:
+    cat = await _get(uow, category_id, lock=True)
+    old_path = cat.path
+    if "name" in changes and changes["name"] is not None:
+        cat.name = changes["name"]
+    if changes.get("sort") is not None:
+        cat.sort = changes["sort"]
+    if changes.get("slug") is not None and changes["slug"] != cat.slug:
+        await _ensure_slug_free(uow, changes["slug"], except_id=cat.id)
+        cat.slug = changes["slug"]
+    if "parent_id" in changes:
+        parent = await _parent(uow, changes["parent_id"], settings)
+        if parent is not None and domain.is_within(parent.path, old_path):
+            raise InvalidCategoryTree("A category cannot move under itself or its descendants.")
+        cat.parent_id, cat.depth = (parent.id, parent.depth + 1) if parent else (None, 0)
+        parent_path = parent.path if parent else None
+    else:
+        parent_path = old_path.rpartition("/")[0] or None
+    cat.path = domain.child_path(parent_path, cat.slug)
+    if cat.path != old_path:
+        await _move_subtree(uow, old_path, cat.path, depth_shift=cat.depth - old_path.count("/"))
+    await uow.session.flush()
+    uow.emit("category.updated", _event(cat), key=cat.id)
+    return cat
+
+
+async def _move_subtree(uow: UnitOfWork, old_path: str, new_path: str, *, depth_shift: int) -> None:
+    await uow.session.execute(
+        update(Category).where(Category.path.startswith(old_path + "/", autoescape=True))
+        .values(path=func.concat(new_path, func.substr(Category.path, len(old_path) + 1)),
+                depth=Category.depth + depth_shift)
+        .execution_options(synchronize_session=False))
+
+
+async def list_categories(*, uow: UnitOfWork) -> list[Category]:
+    return list((await uow.session.scalars(select(Category).order_by(Category.path, Category.sort))).all())

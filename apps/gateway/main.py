@@ -1,0 +1,103 @@
+"""The single public entry: /v1 routing, JWT check at the edge, per-client rate limit, CORS, health."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import redis.asyncio as redis
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+
+from apps.gateway.config import GatewaySettings
+from apps.gateway.proxy import client_ip, forward
+from apps.gateway.ratelimit import RateLimiter
+from apps.gateway.routes import ROUTES, requires_auth, service_for
+from kernel.auth import TokenVerifier, bearer_token
+from kernel.context import bind_user
+from kernel.errors import DomainError
+from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers, problem
+from kernel.logging import configure_logging
+
+
+def create_app(settings: GatewaySettings | None = None,
+               upstreams: dict[str, httpx.AsyncClient] | None = None) -> FastAPI:
+    """`upstreams` lets the composition root hand in-process clients (one-process mode); by default each
+    service is reached over HTTP at GATEWAY_SERVICE_URLS."""
+    settings = settings or GatewaySettings()
+    services = sorted({svc for _, svc in ROUTES})
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = upstreams is None
+        app.state.upstreams = upstreams or {
+            svc: httpx.AsyncClient(base_url=settings.service_urls[svc], timeout=settings.upstream_timeout_seconds)
+            for svc in services}
+        app.state.redis = redis.from_url(settings.redis_url)
+        app.state.limiter = RateLimiter(app.state.redis, per_minute=settings.rate_limit_per_minute,
+                                        burst=settings.rate_limit_burst)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            if owned:
+                for client in app.state.upstreams.values():
+                    await client.aclose()
+
+    app = FastAPI(title="marketplace gateway", lifespan=lifespan, version="1.0.0")
+    app.state.settings = settings
+
+    async def load_jwks() -> dict:
+        resp = await app.state.upstreams["auth"].get("/v1/auth/jwks")
+        resp.raise_for_status()
+        return resp.json()
+
+    verifier = TokenVerifier(load_jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    install_problem_handlers(app)
+
+    async def upstream_ready(name: str) -> None:
+        resp = await app.state.upstreams[name].get("/readyz")
+        resp.raise_for_status()
+
+    checks = {"redis": lambda: app.state.redis.ping()}
+    checks.update({svc: (lambda s=svc: upstream_ready(s)) for svc in services})
+    app.include_router(health_router(checks))
+
+    @app.get("/v1/openapi/{service}.json", tags=["meta"])
+    async def service_openapi(service: str):
+        if service not in services:
+            return problem(404, "Not found", f"No service {service!r}.")
+        resp = await app.state.upstreams[service].get("/openapi.json")
+        return resp.json()
+
+    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def route(request: Request, rest: str):
+        path = request.url.path
+        service = service_for(path)
+        if service is None:
+            return problem(404, "Not found", f"No route for {path}.")
+        ip = client_ip(request, settings.trust_forwarded_for)
+        client_key = f"ip:{ip}"
+        if (token := bearer_token(request)) is not None:
+            try:
+                user = await verifier.verify(token)
+            except DomainError as exc:
+                return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug,
+                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            bind_user(user.id)
+            client_key = f"user:{user.id}"
+        elif requires_auth(path):
+            return problem(401, "Unauthorized", "Authentication required.", headers={"WWW-Authenticate": "Bearer"})
+        allowed, retry_after, remaining = await app.state.limiter.hit(client_key)
+        if not allowed:
+            return problem(429, "Too many requests", f"Rate limit exceeded; retry in {retry_after}s.",
+                           type_slug="rate-limited", headers={"Retry-After": str(retry_after)})
+        response = await forward(request, app.state.upstreams[service], ip=ip)
+        response.headers["x-ratelimit-remaining"] = str(remaining)
+        return response
+
+    app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_credentials=True,
+                       allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(RequestContextMiddleware, service="gateway", max_body_bytes=settings.max_body_bytes)
+    configure_logging(settings.log_level)
+    return app

@@ -1,0 +1,166 @@
+"""HTTP plumbing every service shares: problem+json errors, request ids, body limits, health routes."""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kernel.context import RequestContext, current_context, reset_context, set_context
+from kernel.errors import DomainError
+from kernel.ids import new_id_str
+
+PROBLEM_JSON = "application/problem+json"
+log = structlog.get_logger("http")
+
+
+def problem(status: int, title: str, detail: str | None = None, *, type_slug: str | None = None,
+            errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://errors.marketplace.dev/{type_slug or title.lower().replace(' ', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "errors": errors or [],
+    }
+    if rid := current_context().request_id:
+        body["requestId"] = rid
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        out.append({"field": ".".join(loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc),
+                    "in": loc[0] if loc else None, "message": err.get("msg"), "code": err.get("type")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug, errors=exc.errors,
+                       headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        if any(e["code"] == "json_invalid" for e in errors):
+            return problem(400, "Malformed JSON", "The request body is not valid JSON.", type_slug="malformed-json",
+                           errors=errors)
+        return problem(422, "Validation failed", "The request has invalid fields.", type_slug="validation-error",
+                       errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        return problem(exc.status_code, titles.get(exc.status_code, "HTTP error"), str(exc.detail),
+                       headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unhandled", error=type(exc).__name__)
+        return problem(500, "Internal error", "An unexpected error occurred.", type_slug="internal")
+
+
+class RequestContextMiddleware:
+    """Takes X-Request-ID / X-Correlation-ID from the caller (or makes them), exposes them to logs and events,
+    echoes them back, refuses bodies over `max_body_bytes` with 413, and logs one line per request."""
+
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int = 1_048_576) -> None:
+        self.app, self.service, self.max_body = app, service, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        request_id = headers.get("x-request-id") or new_id_str()
+        correlation_id = headers.get("x-correlation-id") or request_id
+        token = set_context(RequestContext(request_id, correlation_id))
+        started, status = time.perf_counter(), 500
+        declared = headers.get("content-length")
+        try:
+            if declared and declared.isdigit() and int(declared) > self.max_body:
+                status = 413
+                await _send_problem(send, 413, "Payload too large", f"Body exceeds {self.max_body} bytes.")
+                return
+
+            received = 0
+
+            async def limited_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.max_body:
+                        raise _BodyTooLarge()
+                return message
+
+            async def tagged_send(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    message.setdefault("headers", [])
+                    message["headers"] = list(message["headers"]) + [
+                        (b"x-request-id", request_id.encode()), (b"x-correlation-id", correlation_id.encode())]
+                await send(message)
+
+            try:
+                await self.app(scope, limited_receive, tagged_send)
+            except _BodyTooLarge:
+                status = 413
+                await _send_problem(send, 413, "Payload too large", f"Body exceeds {self.max_body} bytes.")
+        finally:
+            ctx = current_context()
+            log.info("http.request", service=self.service, method=scope.get("method"), route=scope.get("path"),
+                     status=status, latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                     request_id=request_id, user_id=ctx.user_id)
+            reset_context(token)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
+    body = json.dumps({"type": "https://errors.marketplace.dev/payload-too-large", "title": title,
+                       "status": status, "detail": detail, "errors": []}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+ReadinessCheck = Callable[[], Awaitable[Any]]
+
+
+def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+    """/healthz: the process is alive. /readyz: every dependency answers (503 with the failing ones if not)."""
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz():
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await check()
+                results[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - readiness reports any failure as "down"
+                results[name] = f"down: {type(exc).__name__}"
+        ok = all(v == "ok" for v in results.values())
+        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": results},
+                            status_code=200 if ok else 503)
+
+    return router

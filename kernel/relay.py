@@ -1,0 +1,127 @@
+"""The outbox relay: publishes unpublished outbox rows to Kafka, at least once, in order per aggregate key.
+
+One relay at a time per database holds a transaction-level advisory lock, so two processes never interleave
+batches (which would reorder one key's events). A failed send stops the batch at the first failure: the rows
+before it are marked published, the rest retried with exponential backoff. `replay(since)` re-publishes retained
+rows because the local broker keeps topics only in memory; consumers dedupe on eventId.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+
+import structlog
+from sqlalchemy import Table, delete, func, select, update
+from tenacity import wait_exponential
+
+from kernel.db import Database
+from kernel.kafka import KafkaPublisher
+
+log = structlog.get_logger("outbox.relay")
+RELAY_LOCK_ID = 0x0B0C5  # one advisory lock id per database: databases are per service, so no clash
+_backoff = wait_exponential(multiplier=0.2, min=0.2, max=10)
+
+
+def _message(row) -> tuple[str, str, bytes]:
+    return row.topic, row.key, json.dumps(row.payload, separators=(",", ":")).encode()
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, outbox: Table, publisher: KafkaPublisher, *, name: str,
+                 batch_size: int = 500, poll_interval: float = 0.2, retention_days: int = 7) -> None:
+        self.db, self.outbox, self.publisher, self.name = db, outbox, publisher, name
+        self.batch_size, self.poll_interval = batch_size, poll_interval
+        self.retention = timedelta(days=retention_days)
+        self._failures = 0
+
+    async def publish_once(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        t = self.outbox
+        async with self.db.engine.begin() as conn:
+            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
+                return 0
+            rows = (await conn.execute(
+                select(t.c.seq, t.c.topic, t.c.key, t.c.payload)
+                .where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
+            )).all()
+            if not rows:
+                return 0
+            errors = await self.publisher.send_many([_message(r) for r in rows])
+            first_bad = next((i for i, e in enumerate(errors) if e is not None), len(rows))
+            if first_bad:
+                last_ok = rows[first_bad - 1].seq
+                await conn.execute(update(t).where(t.c.published_at.is_(None), t.c.seq <= last_ok)
+                                   .values(published_at=func.now()))
+            if first_bad < len(rows):
+                await conn.execute(update(t).where(t.c.seq == rows[first_bad].seq)
+                                   .values(attempts=t.c.attempts + 1, last_error=str(errors[first_bad])[:2000]))
+                raise RelayError(f"{self.name}: publish failed at seq {rows[first_bad].seq}: {errors[first_bad]}")
+            return first_bad
+
+    async def drain(self) -> int:
+        total = 0
+        while n := await self.publish_once():
+            total += n
+        return total
+
+    async def replay(self, since: datetime) -> int:
+        """Re-publish every retained row created at or after `since`, in seq order."""
+        t = self.outbox
+        total, after = 0, 0
+        while True:
+            async with self.db.engine.connect() as conn:
+                rows = (await conn.execute(
+                    select(t.c.seq, t.c.topic, t.c.key, t.c.payload)
+                    .where(t.c.created_at >= since, t.c.seq > after).order_by(t.c.seq).limit(self.batch_size)
+                )).all()
+            if not rows:
+                return total
+            errors = await self.publisher.send_many([_message(r) for r in rows])
+            if any(errors):
+                raise RelayError(f"{self.name}: replay failed: {next(e for e in errors if e)}")
+            total, after = total + len(rows), rows[-1].seq
+
+    async def purge_published(self) -> int:
+        cutoff = datetime.now(timezone.utc) - self.retention
+        async with self.db.engine.begin() as conn:
+            result = await conn.execute(delete(self.outbox).where(
+                self.outbox.c.published_at.is_not(None), self.outbox.c.created_at < cutoff))
+            return result.rowcount or 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        loops = 0
+        while not stop.is_set():
+            try:
+                published = await self.publish_once()
+                self._failures = 0
+                if published:
+                    continue
+                loops += 1
+                if loops % 3000 == 0:
+                    await self.purge_published()
+            except Exception as exc:  # noqa: BLE001 - the relay must outlive broker and database outages
+                self._failures += 1
+                delay = _backoff(_RetryState(self._failures))
+                log.warning("relay.publish_failed", relay=self.name, error=str(exc)[:300], retry_in=delay)
+                await _sleep_or_stop(stop, delay)
+                continue
+            await _sleep_or_stop(stop, self.poll_interval)
+
+
+class RelayError(RuntimeError):
+    pass
+
+
+class _RetryState:
+    """The minimal shape tenacity's wait strategies read."""
+
+    def __init__(self, attempt: int) -> None:
+        self.attempt_number = attempt
+
+
+async def _sleep_or_stop(stop: asyncio.Event, delay: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=delay)
+    except asyncio.TimeoutError:
+        pass

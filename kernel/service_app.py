@@ -1,0 +1,105 @@
+"""The one way a service becomes a FastAPI app: same middleware, errors, health, auth, database and relay."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy import MetaData
+
+from kernel.auth import JwksLoader, TokenVerifier, http_jwks_loader
+from kernel.checks import tcp_reachable
+from kernel.db import Database
+from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers
+from kernel.kafka import KafkaPublisher
+from kernel.logging import configure_logging
+from kernel.outbox import outbox_table
+from kernel.relay import OutboxRelay
+from kernel.settings import BaseServiceSettings
+from kernel.uow import UnitOfWork
+
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    settings: BaseServiceSettings
+    metadata: MetaData
+    routers: list[APIRouter]
+    on_startup: list[Hook] = field(default_factory=list)
+    on_shutdown: list[Hook] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Wiring:
+    """What the composition root may inject: in one process the services share a publisher and reach the
+    auth service's JWKS in-process; deployed alone they build their own from settings."""
+
+    jwks_loader: JwksLoader | None = None
+    publisher: KafkaPublisher | None = None
+    run_relay: bool = True
+
+
+def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAPI:
+    wiring = wiring or Wiring()
+    settings = spec.settings
+    outbox = outbox_table(spec.metadata)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.db_url())
+        owns_publisher = wiring.publisher is None
+        publisher = wiring.publisher or KafkaPublisher(settings.kafka_bootstrap_servers)
+        app.state.db, app.state.publisher = db, publisher
+        app.state.relay = OutboxRelay(db, outbox, publisher, name=spec.name,
+                                      retention_days=settings.outbox_retention_days)
+        stop = asyncio.Event()
+        relay_task = asyncio.create_task(app.state.relay.run(stop)) if wiring.run_relay else None
+        for hook in spec.on_startup:
+            await hook(app)
+        try:
+            yield
+        finally:
+            for hook in spec.on_shutdown:
+                await hook(app)
+            stop.set()
+            if relay_task:
+                await relay_task
+            if owns_publisher:
+                await publisher.close()
+            await db.dispose()
+
+    app = FastAPI(title=f"marketplace {spec.name}", description=spec.description, lifespan=lifespan,
+                  version="1.0.0")
+    app.state.settings = settings
+    app.state.service_name = spec.name
+    app.state.outbox = outbox
+    app.state.token_verifier = TokenVerifier(
+        wiring.jwks_loader or http_jwks_loader(settings.jwks_url),
+        issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes)
+    app.include_router(health_router({
+        "database": lambda: app.state.db.ping(),
+        "broker": lambda: tcp_reachable(settings.kafka_bootstrap_servers),
+    }))
+    for router in spec.routers:
+        app.include_router(router)
+    configure_logging(settings.log_level)
+    return app
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return UnitOfWork(request.app.state.db.sessions, request.app.state.outbox)
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def app_settings(request: Request) -> Any:
+    return request.app.state.settings

@@ -1,0 +1,63 @@
+"""UnitOfWork: one use case = one transaction = one commit, with its events written to the outbox inside it."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kernel.context import current_context
+from kernel.contracts.registry import contract_for
+from kernel.events import Actor, Envelope, Trace
+from kernel.outbox import write_events
+
+
+class UnitOfWork:
+    """`async with uow:` opens a session; `await uow.commit()` flushes events to the outbox and commits.
+
+    Leaving the block without commit rolls back, so a failed use case leaves neither state nor events behind.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], outbox: Table) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._pending: list[tuple[str, str, Envelope]] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        self._pending = []
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        # close() discards an uncommitted transaction without expiring loaded objects, so a use case's result
+        # stays readable after the block.
+        await self.session.close()
+
+    def emit(self, event_type: str, data: dict[str, Any] | Any, *, key: str, actor: Actor | None = None) -> Envelope:
+        """Queue an event for the outbox. `data` is validated against the event type's contract."""
+        contract = contract_for(event_type)
+        payload = contract.validate(data)
+        ctx = current_context()
+        env = Envelope(
+            type=event_type,
+            version=contract.version,
+            actor=actor or Actor(type=ctx.actor_type, id=ctx.user_id),  # type: ignore[arg-type]
+            data=payload,
+            trace=Trace(requestId=ctx.request_id, correlationId=ctx.correlation_id),
+        )
+        self._pending.append((contract.topic.name, key, env))
+        return env
+
+    @property
+    def pending_events(self) -> list[Envelope]:
+        return [env for _, _, env in self._pending]
+
+    async def commit(self) -> None:
+        await write_events(self.session, self._outbox, self._pending)
+        await self.session.commit()
+        self._pending = []
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._pending = []

@@ -1,0 +1,75 @@
+"""The composition root: the only place (besides tests) that imports apps. It wires services together either in
+one process (in-process HTTP transports, one shared Kafka producer) or one service per process (HTTP by URL)."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from apps.auth.main import create_app as create_auth
+from apps.catalog.main import create_app as create_catalog
+from apps.gateway.main import create_app as create_gateway
+from kernel.auth import http_jwks_loader
+from kernel.kafka import KafkaPublisher
+from kernel.service_app import Wiring
+
+APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
+SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
+    "auth": create_auth,
+    "catalog": create_catalog,
+}
+# Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog")
+
+
+def migrations_dir(service: str) -> Path:
+    return APPS_DIR / service / "migrations"
+
+
+def _in_process_client(app: FastAPI, name: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}.internal",
+                             timeout=30)
+
+
+def build_all_in_one(*, run_relay: bool = True) -> FastAPI:
+    """The gateway with every service mounted behind it in this process."""
+    publisher = KafkaPublisher()
+    service_apps: dict[str, FastAPI] = {"auth": create_auth(wiring=Wiring(publisher=publisher, run_relay=run_relay))}
+    clients = {"auth": _in_process_client(service_apps["auth"], "auth")}
+    jwks = http_jwks_loader("/v1/auth/jwks", client=clients["auth"])
+    for name, factory in SERVICE_FACTORIES.items():
+        if name == "auth":
+            continue
+        service_apps[name] = factory(wiring=Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay))
+        clients[name] = _in_process_client(service_apps[name], name)
+
+    gateway = create_gateway(upstreams=clients)
+    gateway_lifespan = gateway.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for sub in service_apps.values():
+                await stack.enter_async_context(sub.router.lifespan_context(sub))
+            await stack.enter_async_context(gateway_lifespan(app))
+            app.state.services = service_apps
+            try:
+                yield
+            finally:
+                for client in clients.values():
+                    await client.aclose()
+        await publisher.close()
+
+    gateway.router.lifespan_context = lifespan
+    return gateway
+
+
+def build_one(service: str) -> FastAPI:
+    if service == "gateway":
+        return create_gateway()
+    if service not in SERVICE_FACTORIES:
+        raise KeyError(service)
+    return SERVICE_FACTORIES[service]()
