@@ -1,0 +1,104 @@
+"""Access-token verification rejects every forgery the edge can meet."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import pytest
+
+from apps.auth.config import AuthSettings
+from apps.auth.tokens import TokenIssuer
+from kernel.auth import TokenVerifier
+from kernel.errors import Unauthorized
+from kernel.jwt_keys import SigningKey
+
+ISSUER, AUDIENCE = "marketplace-auth", "marketplace"
+
+
+@pytest.fixture(scope="module")
+def issuer() -> TokenIssuer:
+    return TokenIssuer(SigningKey.generate(), AuthSettings(jwt_issuer=ISSUER, jwt_audience=AUDIENCE))
+
+
+def verifier_for(issuer: TokenIssuer) -> TokenVerifier:
+    async def load() -> dict:
+        return issuer.jwks()
+
+    return TokenVerifier(load, issuer=ISSUER, audience=AUDIENCE)
+
+
+def _b64(obj: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+
+async def test_valid_token_yields_user_with_roles_and_vendor(issuer):
+    token = issuer.access_token(user_id="u1", roles=["vendor_admin"], vendor_id="v9")
+    user = await verifier_for(issuer).verify(token)
+    assert (user.id, user.roles, user.vendor_id) == ("u1", ("vendor_admin",), "v9")
+
+
+async def test_expired_token_rejected(issuer):
+    token = issuer.access_token(user_id="u1", roles=["customer"], vendor_id=None,
+                                now=datetime.now(timezone.utc) - timedelta(hours=1))
+    with pytest.raises(Unauthorized, match="expired"):
+        await verifier_for(issuer).verify(token)
+
+
+async def test_token_signed_by_another_key_with_same_kid_rejected(issuer):
+    forger = TokenIssuer(SigningKey.generate(), issuer.settings)
+    claims = jwt.decode(issuer.access_token(user_id="u1", roles=["super_admin"], vendor_id=None),
+                        options={"verify_signature": False})
+    forged = jwt.encode(claims, forger.key.private_pem, algorithm="RS256", headers={"kid": issuer.key.kid})
+    with pytest.raises(Unauthorized):
+        await verifier_for(issuer).verify(forged)
+
+
+async def test_alg_none_rejected(issuer):
+    now = int(datetime.now(timezone.utc).timestamp())
+    claims = {"sub": "u1", "roles": ["super_admin"], "iss": ISSUER, "aud": AUDIENCE, "iat": now,
+              "exp": now + 600, "typ": "access"}
+    unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': issuer.key.kid})}.{_b64(claims)}."
+    with pytest.raises(Unauthorized, match="algorithm"):
+        await verifier_for(issuer).verify(unsigned)
+
+
+async def test_hs256_with_public_key_as_secret_rejected(issuer):
+    """The classic key-confusion attack: sign HS256 using the published RSA public key as the HMAC secret."""
+    now = int(datetime.now(timezone.utc).timestamp())
+    claims = {"sub": "u1", "roles": ["super_admin"], "iss": ISSUER, "aud": AUDIENCE, "iat": now,
+              "exp": now + 600, "typ": "access"}
+    header = _b64({"alg": "HS256", "typ": "JWT", "kid": issuer.key.kid})
+    import hashlib
+    import hmac
+
+    payload = f"{header}.{_b64(claims)}"
+    sig = hmac.new(json.dumps(issuer.jwks()).encode(), payload.encode(), hashlib.sha256).digest()
+    token = f"{payload}.{base64.urlsafe_b64encode(sig).rstrip(b'=').decode()}"
+    with pytest.raises(Unauthorized, match="algorithm"):
+        await verifier_for(issuer).verify(token)
+
+
+async def test_wrong_audience_rejected(issuer):
+    other = TokenIssuer(issuer.key, AuthSettings(jwt_issuer=ISSUER, jwt_audience="another-app"))
+    token = other.access_token(user_id="u1", roles=["customer"], vendor_id=None)
+    with pytest.raises(Unauthorized, match="(?i)audience"):
+        await verifier_for(issuer).verify(token)
+
+
+async def test_wrong_issuer_rejected(issuer):
+    other = TokenIssuer(issuer.key, AuthSettings(jwt_issuer="evil", jwt_audience=AUDIENCE))
+    with pytest.raises(Unauthorized, match="(?i)issuer"):
+        await verifier_for(issuer).verify(other.access_token(user_id="u1", roles=[], vendor_id=None))
+
+
+async def test_garbage_and_tampered_payload_rejected(issuer):
+    v = verifier_for(issuer)
+    with pytest.raises(Unauthorized):
+        await v.verify("not.a.jwt")
+    head, body, sig = issuer.access_token(user_id="u1", roles=["customer"], vendor_id=None).split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims["roles"] = ["super_admin"]
+    with pytest.raises(Unauthorized):
+        await v.verify(f"{head}.{_b64(claims)}.{sig}")
