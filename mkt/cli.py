@@ -6,6 +6,7 @@ import typer
 from mkt.admin_cli import admin_app
 from mkt.contracts_cli import contracts_app
 from mkt.db_cli import db_app
+from mkt.demo import demo
 from mkt.outbox_cli import outbox_app
 from mkt.serve_cli import serve
 from mkt.stack_cli import stack_app
@@ -22,6 +23,7 @@ app.add_typer(stack_app, name="stack", help="Start, stop and inspect the local s
 app.command("serve", help="Run the gateway with every service mounted, or one service alone.")(serve)
 app.add_typer(db_app, name="db", help="Service databases: create and migrate (Alembic).")
 app.add_typer(contracts_app, name="contracts", help="Event contracts: regenerate JSON Schemas.")
+app.command("demo", help="The main job: drive the marketplace through the gateway and show events flowing.")(demo)
 app.add_typer(admin_app, name="admin", help="Administrative tasks (create the first super_admin).")
 app.add_typer(outbox_app, name="outbox", help="The transactional outbox: relay and replay events.")
 app.add_typer(streams_app, name="streams", help="Faust stream workers (events -> warehouse, features).")

@@ -1,0 +1,34 @@
+# Two commands matter (README): `make demo` and `make test`. Everything else is a building block.
+include deploy/local/stack.mk
+
+MKT := .venv/bin/mkt
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-all lint schemas migrate help
+
+demo: install  ## install everything, start the local stack, migrate, run the main job
+	$(MKT) stack up
+	$(MAKE) --no-print-directory migrate
+	$(MKT) demo
+
+test: install  ## install what is missing, start the stack, lint the architecture, run the test suite
+	$(MKT) stack up
+	.venv/bin/lint-imports
+	.venv/bin/pytest -m "not slow" $(PYTEST_ARGS)
+
+test-all: install  ## the suite including the slow end-to-end runs
+	$(MKT) stack up
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+migrate:  ## service databases (Alembic) and warehouse migrations
+	$(MKT) db upgrade
+	$(MKT) warehouse migrate
+
+lint:  ## import-linter contracts (ARCHITECTURE.md §2)
+	.venv/bin/lint-imports
+
+schemas:  ## regenerate the checked-in JSON Schemas of event payloads
+	$(MKT) contracts schemas
+
+help:
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
