@@ -77,10 +77,19 @@ class OutboxRelay:
                 )).all()
             if not rows:
                 return total
-            errors = await self.publisher.send_many([_message(r) for r in rows])
-            if any(errors):
-                raise RelayError(f"{self.name}: replay failed: {next(e for e in errors if e)}")
+            await self._send_with_retries([_message(r) for r in rows])
             total, after = total + len(rows), rows[-1].seq
+
+    async def _send_with_retries(self, messages: list[tuple[str, str, bytes]], attempts: int = 6) -> None:
+        """A freshly restarted broker may refuse the first requests; resending a whole batch only duplicates,
+        which consumers absorb by eventId."""
+        for attempt in range(1, attempts + 1):
+            errors = await self.publisher.send_many(messages)
+            if not any(errors):
+                return
+            if attempt == attempts:
+                raise RelayError(f"{self.name}: replay failed: {next(e for e in errors if e)}")
+            await asyncio.sleep(_backoff(_RetryState(attempt)))
 
     async def purge_published(self) -> int:
         cutoff = datetime.now(timezone.utc) - self.retention
