@@ -1,4 +1,5 @@
 # Two commands matter (README): `make demo` and `make test`. Everything else is a building block.
+.DEFAULT_GOAL := help
 include deploy/local/stack.mk
 
 MKT := .venv/bin/mkt
