@@ -12,7 +12,10 @@ from sqlalchemy import MetaData
 
 from kernel.auth import JwksLoader, TokenVerifier, http_jwks_loader
 from kernel.checks import tcp_reachable
+from kernel.consumer import EventConsumer, Handler
+from kernel.contracts.registry import contract_for
 from kernel.db import Database
+from kernel.inbox import inbox_table
 from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers
 from kernel.kafka import KafkaPublisher
 from kernel.logging import configure_logging
@@ -33,6 +36,8 @@ class ServiceSpec:
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
     description: str = ""
+    # event type → `async def handle(*, uow, event)`; their database needs the inbox table (kernel.inbox).
+    consumers: dict[str, Handler] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Wiring:
     jwks_loader: JwksLoader | None = None
     publisher: KafkaPublisher | None = None
     run_relay: bool = True
+    run_consumers: bool = True
 
 
 def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAPI:
@@ -59,7 +65,15 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         app.state.relay = OutboxRelay(db, outbox, publisher, name=spec.name,
                                       retention_days=settings.outbox_retention_days)
         stop = asyncio.Event()
-        relay_task = asyncio.create_task(app.state.relay.run(stop)) if wiring.run_relay else None
+        tasks = [asyncio.create_task(app.state.relay.run(stop))] if wiring.run_relay else []
+        if spec.consumers:
+            topics = sorted({contract_for(t).topic.name for t in spec.consumers})
+            app.state.consumer = EventConsumer(
+                name=f"{spec.name}-reactions", topics=topics, handlers=spec.consumers, db=db, outbox=outbox,
+                inbox=inbox_table(spec.metadata), publisher=publisher,
+                bootstrap_servers=settings.kafka_bootstrap_servers)
+            if wiring.run_consumers:
+                tasks.append(asyncio.create_task(app.state.consumer.run(stop)))
         for hook in spec.on_startup:
             await hook(app)
         try:
@@ -68,8 +82,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
             for hook in spec.on_shutdown:
                 await hook(app)
             stop.set()
-            if relay_task:
-                await relay_task
+            await asyncio.gather(*tasks)
             if owns_publisher:
                 await publisher.close()
             await db.dispose()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from deploy.local import process
 from kernel.settings import REPO_ROOT, common_settings
+from mkt.streams_cli import worker_argv
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def app_processes() -> list[AppProcess]:
     return [
         AppProcess("api", [mkt, "serve", "--port", str(gateway.port or 8000)],
                    f"{common_settings().gateway_url}/readyz"),
-        AppProcess("streams", [mkt, "streams", "worker", "--loglevel", "warning"], None),
+        # faust directly, not through `mkt`: the worker is up ~3 s sooner without importing every CLI command.
+        AppProcess("streams", worker_argv("warning"), None),
     ]
 
 

@@ -1,0 +1,107 @@
+"""A service's reactions to other domains' events (apps/<svc>/consumers.py), run from its lifespan.
+
+Each handler runs in its own unit of work together with the inbox row, so a redelivered or replayed event is
+skipped; offsets are committed only after the batch is handled (at-least-once delivery, exactly-once effect).
+A handler that keeps failing is retried with backoff, then parked on the dead-letter topic with the reason.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
+from sqlalchemy import Table
+
+from kernel.contracts.topics import DEAD_LETTER
+from kernel.db import Database
+from kernel.events import Envelope
+from kernel.inbox import first_time
+from kernel.kafka import KafkaPublisher
+from kernel.uow import UnitOfWork
+
+log = structlog.get_logger("consumer")
+Handler = Callable[..., Awaitable[None]]  # async def handle(*, uow: UnitOfWork, event: Envelope) -> None
+MAX_ATTEMPTS = 5
+
+
+class EventConsumer:
+    def __init__(self, *, name: str, topics: list[str], handlers: dict[str, Handler], db: Database,
+                 outbox: Table, inbox: Table, publisher: KafkaPublisher, bootstrap_servers: str) -> None:
+        self.name, self.topics, self.handlers = name, topics, handlers
+        self.db, self.outbox, self.inbox, self.publisher = db, outbox, inbox, publisher
+        self.bootstrap = bootstrap_servers
+        self.handled = 0
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        # Short group timeouts: the local broker waits the full rebalance timeout on every join.
+        return AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap, group_id=self.name,
+                                enable_auto_commit=False, auto_offset_reset="earliest",
+                                session_timeout_ms=6000, heartbeat_interval_ms=1000, rebalance_timeout_ms=3000,
+                                metadata_max_age_ms=5000)
+
+    async def handle(self, raw: bytes) -> bool:
+        """Handle one message; True if a handler ran (False: not for us, malformed, or already handled)."""
+        try:
+            event = Envelope.from_json(raw)
+        except (ValidationError, ValueError):
+            return False  # the warehouse sink dead-letters malformed events; reactions only skip them
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            return False
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                async with UnitOfWork(self.db.sessions, self.outbox) as uow:
+                    if not await first_time(uow.session, self.inbox, event_id=event.event_id,
+                                            event_type=event.type, consumer=self.name):
+                        return False
+                    await handler(uow=uow, event=event)
+                    await uow.commit()
+                    self.handled += 1
+                    return True
+            except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the other events
+                log.warning("consumer.handler_failed", consumer=self.name, event_type=event.type,
+                            event_id=event.event_id, attempt=attempt, error=str(exc)[:300])
+                if attempt == MAX_ATTEMPTS:
+                    await self._dead_letter(raw, f"{self.name}: {type(exc).__name__}: {exc}")
+                    return False
+                await asyncio.sleep(0.2 * 2 ** attempt)
+        return False
+
+    async def _dead_letter(self, raw: bytes, reason: str) -> None:
+        record = json.dumps({"reason": reason[:2000], "consumer": self.name, "original": raw.decode("utf-8", "replace")})
+        await self.publisher.send_many([(DEAD_LETTER.name, self.name, record.encode())])
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            consumer = self._consumer()
+            try:
+                await consumer.start()
+                while not stop.is_set():
+                    batches = await consumer.getmany(timeout_ms=500, max_records=200)
+                    for records in batches.values():
+                        for record in records:
+                            await self.handle(record.value)
+                    if batches:
+                        await consumer.commit()
+            except KafkaError as exc:
+                log.warning("consumer.broker_error", consumer=self.name, error=str(exc)[:300])
+                await _sleep_or_stop(stop, 2.0)
+            except Exception as exc:  # noqa: BLE001 - reconnect rather than die with the service
+                log.error("consumer.crashed", consumer=self.name, error=str(exc)[:300])
+                await _sleep_or_stop(stop, 2.0)
+            finally:
+                try:
+                    await consumer.stop()
+                except Exception:  # noqa: BLE001 - stopping a broken consumer may fail too
+                    pass
+
+
+async def _sleep_or_stop(stop: asyncio.Event, delay: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=delay)
+    except asyncio.TimeoutError:
+        pass

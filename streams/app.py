@@ -1,0 +1,84 @@
+"""The faust application every stream worker runs: `faust -A streams.app worker` (or `mkt streams worker`).
+
+Agents live in streams/<concern>/agents.py and are found by autodiscovery, so this module never imports them
+(importing agents here would be a cycle: they import `app` from here).
+Creating the App connects to nothing; the broker is only reached when a worker starts.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import faust
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from kernel.contracts.topics import DOMAIN_TOPICS
+from kernel.settings import CommonSettings
+
+# Faust's defaults (60 s rebalance, 60 s session, 3 s heartbeat) suit a multi-broker cluster; a consumer-group
+# join on the local Tansu broker waits the whole rebalance timeout, so the local defaults below make a worker
+# ready in ~5 s instead of ~30 s. Production sets STREAMS_BROKER_* back to cluster values.
+LOCAL_REBALANCE_TIMEOUT = 3.0
+LOCAL_SESSION_TIMEOUT = 6.0
+LOCAL_HEARTBEAT_INTERVAL = 1.0
+
+
+class StreamsSettings(CommonSettings):
+    """STREAMS_* knobs; the shared names (KAFKA_BOOTSTRAP_SERVERS, CLICKHOUSE_URL, ...) come from CommonSettings."""
+
+    model_config = SettingsConfigDict(env_prefix="STREAMS_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    app_id: str = Field("marketplace-streams", description="faust app id = Kafka consumer group")
+    broker_rebalance_timeout: float = LOCAL_REBALANCE_TIMEOUT
+    broker_session_timeout: float = LOCAL_SESSION_TIMEOUT
+    broker_heartbeat_interval: float = LOCAL_HEARTBEAT_INTERVAL
+    web_enabled: bool = False
+    web_port: int = 16066
+    sink_batch_size: int = Field(500, ge=1, le=10_000)
+    sink_batch_seconds: float = Field(1.0, gt=0)
+    sink_max_backoff_seconds: float = Field(30.0, gt=0)
+
+
+def _default_partitions() -> int:
+    """Internal topics (table changelogs) must match their source topics' partitioning: use the common count."""
+    counts = Counter(topic.partitions for topic in DOMAIN_TOPICS)
+    return counts.most_common(1)[0][0]
+
+
+def _broker_urls(bootstrap_servers: str) -> list[str]:
+    return [f"kafka://{server.strip()}" for server in bootstrap_servers.split(",") if server.strip()]
+
+
+def create_app(settings: StreamsSettings) -> faust.App:
+    # Faust creates its data dir without parents and fails on a fresh checkout: make the parent first.
+    datadir = settings.stack_dir / "faust" / settings.app_id
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    return faust.App(
+        settings.app_id,
+        broker=_broker_urls(settings.kafka_bootstrap_servers),
+        store="memory://",
+        autodiscover=True,
+        origin="streams",
+        topic_partitions=_default_partitions(),
+        # The topics are created up front with declared partitions (`mkt stack up`); the leader-assignor topic
+        # is the only thing faust would create, and nothing here needs it.
+        topic_disable_leader=True,
+        value_serializer="raw",
+        key_serializer="raw",
+        # Agents ack only what they have fully sunk and every sink dedupes on eventId, so neither a shutdown nor
+        # a rebalance has to wait for in-flight batches; waiting would hang both while a sink retries through a
+        # warehouse outage. Un-acked events are redelivered and deduped.
+        stream_wait_empty=False,
+        broker_rebalance_timeout=settings.broker_rebalance_timeout,
+        broker_session_timeout=settings.broker_session_timeout,
+        broker_heartbeat_interval=settings.broker_heartbeat_interval,
+        web_enabled=settings.web_enabled,
+        web_host="127.0.0.1",
+        web_port=settings.web_port,
+        # Faust writes a per-app data dir (default: ./<id>-data in the cwd): keep it under the stack dir.
+        datadir=str(datadir),
+    )
+
+
+settings = StreamsSettings()
+app = create_app(settings)

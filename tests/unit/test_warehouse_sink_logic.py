@@ -1,0 +1,160 @@
+"""The sink's pure rules: what is accepted, what is dead-lettered and why, what a row looks like, dedupe."""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kernel.events import Actor, Envelope, Trace
+from streams.warehouse_sink.logic import (
+    EVENT_COLUMNS, Accepted, Rejected, Rejection, SourceRef, dead_letter_payload, dedupe_by_event_id,
+    drop_existing, parse_envelope, plan_batch, to_row,
+)
+
+SRC = SourceRef("orders.v1", 2, 41)
+NOW = datetime(2025, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+
+
+def envelope(**overrides) -> Envelope:
+    fields = dict(type="order.paid", data={"orderId": "o-1", "amountMinor": 1299, "currency": "EUR"})
+    fields.update(overrides)
+    return Envelope(**fields)
+
+
+def raw(**overrides) -> bytes:
+    return envelope(**overrides).to_json()
+
+
+def test_good_envelope_round_trips_with_canonical_id():
+    event_id = str(uuid.uuid4())
+    parsed = parse_envelope(raw(event_id=event_id.upper()))
+    assert isinstance(parsed, Envelope)
+    assert parsed.event_id == event_id
+    assert parsed.type == "order.paid" and parsed.data["amountMinor"] == 1299
+
+
+def test_naive_occurred_at_is_taken_as_utc():
+    body = json.loads(raw())
+    body["occurredAt"] = "2025-01-02T03:04:05"
+    parsed = parse_envelope(json.dumps(body).encode())
+    assert isinstance(parsed, Envelope)
+    assert parsed.occurred_at == datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+def test_offset_occurred_at_is_converted_to_utc():
+    body = json.loads(raw())
+    body["occurredAt"] = "2025-01-02T05:04:05+02:00"
+    parsed = parse_envelope(json.dumps(body).encode())
+    assert parsed.occurred_at == datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason_starts"),
+    [
+        (None, "empty message"),
+        (b"", "empty message"),
+        (b"\xff\xfe garbage", "invalid JSON"),
+        (b"{not json", "invalid JSON"),
+        (b"[1, 2, 3]", "invalid envelope"),
+        (b'{"type": "order.paid"}', "invalid envelope: data"),
+        (b'{"type": "Order Paid", "data": {}}', "invalid envelope: type"),
+        (b'{"type": "order.paid", "data": {}, "extra": 1}', "invalid envelope: extra"),
+    ],
+)
+def test_bad_messages_are_rejected_with_a_reason(payload, reason_starts):
+    parsed = parse_envelope(payload)
+    assert isinstance(parsed, Rejection)
+    assert parsed.reason.startswith(reason_starts), parsed.reason
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("eventId", "not-a-uuid", "is not a UUID"),
+        ("version", 70_000, "exceeds"),
+        ("occurredAt", "2400-01-01T00:00:00Z", "out of range"),
+        ("occurredAt", "1800-01-01T00:00:00Z", "out of range"),
+    ],
+)
+def test_values_the_warehouse_cannot_hold_are_rejected(field, value, needle):
+    body = json.loads(raw())
+    body[field] = value
+    parsed = parse_envelope(json.dumps(body).encode())
+    assert isinstance(parsed, Rejection)
+    assert needle in parsed.reason
+
+
+def test_row_follows_the_column_order():
+    env = envelope(
+        actor=Actor(type="user", id="u-7"), trace=Trace(request_id="r-1", correlation_id="c-1"), version=2,
+        occurred_at=NOW - timedelta(seconds=5),
+    )
+    row = to_row(env, SRC, NOW)
+    assert len(row) == len(EVENT_COLUMNS)
+    values = dict(zip(EVENT_COLUMNS, row))
+    assert values["event_id"] == uuid.UUID(env.event_id)
+    assert values["type"] == "order.paid" and values["version"] == 2
+    assert values["occurred_at"] == NOW - timedelta(seconds=5)
+    assert (values["actor_type"], values["actor_id"]) == ("user", "u-7")
+    assert json.loads(values["data"]) == {"orderId": "o-1", "amountMinor": 1299, "currency": "EUR"}
+    assert (values["request_id"], values["correlation_id"]) == ("r-1", "c-1")
+    assert (values["topic"], values["partition"], values["offset"]) == ("orders.v1", 2, 41)
+    assert values["ingested_at"] == NOW
+
+
+def test_absent_optional_fields_become_empty_strings():
+    values = dict(zip(EVENT_COLUMNS, to_row(envelope(), SRC, NOW)))
+    assert values["actor_type"] == "system"
+    assert values["actor_id"] == values["request_id"] == values["correlation_id"] == ""
+
+
+def test_data_keeps_unicode_and_nesting():
+    env = envelope(data={"title": "Crème brûlée ☕", "lines": [{"sku": "A", "qty": 2}]})
+    data = dict(zip(EVENT_COLUMNS, to_row(env, SRC, NOW)))["data"]
+    assert "Crème brûlée ☕" in data
+    assert json.loads(data)["lines"] == [{"sku": "A", "qty": 2}]
+
+
+def test_dedupe_keeps_the_first_occurrence():
+    a, b = envelope(), envelope()
+    items = [Accepted(a, SourceRef("t", 0, 1)), Accepted(b, SRC), Accepted(a, SourceRef("t", 0, 9))]
+    kept = dedupe_by_event_id(items)
+    assert [k.envelope.event_id for k in kept] == [a.event_id, b.event_id]
+    assert kept[0].source.offset == 1
+
+
+def test_drop_existing_accepts_uuid_or_str_ids():
+    a, b, c = envelope(), envelope(), envelope()
+    items = [Accepted(e, SRC) for e in (a, b, c)]
+    kept = drop_existing(items, {uuid.UUID(a.event_id), c.event_id.upper()})
+    assert [k.envelope.event_id for k in kept] == [b.event_id]
+
+
+def test_plan_batch_splits_and_dedupes():
+    good = raw()
+    other = raw()
+    messages = [(good, SourceRef("t", 0, 0)), (b"junk", SourceRef("t", 0, 1)), (good, SourceRef("t", 0, 2)),
+                (other, SourceRef("t", 1, 0)), (None, SourceRef("t", 1, 1))]
+    plan = plan_batch(messages)
+    assert len(plan.accepted) == 2
+    assert plan.duplicates_in_batch == 1
+    assert [(r.source.offset, r.reason.split(":")[0]) for r in plan.rejected] == [(1, "invalid JSON"),
+                                                                                  (1, "empty message")]
+
+
+def test_dead_letter_payload_keeps_original_bytes_and_reason():
+    original = b"\x00\xffnot an envelope"
+    record = json.loads(dead_letter_payload(Rejected(original, "invalid JSON: x", SRC), NOW))
+    assert record["reason"] == "invalid JSON: x"
+    assert record["source"] == {"topic": "orders.v1", "partition": 2, "offset": 41}
+    assert base64.b64decode(record["originalBase64"]) == original
+    assert record["rejectedAt"] == "2025-01-02T03:04:05.678000Z"
+    assert "not an envelope" in record["originalPreview"]
+
+
+def test_dead_letter_payload_of_an_empty_message():
+    record = json.loads(dead_letter_payload(Rejected(None, "empty message", SRC), NOW))
+    assert record["originalBase64"] == "" and record["reason"] == "empty message"
