@@ -14,6 +14,9 @@ class GatewaySettings(BaseServiceSettings):
     service_urls: dict[str, str] = Field(default_factory=lambda: {
         "auth": "http://127.0.0.1:8101",
         "catalog": "http://127.0.0.1:8102",
+        "profiles": "http://127.0.0.1:8103",
+        "vendors": "http://127.0.0.1:8104",
+        "inventory": "http://127.0.0.1:8105",
     })
     upstream_timeout_seconds: float = 15.0
     trust_forwarded_for: bool = False

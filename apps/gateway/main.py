@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from apps.gateway.config import GatewaySettings
 from apps.gateway.proxy import client_ip, forward
 from apps.gateway.ratelimit import RateLimiter
-from apps.gateway.routes import ROUTES, requires_auth, service_for
+from apps.gateway.routes import requires_auth, service_for
 from kernel.auth import TokenVerifier, bearer_token
 from kernel.context import bind_user
 from kernel.errors import DomainError
@@ -25,7 +25,8 @@ def create_app(settings: GatewaySettings | None = None,
     """`upstreams` lets the composition root hand in-process clients (one-process mode); by default each
     service is reached over HTTP at GATEWAY_SERVICE_URLS."""
     settings = settings or GatewaySettings()
-    services = sorted({svc for _, svc in ROUTES})
+    # The services this gateway fronts: those handed in (one process) or configured by URL (scale-out).
+    services = sorted(upstreams) if upstreams is not None else sorted(settings.service_urls)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +77,9 @@ def create_app(settings: GatewaySettings | None = None,
         service = service_for(path)
         if service is None:
             return problem(404, "Not found", f"No route for {path}.")
+        if service not in services:
+            return problem(503, "Service unavailable", f"The {service} service is not deployed behind this gateway.",
+                           type_slug="unavailable")
         ip = client_ip(request, settings.trust_forwarded_for)
         client_key = f"ip:{ip}"
         if (token := bearer_token(request)) is not None:

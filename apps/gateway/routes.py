@@ -1,24 +1,39 @@
-"""The public route table: which service owns which /v1 prefix (longest prefix wins)."""
+"""The public route table: which service owns which /v1 path. `*` matches one path segment (an id); the
+most specific pattern (most segments) wins, so /v1/vendors/*/products goes to catalog, /v1/vendors/* to vendors."""
 from __future__ import annotations
 
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/auth", "auth"),
+    ("/v1/me", "profiles"),
+    ("/v1/vendors", "vendors"),
+    ("/v1/admin/vendors", "vendors"),
     ("/v1/categories", "catalog"),
+    ("/v1/brands", "catalog"),
     ("/v1/products", "catalog"),
+    ("/v1/media", "catalog"),
+    ("/v1/vendors/*/products", "catalog"),
     ("/v1/admin/categories", "catalog"),
+    ("/v1/admin/brands", "catalog"),
     ("/v1/admin/products", "catalog"),
+    ("/v1/inventory", "inventory"),
+    ("/v1/vendors/*/inventory", "inventory"),
 )
 # Prefixes that never answer without a token: refuse at the edge before touching a service.
 AUTH_REQUIRED_PREFIXES: tuple[str, ...] = ("/v1/admin/", "/v1/me")
 
-_BY_LENGTH = sorted(ROUTES, key=lambda r: len(r[0]), reverse=True)
+_PATTERNS = sorted(((tuple(p.strip("/").split("/")), svc) for p, svc in ROUTES), key=lambda r: -len(r[0]))
 
 
 def service_for(path: str) -> str | None:
-    for prefix, service in _BY_LENGTH:
-        if path == prefix or path.startswith(prefix + "/"):
+    segments = path.strip("/").split("/")
+    for pattern, service in _PATTERNS:
+        if len(segments) >= len(pattern) and all(p in ("*", s) for p, s in zip(pattern, segments)):
             return service
     return None
+
+
+def services() -> list[str]:
+    return sorted({svc for _, svc in ROUTES})
 
 
 def requires_auth(path: str) -> bool:

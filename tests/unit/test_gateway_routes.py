@@ -14,3 +14,11 @@ def test_admin_and_me_need_a_token_at_the_edge():
     assert requires_auth("/v1/me")
     assert not requires_auth("/v1/categories")
     assert not requires_auth("/v1/auth/login")
+
+
+def test_vendor_scoped_paths_go_to_the_owning_service():
+    assert service_for("/v1/vendors/apply") == "vendors"
+    assert service_for("/v1/vendors/abc") == "vendors"
+    assert service_for("/v1/vendors/abc/products/p1/images") == "catalog"
+    assert service_for("/v1/vendors/abc/inventory/SKU-1") == "inventory"
+    assert service_for("/v1/me/addresses/1") == "profiles"
