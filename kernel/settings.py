@@ -60,7 +60,7 @@ class CommonSettings(BaseSettings):
 
     rate_limit_per_minute: int = Field(600, validation_alias=_shared("RATE_LIMIT_PER_MINUTE"))
     rate_limit_burst: int = Field(100, validation_alias=_shared("RATE_LIMIT_BURST"))
-    max_body_bytes: int = Field(1_048_576, validation_alias=_shared("MAX_BODY_BYTES"))
+    max_body_bytes: int = Field(6_291_456, validation_alias=_shared("MAX_BODY_BYTES"))
     outbox_retention_days: int = Field(7, validation_alias=_shared("OUTBOX_RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
 
