@@ -12,15 +12,7 @@ from warehouse.migrate import ChecksumMismatch, migrate, status
 
 
 @pytest.fixture(scope="module")
-def settings():
-    try:
-        from deploy.local.stack import StackError, ensure_up
-    except ImportError as exc:
-        pytest.skip(f"deploy.local.stack.ensure_up is not available yet ({exc}): start the stack with `mkt stack up`")
-    try:
-        ensure_up(["warehouse"], echo=None)
-    except StackError as exc:
-        pytest.skip(f"the local stack could not start the warehouse: {exc}")
+def settings(stack):
     return common_settings()
 
 

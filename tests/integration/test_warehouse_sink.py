@@ -30,25 +30,17 @@ from kernel.contracts.topics import DEAD_LETTER, ORDERS
 from kernel.events import Envelope
 from kernel.settings import common_settings
 from kernel.warehouse import parse_clickhouse_url, warehouse_client
+from tests.kafka_helpers import STREAMS_GROUP as APP_ID
+from tests.kafka_helpers import wait_committed
 from warehouse.migrate import migrate
 
 RUN = "".join(random.choices(string.ascii_lowercase, k=10))  # event types allow only [a-z_.]
-APP_ID = os.environ.get("STREAMS_APP_ID", "marketplace-streams")
 
 
 @pytest.fixture(scope="session")
-def stack():
-    try:
-        from deploy.local.stack import StackError, ensure_up
-    except ImportError as exc:
-        pytest.skip(f"deploy.local.stack.ensure_up is not available yet ({exc}): start the stack with `mkt stack up`")
-    try:
-        ensure_up(["kafka", "warehouse"], echo=None)
-    except StackError as exc:
-        pytest.skip(f"the local stack could not start kafka + warehouse: {exc}")
-    settings = common_settings()
-    migrate(settings)
-    return settings
+def stack(stack):
+    """The shared stack fixture (started and migrated), as the settings this module reads."""
+    return common_settings()
 
 
 class CuttableProxy:
@@ -167,20 +159,6 @@ async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None,
         return ends
     finally:
         await producer.stop()
-
-
-async def wait_committed(bootstrap: str, topic: str, ends: dict[int, int], timeout: float = 30.0) -> None:
-    """Until the worker's group has committed past `ends`: proof that it processed (not just received) them."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=APP_ID, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        started = time.monotonic()
-        for partition, end in ends.items():
-            while ((await consumer.committed(TopicPartition(topic, partition))) or 0) < end:
-                assert time.monotonic() - started < timeout, f"{topic}[{partition}] not committed to {end}"
-                await asyncio.sleep(0.2)
-    finally:
-        await consumer.stop()
 
 
 def envelopes(event_type: str, n: int) -> list[tuple[bytes, bytes]]:
