@@ -4,6 +4,7 @@ import asyncio
 from typing import Annotated
 
 import typer
+from email_validator import EmailNotValidError, validate_email
 from rich.console import Console
 
 from apps.auth import service
@@ -45,6 +46,10 @@ def create(
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
 ) -> None:
     """Create the first super_admin (there is no open endpoint for it), or promote an existing account."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--email") from None
     try:
         user_id, created = asyncio.run(create_super_admin(email, password, name))
     except DomainError as exc:

@@ -20,7 +20,7 @@ from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
 
 console = Console()
-DEMO_ADMIN = "admin@marketplace.local"
+DEMO_ADMIN = "demo-admin@example.com"
 DEMO_ADMIN_PASSWORD = "demo-admin-pass-1"
 
 
