@@ -18,7 +18,8 @@ from mkt.streams_cli import worker_argv
 class AppProcess:
     name: str
     cmd: list[str]
-    ready_url: str | None
+    ready_url: str | None = None
+    ready_log_line: bytes | None = None  # for processes without HTTP: a line their log prints once ready
 
     @property
     def dir(self) -> Path:
@@ -38,6 +39,9 @@ class AppProcess:
     def ready(self) -> bool:
         if not self.running():
             return False
+        if self.ready_log_line is not None:
+            log = self.log_path.read_bytes() if self.log_path.exists() else b""
+            return self.ready_log_line in log.rpartition(b"===== ")[2]  # only this start's lines
         if self.ready_url is None:
             return True
         try:
@@ -54,7 +58,7 @@ def app_processes() -> list[AppProcess]:
         AppProcess("api", [mkt, "serve", "--port", str(gateway.port or 8000)],
                    f"{common_settings().gateway_url}/readyz"),
         # faust directly, not through `mkt`: the worker is up ~3 s sooner without importing every CLI command.
-        AppProcess("streams", worker_argv("warning"), None),
+        AppProcess("streams", worker_argv("info"), ready_log_line=b"[^Worker]: Ready"),
     ]
 
 

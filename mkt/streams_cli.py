@@ -19,9 +19,13 @@ console = Console()
 _LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
+# faust's CLI spells two levels its own way.
+_FAUST_LEVEL = {"warning": "warn", "critical": "crit"}
+
+
 def worker_argv(loglevel: str) -> list[str]:
     """The exact command a stack manager (or a test) runs; `-m faust` works from any cwd with the editable install."""
-    return [sys.executable, "-m", "faust", "-A", "streams.app", "worker", "-l", loglevel]
+    return [sys.executable, "-m", "faust", "-A", "streams.app", "worker", "-l", _FAUST_LEVEL.get(loglevel, loglevel)]
 
 
 @streams_app.command("worker", help="Run the faust stream worker (events -> warehouse) in the foreground.")
