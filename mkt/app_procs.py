@@ -20,6 +20,7 @@ class AppProcess:
     cmd: list[str]
     ready_url: str | None = None
     ready_log_line: bytes | None = None  # for processes without HTTP: a line their log prints once ready
+    port: int | None = None
 
     @property
     def dir(self) -> Path:
@@ -56,7 +57,7 @@ def app_processes() -> list[AppProcess]:
     gateway = urlsplit(common_settings().gateway_url)
     return [
         AppProcess("api", [mkt, "serve", "--port", str(gateway.port or 8000)],
-                   f"{common_settings().gateway_url}/readyz"),
+                   f"{common_settings().gateway_url}/readyz", port=gateway.port or 8000),
         # faust directly, not through `mkt`: the worker is up ~3 s sooner without importing every CLI command.
         AppProcess("streams", worker_argv("info"), ready_log_line=b"[^Worker]: Ready"),
     ]

@@ -42,9 +42,14 @@ def up(parts: PartsArg = None) -> None:
 
 @stack_app.command("down")
 def down(parts: PartsArg = None) -> None:
-    """Stop the parts mkt started (by their recorded PIDs)."""
+    """Stop the parts mkt started (by their recorded PIDs); with no parts named, also the demo's API and worker."""
     from deploy.local.stack import StackError, down as stack_down
+    from mkt.app_procs import app_processes, stop
 
+    if not parts:
+        for app in app_processes():
+            if stop(app):
+                _echo(f"{app.name:10} stopped")
     try:
         stack_down(parts or None, echo=_echo)
     except StackError as exc:
@@ -71,6 +76,15 @@ def status(
     for row in rows:
         colour = "green" if row.up else ("yellow" if row.state in ("not ready", "not installed") else "red")
         table.add_row(row.part, str(row.port), str(row.pid or "-"), f"[{colour}]{row.state}[/{colour}]", row.detail)
+    if not parts:
+        from deploy.local.process import read_pid
+        from mkt.app_procs import app_processes
+
+        for app in app_processes():
+            state = "[green]up[/green]" if app.ready() else "[yellow]not started[/yellow]"
+            record = read_pid(app.pid_path) if app.ready() else None
+            table.add_row(app.name, str(app.port or "-"), str(record.pid if record else "-"), state,
+                          f"started by mkt demo; log {app.log_path}")
     console.print(table)
     if check and not all(r.up for r in rows):
         raise typer.Exit(1)
