@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import MetaData
 
@@ -21,6 +22,7 @@ from kernel.kafka import KafkaPublisher
 from kernel.logging import configure_logging
 from kernel.outbox import outbox_table
 from kernel.relay import OutboxRelay
+from kernel.service_client import ServiceClients
 from kernel.settings import BaseServiceSettings
 from kernel.uow import UnitOfWork
 
@@ -49,6 +51,8 @@ class Wiring:
     publisher: KafkaPublisher | None = None
     run_relay: bool = True
     run_consumers: bool = True
+    # service name → client; filled by the composition root after every app exists (in-process transports).
+    service_clients: dict[str, httpx.AsyncClient] | None = None
 
 
 def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAPI:
@@ -62,6 +66,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         owns_publisher = wiring.publisher is None
         publisher = wiring.publisher or KafkaPublisher(settings.kafka_bootstrap_servers)
         app.state.db, app.state.publisher = db, publisher
+        app.state.service_clients = ServiceClients(settings, wiring.service_clients)
         app.state.relay = OutboxRelay(db, outbox, publisher, name=spec.name,
                                       retention_days=settings.outbox_retention_days)
         stop = asyncio.Event()
@@ -83,6 +88,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
                 await hook(app)
             stop.set()
             await asyncio.gather(*tasks)
+            await app.state.service_clients.close()
             if owns_publisher:
                 await publisher.close()
             await db.dispose()
@@ -116,3 +122,10 @@ UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 def app_settings(request: Request) -> Any:
     return request.app.state.settings
+
+
+def get_service_clients(request: Request) -> ServiceClients:
+    return request.app.state.service_clients
+
+
+ServiceClientsDep = Annotated[ServiceClients, Depends(get_service_clients)]

@@ -17,6 +17,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-secret-change-me"
 DEV_WEBHOOK_SECRET = "whsec_dev_change_me"
 DEV_TYPESENSE_KEY = "dev-typesense-key"
+# Fernet key (url-safe base64 of 32 bytes) for data encrypted at rest; dev/test only.
+DEV_DATA_ENCRYPTION_KEY = "ZGV2LWRhdGEta2V5LWNoYW5nZS1tZS0zMi1ieXRlcyE="
+DEV_INTERNAL_TOKEN = "dev-internal-token-change-me"
+
+
+DEFAULT_SERVICE_URLS = {name: f"http://127.0.0.1:{8101 + i}" for i, name in enumerate((
+    "auth", "catalog", "profiles", "vendors", "inventory", "cart", "coupons", "orders", "payments", "shipping",
+    "reviews", "notifications", "backoffice", "search", "serving"))}
 
 
 def _shared(name: str) -> AliasChoices:
@@ -47,11 +55,19 @@ class CommonSettings(BaseSettings):
     mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))
 
     gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("GATEWAY_URL"))
+    # Where each service listens when deployed alone (`mkt serve <service> --port N`), JSON in SERVICE_URLS: the
+    # gateway's upstreams and the base URLs of service-to-service calls (kernel/service_client.py).
+    service_urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SERVICE_URLS),
+                                         validation_alias=_shared("SERVICE_URLS"))
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("PUBLIC_BASE_URL"))
     allowed_origins: str = Field("http://localhost:3000,http://127.0.0.1:3000", validation_alias=_shared("ALLOWED_ORIGINS"))
 
     secret_key: str = Field(DEV_SECRET, validation_alias=_shared("SECRET_KEY"))
     webhook_secret: str = Field(DEV_WEBHOOK_SECRET, validation_alias=_shared("WEBHOOK_SECRET"))
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation). See kernel/crypto.py.
+    data_encryption_key: str = Field(DEV_DATA_ENCRYPTION_KEY, validation_alias=_shared("DATA_ENCRYPTION_KEY"))
+    # Shared service-to-service secret for /internal routes (X-Internal-Token), never exposed by the gateway.
+    internal_api_token: str = Field(DEV_INTERNAL_TOKEN, validation_alias=_shared("INTERNAL_API_TOKEN"))
     jwt_issuer: str = Field("marketplace-auth", validation_alias=_shared("JWT_ISSUER"))
     jwt_audience: str = Field("marketplace", validation_alias=_shared("JWT_AUDIENCE"))
     jwks_url: str = Field("http://127.0.0.1:8000/v1/auth/jwks", validation_alias=_shared("JWKS_URL"))
@@ -61,6 +77,7 @@ class CommonSettings(BaseSettings):
     rate_limit_per_minute: int = Field(600, validation_alias=_shared("RATE_LIMIT_PER_MINUTE"))
     rate_limit_burst: int = Field(100, validation_alias=_shared("RATE_LIMIT_BURST"))
     max_body_bytes: int = Field(6_291_456, validation_alias=_shared("MAX_BODY_BYTES"))
+    reservation_ttl_minutes: int = Field(15, ge=1, le=7 * 24 * 60, validation_alias=_shared("RESERVATION_TTL_MINUTES"))
     outbox_retention_days: int = Field(7, validation_alias=_shared("OUTBOX_RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
 
@@ -80,6 +97,8 @@ class CommonSettings(BaseSettings):
             "SECRET_KEY": self.secret_key == DEV_SECRET,
             "WEBHOOK_SECRET": self.webhook_secret == DEV_WEBHOOK_SECRET,
             "TYPESENSE_API_KEY": self.typesense_api_key == DEV_TYPESENSE_KEY,
+            "DATA_ENCRYPTION_KEY": DEV_DATA_ENCRYPTION_KEY in {k.strip() for k in self.data_encryption_key.split(",")},
+            "INTERNAL_API_TOKEN": self.internal_api_token == DEV_INTERNAL_TOKEN,
         }
         bad = [name for name, is_default in defaults.items() if is_default]
         if bad:

@@ -37,13 +37,16 @@ def _in_process_client(app: FastAPI, name: str) -> httpx.AsyncClient:
 def build_all_in_one(*, run_relay: bool = True) -> FastAPI:
     """The gateway with every service mounted behind it in this process."""
     publisher = KafkaPublisher()
-    service_apps: dict[str, FastAPI] = {"auth": create_auth(wiring=Wiring(publisher=publisher, run_relay=run_relay))}
-    clients = {"auth": _in_process_client(service_apps["auth"], "auth")}
+    clients: dict[str, httpx.AsyncClient] = {}  # filled below; every service calls the others through it
+    service_apps: dict[str, FastAPI] = {"auth": create_auth(wiring=Wiring(
+        publisher=publisher, run_relay=run_relay, service_clients=clients))}
+    clients["auth"] = _in_process_client(service_apps["auth"], "auth")
     jwks = http_jwks_loader("/v1/auth/jwks", client=clients["auth"])
     for name, factory in SERVICE_FACTORIES.items():
         if name == "auth":
             continue
-        service_apps[name] = factory(wiring=Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay))
+        service_apps[name] = factory(wiring=Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay,
+                                                   service_clients=clients))
         clients[name] = _in_process_client(service_apps[name], name)
 
     gateway = create_gateway(upstreams=clients)

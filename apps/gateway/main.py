@@ -13,6 +13,7 @@ from apps.gateway.config import GatewaySettings
 from apps.gateway.proxy import client_ip, forward
 from apps.gateway.ratelimit import RateLimiter
 from apps.gateway.routes import requires_auth, service_for
+from apps.gateway.routes import services as routed_services
 from kernel.auth import TokenVerifier, bearer_token
 from kernel.context import bind_user
 from kernel.errors import DomainError
@@ -26,7 +27,8 @@ def create_app(settings: GatewaySettings | None = None,
     service is reached over HTTP at GATEWAY_SERVICE_URLS."""
     settings = settings or GatewaySettings()
     # The services this gateway fronts: those handed in (one process) or configured by URL (scale-out).
-    services = sorted(upstreams) if upstreams is not None else sorted(settings.service_urls)
+    services = sorted(upstreams) if upstreams is not None else [
+        svc for svc in routed_services() if svc in settings.service_urls]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -14,7 +14,7 @@ async def test_gateway_routes_to_separately_deployed_services(stack, processes, 
     ports = {name: free_port() for name in ("auth", "catalog", "gateway")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = {"ENV": "test", "JWKS_URL": f"{urls['auth']}/v1/auth/jwks",
-           "GATEWAY_SERVICE_URLS": json.dumps({"auth": urls["auth"], "catalog": urls["catalog"]})}
+           "SERVICE_URLS": json.dumps({"auth": urls["auth"], "catalog": urls["catalog"]})}
     for name in ("auth", "catalog", "gateway"):
         proc = processes.start([MKT, "serve", name, "--port", str(ports[name])], env, tmp_path / f"{name}.log")
         wait_ready(f"{urls[name]}/healthz", proc)

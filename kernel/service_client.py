@@ -1,0 +1,49 @@
+"""Service-to-service calls: one httpx client per target service, with the internal token and the caller's
+request/correlation ids. In one process (mkt serve) the composition root hands in in-process clients; deployed
+alone, clients are built from SERVICE_URLS. Callers wrap these in their own typed clients.py."""
+from __future__ import annotations
+
+import httpx
+
+from kernel.context import current_context
+from kernel.errors import ServiceUnavailable
+from kernel.internal import INTERNAL_TOKEN_HEADER
+from kernel.settings import CommonSettings
+
+
+class ServiceClients:
+    def __init__(self, settings: CommonSettings, injected: dict[str, httpx.AsyncClient] | None = None) -> None:
+        self._settings = settings
+        self._clients: dict[str, httpx.AsyncClient] = injected if injected is not None else {}
+        self._owned: list[httpx.AsyncClient] = []
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        if service not in self._clients:
+            url = self._settings.service_urls.get(service)
+            if url is None:
+                raise ServiceUnavailable(f"No URL configured for the {service} service (SERVICE_URLS).")
+            client = httpx.AsyncClient(base_url=url, timeout=10)
+            self._clients[service] = client
+            self._owned.append(client)
+        return self._clients[service]
+
+    def headers(self) -> dict[str, str]:
+        ctx = current_context()
+        headers = {INTERNAL_TOKEN_HEADER: self._settings.internal_api_token}
+        if ctx.request_id:
+            headers["X-Request-ID"] = ctx.request_id
+            headers["X-Correlation-ID"] = ctx.correlation_id or ctx.request_id
+        return headers
+
+    async def request(self, service: str, method: str, path: str, **kwargs) -> httpx.Response:
+        """Raises ServiceUnavailable (503) when the service cannot be reached, so callers never leak a 500."""
+        headers = {**self.headers(), **kwargs.pop("headers", {})}
+        try:
+            return await self.client(service).request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(f"The {service} service is unreachable: {type(exc).__name__}.") from None
+
+    async def close(self) -> None:
+        for client in self._owned:
+            await client.aclose()
+        self._owned.clear()
