@@ -41,7 +41,7 @@ class EventConsumer:
         return AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap, group_id=self.name,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 session_timeout_ms=6000, heartbeat_interval_ms=1000, rebalance_timeout_ms=3000,
-                                metadata_max_age_ms=5000)
+                                metadata_max_age_ms=5000, request_timeout_ms=10000)
 
     async def handle(self, raw: bytes) -> bool:
         """Handle one message; True if a handler ran (False: not for us, malformed, or already handled)."""
@@ -94,8 +94,10 @@ class EventConsumer:
                 log.error("consumer.crashed", consumer=self.name, error=str(exc)[:300])
                 await _sleep_or_stop(stop, 2.0)
             finally:
+                # The local broker may never answer the leave-group request: don't let shutdown wait for it (the
+                # group's session timeout frees the partitions anyway).
                 try:
-                    await consumer.stop()
+                    await asyncio.wait_for(consumer.stop(), timeout=3)
                 except Exception:  # noqa: BLE001 - stopping a broken consumer may fail too
                     pass
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from apps.auth.main import create_app as create_auth
 from apps.catalog.main import create_app as create_catalog
 from apps.gateway.main import create_app as create_gateway
+from apps.profiles.main import create_app as create_profiles
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
@@ -20,9 +21,10 @@ APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "auth": create_auth,
     "catalog": create_catalog,
+    "profiles": create_profiles,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
-MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog")
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles")
 
 
 def migrations_dir(service: str) -> Path:

@@ -18,17 +18,21 @@ class Topic:
 USERS = Topic("users.v1", 4, "auth: user lifecycle (user.created, ...)")
 PRODUCTS = Topic("products.v1", 4, "catalog: categories and products")
 VENDORS = Topic("vendors.v1", 4, "vendors: onboarding and status")
+PROFILES = Topic("profiles.v1", 4, "profiles: profile and address changes (no PII values)")
 INVENTORY = Topic("inventory.v1", 4, "inventory: stock movements and reservations")
 ORDERS = Topic("orders.v1", 4, "orders: lifecycle")
 PAYMENTS = Topic("payments.v1", 4, "payments: intents, refunds, payouts")
 SHIPPING = Topic("shipping.v1", 4, "shipping: labels and tracking")
 REVIEWS = Topic("reviews.v1", 4, "reviews")
 CARTS = Topic("carts.v1", 4, "cart: checkout")
+COUPONS = Topic("coupons.v1", 4, "coupons: definitions, redemptions and releases")
+NOTIFICATIONS = Topic("notifications.v1", 4, "notifications: messages queued, sent, failed; templates")
 CLICKSTREAM = Topic("clickstream.v1", 4, "storefront events the services cannot see")
 DEAD_LETTER = Topic("deadletter.v1", 1, "events that failed validation, with the reason")
 
 ALL_TOPICS: tuple[Topic, ...] = (
     USERS, PRODUCTS, VENDORS, INVENTORY, ORDERS, PAYMENTS, SHIPPING, REVIEWS, CARTS, CLICKSTREAM, DEAD_LETTER,
+    PROFILES, COUPONS, NOTIFICATIONS,
 )
 DOMAIN_TOPICS: tuple[Topic, ...] = tuple(t for t in ALL_TOPICS if t is not DEAD_LETTER)
 

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from apps.profiles.config import ProfilesSettings
+from apps.profiles.internal_router import internal_router
+from apps.profiles.orm import Base
+from apps.profiles.router import router
+from kernel.service_app import ServiceSpec, Wiring, build_service_app
+
+
+def create_app(settings: ProfilesSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
+    return build_service_app(ServiceSpec(name="profiles", settings=settings or ProfilesSettings(),
+                                         metadata=Base.metadata, routers=[router, internal_router],
+                                         description="The signed-in user's profile and address book."), wiring)
