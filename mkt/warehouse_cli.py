@@ -63,3 +63,37 @@ def events_cmd(limit: int = typer.Option(20, help="Show this many types.")) -> N
     for type_, n, last in result.result_rows:
         table.add_row(type_, f"{n:,}", str(last))
     console.print(table)
+
+
+def _money_cell(column: str, value) -> str:
+    if column.endswith("_minor") and isinstance(value, (int, float)) and value == value:
+        return f"{value / 100:,.2f}"
+    return str(value)
+
+
+def print_metric(name: str, *, days: int, vendor_id: str | None = None) -> None:
+    from kernel.analytics import METRICS, run_metric, window
+
+    columns, rows = run_metric(warehouse_client(), name, vendor_id=vendor_id, **window(None, None, days))
+    table = Table(title=f"{name} — {METRICS[name].title} (last {days} days)", title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_minor", ""), justify="right" if column != columns[0] else "left")
+    for row in rows[:25]:
+        table.add_row(*[_money_cell(c, v) for c, v in zip(columns, row)])
+    console.print(table)
+
+
+@warehouse_app.command("report", help="Print the marketplace analytics (GMV, AOV, conversion, cohorts, ...).")
+def report_cmd(
+    metric: Optional[list[str]] = typer.Argument(None, help="Metrics to show (default: all)."),
+    days: int = typer.Option(30, help="Window: the last N days."),
+    vendor: Optional[str] = typer.Option(None, help="A vendor's own slice (vendor id)."),
+) -> None:
+    from kernel.analytics import METRICS, vendor_metrics
+
+    names = metric or (vendor_metrics() if vendor else list(METRICS))
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise typer.BadParameter(f"unknown metrics {unknown}; choose from {', '.join(METRICS)}")
+    for name in names:
+        print_metric(name, days=days, vendor_id=vendor)
