@@ -79,7 +79,9 @@ class EventConsumer:
         while not stop.is_set():
             consumer = self._consumer()
             try:
-                await consumer.start()
+                # Joining a group can take a full rebalance on the local broker: never make shutdown wait for it.
+                if not await _unless_stopped(consumer.start(), stop):
+                    break
                 while not stop.is_set():
                     batches = await consumer.getmany(timeout_ms=500, max_records=200)
                     for records in batches.values():
@@ -100,6 +102,23 @@ class EventConsumer:
                     await asyncio.wait_for(consumer.stop(), timeout=3)
                 except Exception:  # noqa: BLE001 - stopping a broken consumer may fail too
                     pass
+
+
+async def _unless_stopped(coro, stop: asyncio.Event) -> bool:
+    """Await `coro` unless `stop` is set first (then cancel it); True if it completed."""
+    task = asyncio.ensure_future(coro)
+    stopper = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        stopper.cancel()
+        task.result()
+        return True
+    task.cancel()
+    try:
+        await task
+    except (asyncio.CancelledError, Exception):  # noqa: BLE001 - a cancelled start may raise anything
+        pass
+    return False
 
 
 async def _sleep_or_stop(stop: asyncio.Event, delay: float) -> None:

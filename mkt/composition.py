@@ -13,6 +13,7 @@ from apps.auth.main import create_app as create_auth
 from apps.catalog.main import create_app as create_catalog
 from apps.gateway.main import create_app as create_gateway
 from apps.profiles.main import create_app as create_profiles
+from apps.vendors.main import create_app as create_vendors
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
@@ -22,9 +23,10 @@ SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "auth": create_auth,
     "catalog": create_catalog,
     "profiles": create_profiles,
+    "vendors": create_vendors,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
-MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles")
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors")
 
 
 def migrations_dir(service: str) -> Path:
@@ -36,19 +38,19 @@ def _in_process_client(app: FastAPI, name: str) -> httpx.AsyncClient:
                              timeout=30)
 
 
-def build_all_in_one(*, run_relay: bool = True) -> FastAPI:
+def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> FastAPI:
     """The gateway with every service mounted behind it in this process."""
     publisher = KafkaPublisher()
     clients: dict[str, httpx.AsyncClient] = {}  # filled below; every service calls the others through it
     service_apps: dict[str, FastAPI] = {"auth": create_auth(wiring=Wiring(
-        publisher=publisher, run_relay=run_relay, service_clients=clients))}
+        publisher=publisher, run_relay=run_relay, run_consumers=run_consumers, service_clients=clients))}
     clients["auth"] = _in_process_client(service_apps["auth"], "auth")
     jwks = http_jwks_loader("/v1/auth/jwks", client=clients["auth"])
     for name, factory in SERVICE_FACTORIES.items():
         if name == "auth":
             continue
         service_apps[name] = factory(wiring=Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay,
-                                                   service_clients=clients))
+                                                   run_consumers=run_consumers, service_clients=clients))
         clients[name] = _in_process_client(service_apps[name], name)
 
     gateway = create_gateway(upstreams=clients)

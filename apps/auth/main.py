@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import FastAPI
 
 from apps.auth.config import AuthSettings
+from apps.auth.consumers import CONSUMERS
+from apps.auth.internal_router import internal_router
 from apps.auth.orm import Base
 from apps.auth.router import router
 from apps.auth.tokens import TokenIssuer
@@ -17,8 +21,10 @@ def create_app(settings: AuthSettings | None = None, wiring: Wiring | None = Non
         async def own_keys() -> dict:
             return issuer.jwks()
 
-        wiring = Wiring(jwks_loader=own_keys, publisher=wiring.publisher, run_relay=wiring.run_relay)
-    app = build_service_app(ServiceSpec(name="auth", settings=settings, metadata=Base.metadata, routers=[router],
-                                        description="Accounts, sessions and token signing."), wiring)
+        wiring = replace(wiring, jwks_loader=own_keys)
+    app = build_service_app(ServiceSpec(name="auth", settings=settings, metadata=Base.metadata,
+                                        routers=[router, internal_router],
+                                        consumers=CONSUMERS, description="Accounts, sessions and token signing."),
+                            wiring)
     app.state.issuer = issuer
     return app

@@ -74,7 +74,7 @@ async def test_rate_limit_returns_429_with_retry_after(stack, monkeypatch):
 
     monkeypatch.setenv("RATE_LIMIT_BURST", "5")
     monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "6")
-    app = build_all_in_one(run_relay=False)
+    app = build_all_in_one(run_relay=False, run_consumers=False)
     async with app.router.lifespan_context(app):
         ip = f"10.9.{hash(unique_email()) % 250}.{hash(unique_email()) % 250}"
         transport = httpx.ASGITransport(app=app, client=(ip, 5555))

@@ -1,0 +1,40 @@
+"""Service-to-service lookups on accounts (/internal/v1, never routed by the gateway; X-Internal-Token).
+
+Notifications needs a shopper's address and name to mail them; events deliberately carry only user ids.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from apps.auth.orm import User
+from kernel.errors import NotFound
+from kernel.ids import is_uuid
+from kernel.internal import require_internal_token
+from kernel.service_app import UowDep
+
+internal_router = APIRouter(prefix="/internal/v1", tags=["auth-internal"],
+                            dependencies=[Depends(require_internal_token)])
+
+
+class UserContact(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    user_id: str = Field(alias="userId")
+    email: str
+    name: str | None = None
+    is_active: bool = Field(alias="isActive")
+    roles: list[str]
+    vendor_id: str | None = Field(None, alias="vendorId")
+
+
+@internal_router.get("/users/{user_id}", response_model=UserContact)
+async def get_user(user_id: str, uow: UowDep) -> UserContact:
+    if not is_uuid(user_id):
+        raise NotFound(f"No user {user_id!r}.")
+    async with uow:
+        user = await uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id!r}.")
+    return UserContact(userId=user.id, email=user.email, name=user.name, isActive=user.is_active,
+                       roles=list(user.roles), vendorId=user.vendor_id)

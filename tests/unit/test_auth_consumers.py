@@ -1,0 +1,46 @@
+"""auth's reaction to vendor approval, with a fake unit of work: grants vendor_admin once, skips what it cannot use."""
+from __future__ import annotations
+
+from apps.auth.consumers import CONSUMERS, grant_vendor_admin
+from apps.auth.orm import User
+from kernel.events import Envelope
+
+OWNER = "0190a0a0-0000-7000-8000-000000000001"
+VENDOR = "0190a0a0-0000-7000-8000-0000000000aa"
+
+
+class _Session:
+    def __init__(self, user: User | None) -> None:
+        self.user, self.queries = user, 0
+
+    async def scalar(self, stmt):
+        self.queries += 1
+        return self.user
+
+
+class _Uow:
+    def __init__(self, user: User | None) -> None:
+        self.session = _Session(user)
+
+
+def _event(event_type: str = "vendor.approved", **data) -> Envelope:
+    return Envelope(type=event_type, data={"vendorId": VENDOR, "ownerUserId": OWNER, **data})
+
+
+async def test_grant_is_idempotent_and_keeps_other_roles():
+    user = User(id=OWNER, email="o@example.com", password_hash="x", roles=["customer"], vendor_id=None)
+    uow = _Uow(user)
+    for event_type in ("vendor.approved", "vendor.reinstated", "vendor.approved"):
+        await CONSUMERS[event_type](uow=uow, event=_event(event_type))
+    assert user.roles == ["customer", "vendor_admin"] and user.vendor_id == VENDOR
+
+
+async def test_unknown_user_and_malformed_ids_are_skipped_not_retried():
+    await grant_vendor_admin(uow=_Uow(None), event=_event())  # no exception → no retry, no dead letter
+    uow = _Uow(None)
+    await grant_vendor_admin(uow=uow, event=_event(ownerUserId="not-a-uuid"))
+    assert uow.session.queries == 0
+
+
+def test_only_approval_and_reinstatement_grant():
+    assert set(CONSUMERS) == {"vendor.approved", "vendor.reinstated"}
