@@ -40,6 +40,8 @@ class ServiceSpec:
     description: str = ""
     # event type → `async def handle(*, uow, event)`; their database needs the inbox table (kernel.inbox).
     consumers: dict[str, Handler] = field(default_factory=dict)
+    # extra /readyz checks beyond the database and broker (e.g. the warehouse, search)
+    readiness: dict[str, Callable[[], Awaitable[Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,6 +108,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
     app.include_router(health_router({
         "database": lambda: app.state.db.ping(),
         "broker": lambda: tcp_reachable(settings.kafka_bootstrap_servers),
+        **spec.readiness,
     }))
     for router in spec.routers:
         app.include_router(router)

@@ -24,7 +24,7 @@ DEV_INTERNAL_TOKEN = "dev-internal-token-change-me"
 
 DEFAULT_SERVICE_URLS = {name: f"http://127.0.0.1:{8101 + i}" for i, name in enumerate((
     "auth", "catalog", "profiles", "vendors", "inventory", "cart", "coupons", "orders", "payments", "shipping",
-    "reviews", "notifications", "backoffice", "search", "serving"))}
+    "reviews", "notifications", "backoffice", "search", "serving", "tracking"))}
 
 
 def _shared(name: str) -> AliasChoices:

@@ -10,9 +10,11 @@ import httpx
 from fastapi import FastAPI
 
 from apps.auth.main import create_app as create_auth
+from apps.backoffice.main import create_app as create_backoffice
 from apps.catalog.main import create_app as create_catalog
 from apps.gateway.main import create_app as create_gateway
 from apps.profiles.main import create_app as create_profiles
+from apps.tracking.main import create_app as create_tracking
 from apps.vendors.main import create_app as create_vendors
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
@@ -24,9 +26,11 @@ SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "catalog": create_catalog,
     "profiles": create_profiles,
     "vendors": create_vendors,
+    "tracking": create_tracking,
+    "backoffice": create_backoffice,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
-MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors")
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors", "tracking", "backoffice")
 
 
 def migrations_dir(service: str) -> Path:

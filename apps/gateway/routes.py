@@ -17,6 +17,9 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/admin/products", "catalog"),
     ("/v1/inventory", "inventory"),
     ("/v1/vendors/*/inventory", "inventory"),
+    ("/v1/events", "tracking"),
+    ("/v1/admin/analytics", "backoffice"),
+    ("/v1/vendors/*/analytics", "backoffice"),
 )
 # Prefixes that never answer without a token: refuse at the edge before touching a service.
 AUTH_REQUIRED_PREFIXES: tuple[str, ...] = ("/v1/admin/", "/v1/me")

@@ -15,5 +15,6 @@ SERVICE_DATABASES: tuple[str, ...] = (
     "reviews",
     "notifications",
     "backoffice",
+    "tracking",
     "features",
 )

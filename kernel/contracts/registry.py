@@ -1,10 +1,10 @@
 """One registry of every event type the system produces (see saleor's event_types.py for the idea)."""
 from __future__ import annotations
 
-from kernel.contracts import catalog, inventory, profiles, users, vendors
+from kernel.contracts import catalog, clickstream, inventory, profiles, users, vendors
 from kernel.contracts.base import Contract
 
-_MODULES = (users, profiles, vendors, catalog, inventory)
+_MODULES = (users, profiles, vendors, catalog, inventory, clickstream)
 
 REGISTRY: dict[str, Contract] = {c.type: c for module in _MODULES for c in module.CONTRACTS}
 
