@@ -1,10 +1,11 @@
-"""Catalog routes (API.md § Catalog): public category list, admin create/update."""
+"""Catalog routes (API.md § Catalog): categories and brands — public lists, admin create/update."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
 from apps.catalog import service
-from apps.catalog.schemas import CategoryCreate, CategoryList, CategoryOut, CategoryUpdate
+from apps.catalog.schemas import (BrandCreate, BrandList, BrandOut, CategoryCreate, CategoryList, CategoryOut,
+                                  CategoryUpdate)
 from kernel.auth import AdminDep
 from kernel.service_app import UowDep
 
@@ -40,3 +41,18 @@ async def update_category(category_id: str, body: CategoryUpdate, uow: UowDep, _
                                             changes=body.model_dump(exclude_unset=True))
         await uow.commit()
     return _out(cat)
+
+
+@router.get("/brands", response_model=BrandList)
+async def list_brands(uow: UowDep) -> BrandList:
+    async with uow:
+        brands = await service.list_brands(uow=uow)
+    return BrandList(items=[BrandOut(id=b.id, name=b.name, slug=b.slug) for b in brands], total=len(brands))
+
+
+@router.post("/admin/brands", status_code=status.HTTP_201_CREATED, response_model=BrandOut)
+async def create_brand(body: BrandCreate, uow: UowDep, _: AdminDep) -> BrandOut:
+    async with uow:
+        brand = await service.create_brand(uow=uow, name=body.name, slug=body.slug)
+        await uow.commit()
+    return BrandOut(id=brand.id, name=brand.name, slug=brand.slug)

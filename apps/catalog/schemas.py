@@ -37,3 +37,19 @@ class CategoryOut(_Model):
 class CategoryList(_Model):
     items: list[CategoryOut]
     total: int
+
+
+class BrandCreate(_Model):
+    name: str = Field(min_length=1, max_length=120)
+    slug: str | None = Field(None, min_length=1, max_length=120, pattern=SLUG_PATTERN)
+
+
+class BrandOut(_Model):
+    id: str
+    name: str
+    slug: str
+
+
+class BrandList(_Model):
+    items: list[BrandOut]
+    total: int

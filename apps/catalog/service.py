@@ -1,12 +1,14 @@
-"""Catalog use cases (categories for now)."""
+"""Catalog use cases: categories and brands (products live in products_service.py)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.exceptions import CategoryNotFound, InvalidCategoryTree, SlugTaken
-from apps.catalog.orm import Category
+from apps.catalog.orm import Brand, Category
+from kernel.errors import ValidationFailed
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
 
@@ -59,7 +61,7 @@ async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: s
                    path=domain.child_path(parent.path if parent else None, slug),
                    depth=parent.depth + 1 if parent else 0, sort=sort)
     uow.session.add(cat)
-    await uow.session.flush()
+    await _flush_unique(uow, f"A category with slug {slug!r} exists.")
     uow.emit("category.created", _event(cat), key=cat.id)
     return cat
 
@@ -86,9 +88,17 @@ async def update_category(*, uow: UnitOfWork, settings: CatalogSettings, categor
     cat.path = domain.child_path(parent_path, cat.slug)
     if cat.path != old_path:
         await _move_subtree(uow, old_path, cat.path, depth_shift=cat.depth - old_path.count("/"))
-    await uow.session.flush()
+    await _flush_unique(uow, f"A category with slug {cat.slug!r} exists.")
     uow.emit("category.updated", _event(cat), key=cat.id)
     return cat
+
+
+async def _flush_unique(uow: UnitOfWork, message: str) -> None:
+    """A concurrent insert of the same slug loses at the unique index: 409 like the pre-check, not 500."""
+    try:
+        await uow.session.flush()
+    except IntegrityError:
+        raise SlugTaken(message) from None
 
 
 async def _move_subtree(uow: UnitOfWork, old_path: str, new_path: str, *, depth_shift: int) -> None:
@@ -101,3 +111,21 @@ async def _move_subtree(uow: UnitOfWork, old_path: str, new_path: str, *, depth_
 
 async def list_categories(*, uow: UnitOfWork) -> list[Category]:
     return list((await uow.session.scalars(select(Category).order_by(Category.path, Category.sort))).all())
+
+
+async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None) -> Brand:
+    slug = slug or domain.slugify(name)
+    if not slug:
+        raise ValidationFailed("Cannot derive a slug from this name; send one.",
+                               errors=[{"field": "slug", "message": "required"}])
+    if await uow.session.scalar(select(Brand.id).where(Brand.slug == slug)):
+        raise SlugTaken(f"A brand with slug {slug!r} exists.")
+    brand = Brand(id=new_id_str(), name=name, slug=slug)
+    uow.session.add(brand)
+    await _flush_unique(uow, f"A brand with slug {slug!r} exists.")
+    uow.emit("brand.created", {"brandId": brand.id, "name": brand.name, "slug": brand.slug}, key=brand.id)
+    return brand
+
+
+async def list_brands(*, uow: UnitOfWork) -> list[Brand]:
+    return list((await uow.session.scalars(select(Brand).order_by(Brand.name, Brand.id))).all())

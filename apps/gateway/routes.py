@@ -40,4 +40,5 @@ def services() -> list[str]:
 
 
 def requires_auth(path: str) -> bool:
-    return any(path == p.rstrip("/") or path.startswith(p) for p in AUTH_REQUIRED_PREFIXES)
+    # Whole segments only: "/v1/me" covers /v1/me/addresses, not the public /v1/media.
+    return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/") for p in AUTH_REQUIRED_PREFIXES)

@@ -12,6 +12,7 @@ def test_longest_prefix_wins_and_unknown_is_none():
 def test_admin_and_me_need_a_token_at_the_edge():
     assert requires_auth("/v1/admin/categories")
     assert requires_auth("/v1/me")
+    assert requires_auth("/v1/me/addresses") and not requires_auth("/v1/media/products/p/i.png")
     assert not requires_auth("/v1/categories")
     assert not requires_auth("/v1/auth/login")
 

@@ -1,0 +1,60 @@
+"""Request-scoped lookups and guards shared by the catalog routers."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query, Request
+
+from apps.catalog import domain
+from apps.catalog.config import CatalogSettings
+from apps.catalog.product_queries import PublicFilters
+from apps.catalog.product_schemas import MAX_PRICE_MINOR
+from kernel.auth import VendorScopeDep
+from kernel.errors import NotFound, ValidationFailed
+from kernel.ids import is_uuid
+from kernel.storage import ObjectStorage
+
+
+def _settings(request: Request) -> CatalogSettings:
+    return request.app.state.settings
+
+
+def _storage(request: Request) -> ObjectStorage:
+    return request.app.state.storage
+
+
+async def _own_vendor(vendorId: str, _: VendorScopeDep) -> str:  # noqa: N803 - the public path parameter
+    """The path's vendor, once kernel.auth matched it to the token (admins pass for any vendor)."""
+    if not is_uuid(vendorId):
+        raise NotFound(f"No vendor {vendorId!r}.")
+    return vendorId
+
+
+def _public_filters(
+    category: Annotated[str | None, Query(max_length=120)] = None,
+    brand: Annotated[str | None, Query(max_length=120)] = None,
+    vendor: Annotated[str | None, Query(max_length=200)] = None,
+    min_price: Annotated[int | None, Query(alias="minPrice", ge=0, le=MAX_PRICE_MINOR)] = None,
+    max_price: Annotated[int | None, Query(alias="maxPrice", ge=0, le=MAX_PRICE_MINOR)] = None,
+    currency: Annotated[str | None, Query(pattern=domain.CURRENCY_PATTERN)] = None,
+    sort: Literal["newest", "price_asc", "price_desc", "title"] = "newest",
+) -> PublicFilters:
+    try:
+        prices = domain.PriceRange(min_price, max_price)
+    except domain.RuleViolation as exc:
+        raise ValidationFailed(str(exc), errors=exc.errors) from None
+    return PublicFilters(category=category, brand=brand, vendor=vendor, prices=prices, currency=currency, sort=sort)
+
+
+class Paging:
+    def __init__(self, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                 per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> None:
+        self.page, self.per_page = page, per_page
+
+
+SettingsDep = Annotated[CatalogSettings, Depends(_settings)]
+StorageDep = Annotated[ObjectStorage, Depends(_storage)]
+OwnVendorDep = Annotated[str, Depends(_own_vendor)]
+PublicFiltersDep = Annotated[PublicFilters, Depends(_public_filters)]
+PagingDep = Annotated[Paging, Depends(Paging)]
+StatusFilter = Annotated[Literal["draft", "pending", "active", "archived"] | None, Query()]
