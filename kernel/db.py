@@ -28,7 +28,7 @@ class ServiceBase(DeclarativeBase):
 class Database:
     """Owns a service's engine and session factory for the lifetime of the app."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pool_size: int = 5, echo: bool = False) -> None:
         self.url = url
         self.engine: AsyncEngine = create_async_engine(
             url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo

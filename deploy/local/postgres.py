@@ -176,7 +176,8 @@ def start(part_dir: Path, port: int, log_path: Path, timeout: float) -> int:
     if not log_path.exists():
         log_path.touch()
     _own(log_path)
-    opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {part_dir}"
+    # Every service keeps its own pool and one process may host them all (mkt serve, tests): allow plenty.
+    opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {part_dir} -c max_connections=500"
     cmd = _as_pg([str(pg_bin() / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log_path),
                   "-w", "-t", str(int(timeout)), "start"])
     res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
