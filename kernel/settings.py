@@ -78,6 +78,8 @@ class CommonSettings(BaseSettings):
     rate_limit_burst: int = Field(100, validation_alias=_shared("RATE_LIMIT_BURST"))
     max_body_bytes: int = Field(6_291_456, validation_alias=_shared("MAX_BODY_BYTES"))
     reservation_ttl_minutes: int = Field(15, ge=1, le=7 * 24 * 60, validation_alias=_shared("RESERVATION_TTL_MINUTES"))
+    # Sales tax in basis points on goods after discount (kernel/pricing.py); 0 = prices are tax-inclusive.
+    tax_rate_bps: int = Field(0, ge=0, le=10_000, validation_alias=_shared("TAX_RATE_BPS"))
     outbox_retention_days: int = Field(7, validation_alias=_shared("OUTBOX_RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
 

@@ -16,6 +16,8 @@ from apps.gateway.main import create_app as create_gateway
 from apps.profiles.main import create_app as create_profiles
 from apps.tracking.main import create_app as create_tracking
 from apps.vendors.main import create_app as create_vendors
+from apps.cart.main import create_app as create_cart
+from apps.coupons.main import create_app as create_coupons
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
@@ -28,9 +30,11 @@ SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "vendors": create_vendors,
     "tracking": create_tracking,
     "backoffice": create_backoffice,
+    "cart": create_cart,
+    "coupons": create_coupons,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
-MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors", "tracking", "backoffice")
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors", "tracking", "backoffice", "cart", "coupons")
 
 
 def migrations_dir(service: str) -> Path:

@@ -20,6 +20,9 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/events", "tracking"),
     ("/v1/admin/analytics", "backoffice"),
     ("/v1/vendors/*/analytics", "backoffice"),
+    ("/v1/cart", "cart"),
+    ("/v1/checkout", "cart"),
+    ("/v1/admin/coupons", "coupons"),
 )
 # Prefixes that never answer without a token: refuse at the edge before touching a service.
 AUTH_REQUIRED_PREFIXES: tuple[str, ...] = ("/v1/admin/", "/v1/me")

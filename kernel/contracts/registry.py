@@ -1,10 +1,12 @@
 """One registry of every event type the system produces (see saleor's event_types.py for the idea)."""
 from __future__ import annotations
 
-from kernel.contracts import catalog, clickstream, inventory, profiles, users, vendors
+from kernel.contracts import (
+    carts, catalog, clickstream, coupons, inventory, profiles, users, vendors,
+)
 from kernel.contracts.base import Contract
 
-_MODULES = (users, profiles, vendors, catalog, inventory, clickstream)
+_MODULES = (users, profiles, vendors, catalog, inventory, clickstream, carts, coupons)
 
 REGISTRY: dict[str, Contract] = {c.type: c for module in _MODULES for c in module.CONTRACTS}
 
