@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import structlog
 
+from apps.catalog.ratings import on_review_moderated
 from apps.catalog.vendor_projection import request_reindex, upsert_vendor
 from kernel.consumer import Handler
 from kernel.events import Envelope
@@ -35,4 +36,8 @@ async def on_vendor_status(*, uow: UnitOfWork, event: Envelope) -> None:
         await request_reindex(uow, change, reason=event.type)
 
 
-HANDLERS: dict[str, Handler] = {event_type: on_vendor_status for event_type in STATUS_BY_EVENT}
+HANDLERS: dict[str, Handler] = {
+    **{event_type: on_vendor_status for event_type in STATUS_BY_EVENT},
+    "review.approved": on_review_moderated,
+    "review.rejected": on_review_moderated,
+}

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (BigInteger, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table,
-                        Text, func)
+from sqlalchemy import (BigInteger, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, Numeric, String,
+                        Table, Text, func)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,6 +84,10 @@ class Product(Base):
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Owned by the reviews service; copied here from its moderation events (newest event wins).
+    rating_avg: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_as_of: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     variants: Mapped[list[ProductVariant]] = relationship(back_populates="product", lazy="raise",
                                                           cascade="all, delete-orphan",

@@ -128,6 +128,8 @@ class ProductSummary(_Model):
     currency: str
     image: str | None = None
     created_at: datetime = Field(alias="createdAt")
+    rating_avg: float | None = Field(None, alias="ratingAvg")
+    rating_count: int = Field(0, alias="ratingCount")
 
 
 class ProductOut(ProductSummary):

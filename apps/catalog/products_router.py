@@ -18,7 +18,9 @@ def summary_out(p: Product) -> ProductSummary:
     return ProductSummary(id=p.id, slug=p.slug, title=p.title, status=p.status, vendorId=p.vendor_id,
                           brandId=p.brand_id, categoryIds=[c.id for c in p.categories], priceMinor=p.min_price_minor,
                           maxPriceMinor=p.max_price_minor, currency=p.currency,
-                          image=p.images[0].url if p.images else None, createdAt=p.created_at)
+                          image=p.images[0].url if p.images else None, createdAt=p.created_at,
+                          ratingAvg=float(p.rating_avg) if p.rating_avg is not None else None,
+                          ratingCount=p.rating_count or 0)
 
 
 def product_out(p: Product) -> ProductOut:

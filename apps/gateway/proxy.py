@@ -10,7 +10,9 @@ from kernel.http import problem
 
 # Hop-by-hop headers (RFC 9110 §7.6.1) and ones we recompute.
 _DROP_REQUEST = {"host", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                 "transfer-encoding", "upgrade", "content-length"}
+                 "transfer-encoding", "upgrade", "content-length",
+                 # service-to-service credentials never come from the public side
+                 "x-internal-token"}
 _DROP_RESPONSE = _DROP_REQUEST | {"content-encoding", "x-request-id", "x-correlation-id"}
 
 

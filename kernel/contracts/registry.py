@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from kernel.contracts import (
-    carts, catalog, clickstream, coupons, inventory, profiles, users, vendors,
+    carts, catalog, clickstream, coupons, inventory, notifications, profiles, reviews, shipping, users, vendors,
 )
 from kernel.contracts.base import Contract
 
-_MODULES = (users, profiles, vendors, catalog, inventory, clickstream, carts, coupons)
+_MODULES = (users, profiles, vendors, catalog, inventory, clickstream, carts, coupons, shipping, reviews, notifications)
 
 REGISTRY: dict[str, Contract] = {c.type: c for module in _MODULES for c in module.CONTRACTS}
 
