@@ -50,7 +50,8 @@ class EventConsumer:
         except (ValidationError, ValueError):
             return False  # the warehouse sink dead-letters malformed events; reactions only skip them
         handler = self.handlers.get(event.type)
-        if handler is None:
+        if handler is None or event.actor.type == "simulator":
+            # Backfilled history (mkt simulate backfill) is for the data platform; services never act on it.
             return False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:

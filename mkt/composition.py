@@ -11,13 +11,19 @@ from fastapi import FastAPI
 
 from apps.auth.main import create_app as create_auth
 from apps.backoffice.main import create_app as create_backoffice
+from apps.cart.main import create_app as create_cart
 from apps.catalog.main import create_app as create_catalog
+from apps.coupons.main import create_app as create_coupons
 from apps.gateway.main import create_app as create_gateway
+from apps.inventory.main import create_app as create_inventory
+from apps.notifications.main import create_app as create_notifications
+from apps.orders.main import create_app as create_orders
+from apps.payments.main import create_app as create_payments
 from apps.profiles.main import create_app as create_profiles
+from apps.reviews.main import create_app as create_reviews
+from apps.shipping.main import create_app as create_shipping
 from apps.tracking.main import create_app as create_tracking
 from apps.vendors.main import create_app as create_vendors
-from apps.cart.main import create_app as create_cart
-from apps.coupons.main import create_app as create_coupons
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
@@ -26,15 +32,22 @@ APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "auth": create_auth,
     "catalog": create_catalog,
-    "profiles": create_profiles,
-    "vendors": create_vendors,
-    "tracking": create_tracking,
-    "backoffice": create_backoffice,
     "cart": create_cart,
     "coupons": create_coupons,
+    "inventory": create_inventory,
+    "orders": create_orders,
+    "payments": create_payments,
+    "profiles": create_profiles,
+    "vendors": create_vendors,
+    "shipping": create_shipping,
+    "reviews": create_reviews,
+    "notifications": create_notifications,
+    "tracking": create_tracking,
+    "backoffice": create_backoffice,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
-MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "vendors", "tracking", "backoffice", "cart", "coupons")
+MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "inventory", "vendors", "cart", "coupons",
+                                      "payments", "orders", "shipping", "reviews", "notifications", "tracking", "backoffice")
 
 
 def migrations_dir(service: str) -> Path:
@@ -42,7 +55,9 @@ def migrations_dir(service: str) -> Path:
 
 
 def _in_process_client(app: FastAPI, name: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{name}.internal",
+    # raise_app_exceptions=False: a crash inside one service reaches its caller as a 500, as over HTTP.
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                             base_url=f"http://{name}.internal",
                              timeout=30)
 
 
@@ -66,17 +81,18 @@ def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            for sub in service_apps.values():
-                await stack.enter_async_context(sub.router.lifespan_context(sub))
-            await stack.enter_async_context(gateway_lifespan(app))
-            app.state.services = service_apps
-            try:
+        try:
+            async with AsyncExitStack() as stack:
+                for sub in service_apps.values():
+                    await stack.enter_async_context(sub.router.lifespan_context(sub))
+                await stack.enter_async_context(gateway_lifespan(app))
+                app.state.services = service_apps
                 yield
-            finally:
-                for client in clients.values():
-                    await client.aclose()
-        await publisher.close()
+        finally:
+            # Only after every service stopped: their background tasks (sweepers) may still call each other.
+            for client in clients.values():
+                await client.aclose()
+            await publisher.close()
 
     gateway.router.lifespan_context = lifespan
     return gateway

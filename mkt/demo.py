@@ -18,6 +18,7 @@ from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
+from mkt.demo_commerce import run_commerce
 
 console = Console()
 DEMO_ADMIN = "demo-admin@example.com"
@@ -117,6 +118,11 @@ async def run_demo() -> DemoReport:
     t = time.perf_counter()
     row = _find_in_warehouse(event["eventId"], timeout=90)
     report.add("same event in the warehouse", f"events table, ingested_at {row['ingested_at']}", t)
+
+    t = time.perf_counter()
+    async with httpx.AsyncClient(base_url=settings.gateway_url, timeout=60) as http:
+        await run_commerce(http, admin["accessToken"])
+    report.add("commerce loop: vendors, catalog, coupon, orders, payments, shipping, reviews", "see tables above", t)
     return report
 
 

@@ -84,3 +84,12 @@ async def test_rate_limit_returns_429_with_retry_after(stack, monkeypatch):
             limited = await c.get("/v1/categories")
             body = assert_problem(limited, 429)
             assert int(limited.headers["retry-after"]) >= 1 and "retry" in body["detail"].lower()
+
+
+async def test_gateway_never_forwards_an_internal_token(client, gateway):
+    """A public caller who learned the service token still cannot use it through the edge: the carrier
+    stand-in route accepts the internal token when called inside the deployment, never via the gateway."""
+    token = gateway.state.services["auth"].state.settings.internal_api_token
+    resp = await client.post("/v1/shipping/track/MKT1ZNOTREAL000/events", json={"status": "in_transit"},
+                             headers={"X-Internal-Token": token})
+    assert resp.status_code == 401, resp.text

@@ -1,0 +1,56 @@
+"""How a rendered message leaves: SMTP for email (locally the sink); SMS and push have no provider here."""
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from email.message import EmailMessage
+from typing import Protocol
+
+import structlog
+
+from apps.notifications.rendering import Rendered
+
+log = structlog.get_logger("notifications.transport")
+
+
+class Transport(Protocol):
+    async def send(self, *, to: str, rendered: Rendered, message_id: str) -> None: ...
+
+
+class SmtpTransport:
+    def __init__(self, *, host: str, port: int, sender: str, timeout: float = 10.0) -> None:
+        self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
+
+    def build(self, *, to: str, rendered: Rendered, message_id: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = self.sender, to, rendered.subject
+        msg["X-Marketplace-Message-Id"] = message_id
+        msg.set_content(rendered.text)
+        msg.add_alternative(rendered.html, subtype="html")
+        return msg
+
+    def _send(self, msg: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp.send_message(msg)
+
+    async def send(self, *, to: str, rendered: Rendered, message_id: str) -> None:
+        await asyncio.to_thread(self._send, self.build(to=to, rendered=rendered, message_id=message_id))
+
+
+class LoggedNoopTransport:
+    """SMS and push: there is no provider in this deployment (no Twilio, no FCM/APNs credentials), so the message
+    is stored, logged and marked sent, exactly where a provider adapter would plug in. It never falls back to
+    email: a shopper who asked for SMS must not get mail instead."""
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+
+    async def send(self, *, to: str, rendered: Rendered, message_id: str) -> None:
+        log.info("notifications.noop_send", channel=self.channel, message_id=message_id, recipient=to,
+                 chars=len(rendered.text))
+
+
+def default_transports(settings) -> dict[str, Transport]:
+    return {"email": SmtpTransport(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from,
+                                   timeout=settings.smtp_timeout_seconds),
+            "sms": LoggedNoopTransport("sms"), "push": LoggedNoopTransport("push")}

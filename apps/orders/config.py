@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from kernel.settings import BaseServiceSettings
+
+
+class OrdersSettings(BaseServiceSettings):
+    """RESERVATION_TTL_MINUTES, TAX_RATE_BPS and INTERNAL_API_TOKEN are shared names (CommonSettings)."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERS_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    service_name: str = "orders"
+    # The product plan's name, read without our prefix too: "MKT-" + a zero-padded PostgreSQL sequence.
+    order_no_prefix: str = Field("MKT-", min_length=1, max_length=12, pattern=r"^[A-Z0-9-]+$",
+                                 validation_alias=AliasChoices("ORDER_NO_PREFIX", "ORDERS_ORDER_NO_PREFIX"))
+    order_no_digits: int = Field(8, ge=4, le=18)
+    # Commission for a vendor the projection has not heard of yet (vendors' own default is 10%).
+    default_commission_bps: int = Field(1000, ge=0, le=10_000)
+    # Used only while the shipping service is not deployed (unreachable, or its quote route missing): a flat
+    # rate for every service level so checkout works end to end. It must equal the cart summary's figure in the
+    # same situation, so CART_FLAT_SHIPPING_MINOR configures both when ORDERS_SHIPPING_FALLBACK_MINOR is unset.
+    shipping_fallback_enabled: bool = True
+    shipping_fallback_minor: int = Field(500, ge=0, validation_alias=AliasChoices(
+        "ORDERS_SHIPPING_FALLBACK_MINOR", "CART_FLAT_SHIPPING_MINOR", "shipping_fallback_minor"))
+    shipping_fallback_eta_days: int | None = None
+    # The unpaid-order sweeper (cancels orders past expires_at and gives their stock and coupon back).
+    sweep_interval_seconds: float = Field(5.0, gt=0)
+    sweep_batch_size: int = Field(50, ge=1, le=1000)
+    run_sweeper: bool = True
+    max_items_per_order: int = Field(100, ge=1, le=500)
+    # A checkout holds one orders-database connection across its calls to cart, coupons, shipping and inventory
+    # (see use_cases/place_order.py), and each of those takes one of its own: this bulkhead bounds how many run
+    # at once per process, so a burst queues here instead of exhausting PostgreSQL's connections.
+    checkout_concurrency: int = Field(8, ge=1, le=1000)
+    checkout_queue_timeout_seconds: float = Field(30.0, gt=0)

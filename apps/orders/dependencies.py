@@ -1,0 +1,79 @@
+"""Request-scoped pieces the order routers share: settings, typed clients, paging, filters, the caller."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal
+
+from fastapi import Depends, Header, Query, Request
+
+from apps.orders.clients import OrderClients
+from apps.orders.config import OrdersSettings
+from apps.orders.exceptions import IdempotencyKeyRequired, OrderNotFound
+from kernel.auth import CurrentUser, CurrentUserDep, VendorScopeDep
+from kernel.errors import ServiceUnavailable, Unauthorized
+from kernel.ids import is_uuid
+
+
+def _settings(request: Request) -> OrdersSettings:
+    return request.app.state.settings
+
+
+def _clients(request: Request) -> OrderClients:
+    return OrderClients(request.app.state.service_clients)
+
+
+async def _shopper(user: CurrentUserDep) -> CurrentUser:
+    # Tokens are signed by the auth service with UUID subjects; anything else would fail at the database.
+    if not is_uuid(user.id):
+        raise Unauthorized("The token's subject is not a user id.")
+    return user
+
+
+def _idempotency_key(key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None) -> str:
+    if key is None or not key.strip():
+        raise IdempotencyKeyRequired("POST /v1/orders requires an Idempotency-Key header (1..200 characters).")
+    return key.strip()
+
+
+async def _own_vendor(vendorId: str, _: VendorScopeDep) -> str:  # noqa: N803 - the public path parameter
+    if not is_uuid(vendorId):
+        raise OrderNotFound(f"No orders for vendor {vendorId[:64]!r}.")
+    return vendorId
+
+
+async def _checkout_slot(request: Request) -> AsyncIterator[None]:
+    """Wait for one of the process's checkout slots (OrdersSettings.checkout_concurrency); 503 if none frees up."""
+    settings: OrdersSettings = request.app.state.settings
+    if getattr(request.app.state, "checkout_slots", None) is None:
+        request.app.state.checkout_slots = asyncio.Semaphore(settings.checkout_concurrency)
+    slots: asyncio.Semaphore = request.app.state.checkout_slots
+    try:
+        await asyncio.wait_for(slots.acquire(), timeout=settings.checkout_queue_timeout_seconds)
+    except asyncio.TimeoutError:
+        raise ServiceUnavailable("Too many checkouts at once; retry in a moment.",
+                                 headers={"Retry-After": "1"}) from None
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+class Paging:
+    def __init__(self, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                 per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> None:
+        self.page, self.per_page = page, per_page
+
+
+OrderStatus = Literal["unfulfilled", "processing", "shipped", "delivered", "cancelled", "returned"]
+PaymentStatus = Literal["pending", "paid", "failed", "refunded", "partial"]
+
+SettingsDep = Annotated[OrdersSettings, Depends(_settings)]
+ClientsDep = Annotated[OrderClients, Depends(_clients)]
+ShopperDep = Annotated[CurrentUser, Depends(_shopper)]
+IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key)]
+OwnVendorDep = Annotated[str, Depends(_own_vendor)]
+PagingDep = Annotated[Paging, Depends(Paging)]
+CheckoutSlotDep = Annotated[None, Depends(_checkout_slot)]
+StatusQuery = Annotated[OrderStatus | None, Query()]
+PaymentStatusQuery = Annotated[PaymentStatus | None, Query(alias="paymentStatus")]

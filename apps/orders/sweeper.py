@@ -1,0 +1,93 @@
+"""The unpaid-order sweeper: a background task of the orders service that cancels orders still unpaid past
+their expiry (the reservation's TTL), giving their stock and coupon back and emitting `order.cancelled`.
+
+One order per transaction, picked with SKIP LOCKED: any number of orders processes sweep side by side, and an
+order a payment reaction is holding is left to it (it will either pay or be swept on the next tick). An order
+whose cancellation fails (inventory unreachable) is skipped for this pass and retried on the next.
+`sweep_once` is the same work, callable directly (tests, a CLI).
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import structlog
+from fastapi import FastAPI
+from sqlalchemy import Table, select
+
+from apps.orders.clients import OrderClients
+from apps.orders.orm import Order, utcnow
+from apps.orders.use_cases.transitions import cancel
+from kernel.db import Database
+from kernel.uow import UnitOfWork
+
+log = structlog.get_logger("orders.sweeper")
+
+
+async def _cancel_next(db: Database, outbox: Table, clients: OrderClients, *, now: datetime,
+                       skip: set[str]) -> str | None:
+    """Cancel the next overdue order; returns its id (None when there is none left)."""
+    async with UnitOfWork(db.sessions, outbox) as uow:
+        stmt = (select(Order).where(Order.status == "unfulfilled", Order.payment_status.in_(("pending", "failed")),
+                                    Order.expires_at <= now)
+                .order_by(Order.expires_at).limit(1)
+                .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        if skip:
+            stmt = stmt.where(Order.id.not_in(skip))
+        order = await uow.session.scalar(stmt)
+        if order is None:
+            return None
+        try:
+            await cancel(uow=uow, clients=clients, order=order, reason="expired",
+                         text="unpaid when the reservation expired", at=now)
+            await uow.commit()
+        except Exception as exc:  # noqa: BLE001 - leave this order for the next pass, sweep the others
+            log.warning("orders.sweeper.cancel_failed", order_no=order.order_no, error=str(exc)[:300])
+            skip.add(order.id)
+        return order.id
+
+
+async def sweep_once(*, db: Database, outbox: Table, clients: OrderClients, batch_size: int = 50,
+                     now: datetime | None = None) -> int:
+    """Cancel up to `batch_size` overdue unpaid orders; returns how many were cancelled."""
+    now, done = now or utcnow(), 0
+    failed: set[str] = set()
+    for _ in range(batch_size):
+        order_id = await _cancel_next(db, outbox, clients, now=now, skip=failed)
+        if order_id is None:
+            break
+        done += order_id not in failed
+    return done
+
+
+async def sweep_app(app: FastAPI, *, now: datetime | None = None) -> int:
+    """sweep_once for a running orders app (its database, outbox and service clients)."""
+    return await sweep_once(db=app.state.db, outbox=app.state.outbox,
+                            clients=OrderClients(app.state.service_clients),
+                            batch_size=app.state.settings.sweep_batch_size, now=now)
+
+
+async def _run(app: FastAPI, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            if cancelled := await sweep_app(app):
+                log.info("orders.sweeper.cancelled", count=cancelled)
+        except Exception as exc:  # noqa: BLE001 - a failed sweep (database restart) is retried next tick
+            log.warning("orders.sweeper.failed", error=f"{type(exc).__name__}: {exc}"[:300])
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=app.state.settings.sweep_interval_seconds)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def start_sweeper(app: FastAPI) -> None:
+    app.state.sweeper_stop = asyncio.Event()
+    app.state.sweeper = None
+    if app.state.settings.run_sweeper:
+        app.state.sweeper = asyncio.create_task(_run(app, app.state.sweeper_stop), name="orders-sweeper")
+
+
+async def stop_sweeper(app: FastAPI) -> None:
+    app.state.sweeper_stop.set()
+    if app.state.sweeper is not None:
+        await app.state.sweeper

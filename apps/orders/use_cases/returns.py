@@ -1,0 +1,93 @@
+"""Returns (RMA): the owner asks to return delivered items; staff approve or reject, then mark the goods
+received, which emits `order.returned` (inventory restocks, payments refunds through the staff refund route).
+The order becomes "returned" once every unit of every item is back."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from apps.orders import domain, payloads
+from apps.orders.exceptions import InvalidReturn, OrderNotFound, ReturnNotFound
+from apps.orders.orm import Order, ReturnItem, ReturnRequest, utcnow
+from apps.orders.schemas import ReturnLineIn
+from apps.orders.use_cases.common import find_order, note, set_status
+from kernel.ids import is_uuid, new_id_str
+from kernel.uow import UnitOfWork
+
+OPEN = ("requested", "approved", "received")
+
+
+async def _claimed_qty(uow: UnitOfWork, order_id: str) -> dict[str, int]:
+    """Units already asked back per SKU by RMAs that are not rejected."""
+    rows = await uow.session.execute(
+        select(ReturnItem.sku, ReturnItem.qty).join(ReturnRequest, ReturnRequest.id == ReturnItem.return_id)
+        .where(ReturnRequest.order_id == order_id, ReturnRequest.status.in_(OPEN)))
+    claimed: dict[str, int] = {}
+    for sku, qty in rows:
+        claimed[sku] = claimed.get(sku, 0) + qty
+    return claimed
+
+
+async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines: list[ReturnLineIn],
+                         reason: str) -> tuple[ReturnRequest, Order]:
+    order = await find_order(uow, order_no, lock=True)
+    if order is None or order.user_id != user_id:
+        raise OrderNotFound(f"No order {order_no[:32]!r}.")
+    domain.check_returnable(order.status)
+    claimed = await _claimed_qty(uow, order.id)
+    by_sku = {i.sku: i for i in order.items}
+    rma = ReturnRequest(id=new_id_str(), order_id=order.id, user_id=user_id, status="requested", reason=reason,
+                        amount_minor=0, created_at=utcnow(), updated_at=utcnow(), items=[])
+    for line in lines:
+        item = by_sku.get(line.sku)
+        if item is None:
+            raise InvalidReturn(f"{line.sku} is not in order {order.order_no}.",
+                                       errors=[{"field": "items", "message": f"unknown sku {line.sku}"}])
+        before = claimed.get(item.sku, 0)
+        domain.check_return_qty(sku=item.sku, qty=line.qty, bought=item.qty, already_returned=before)
+        amount = domain.return_amount(line_net_minor=item.line_total_minor - item.discount_minor, bought=item.qty,
+                                      returned_before=before, qty=line.qty)
+        rma.items.append(ReturnItem(return_id=rma.id, sku=item.sku, vendor_id=item.vendor_id, qty=line.qty,
+                                    amount_minor=amount))
+    rma.amount_minor = sum(i.amount_minor for i in rma.items)
+    uow.session.add(rma)
+    note(order, "return", f"return {rma.id} requested: {_summary(rma)}")
+    await uow.session.flush()
+    uow.emit("order.return_requested", payloads.return_requested(order, rma), key=order.order_no)
+    return rma, order
+
+
+async def update_return(*, uow: UnitOfWork, rma_id: str, target: str, text: str | None) -> tuple[ReturnRequest,
+                                                                                                   Order]:
+    # Lock order: the order row first, then the RMA (as request_return does), so the two never deadlock.
+    order_id = await uow.session.scalar(select(ReturnRequest.order_id).where(ReturnRequest.id == rma_id)) \
+        if is_uuid(rma_id) else None
+    order = await find_order(uow, order_id, lock=True) if order_id else None
+    rma = await uow.session.get(ReturnRequest, rma_id, with_for_update=True, populate_existing=True) \
+        if order else None
+    if order is None or rma is None:
+        raise ReturnNotFound(f"No return {rma_id[:64]!r}.")
+    domain.check_return_transition(rma.status, target)
+    now = utcnow()
+    previous, rma.status, rma.updated_at = rma.status, target, now
+    rma.note = text or rma.note
+    note(order, "return", f"return {rma.id} {target}" + (f": {text}" if text else ""), at=now,
+         from_status=previous, to_status=target)
+    uow.emit("order.return_status_changed", {"orderNo": order.order_no, "rmaId": rma.id, "from": previous,
+                                             "to": target, "at": now}, key=order.order_no)
+    if target == "received":
+        _receive(uow, order, rma)
+        uow.emit("order.returned", payloads.returned(order, rma, at=now), key=order.order_no)
+    await uow.session.flush()
+    return rma, order
+
+
+def _receive(uow: UnitOfWork, order: Order, rma: ReturnRequest) -> None:
+    by_sku = {i.sku: i for i in order.items}
+    for line in rma.items:
+        by_sku[line.sku].returned_qty += line.qty
+    if all(i.returned_qty >= i.qty for i in order.items):
+        set_status(uow, order, "returned", text=f"every item returned (return {rma.id})")
+
+
+def _summary(rma: ReturnRequest) -> str:
+    return ", ".join(f"{i.sku} x{i.qty}" for i in rma.items)

@@ -1,0 +1,1 @@
+"""Payment providers behind one neutral interface (base.py): simulated (default) and Stripe."""

@@ -1,0 +1,85 @@
+"""Review routes (API.md § Reviews): thin — schema in, service call, schema out."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from apps.reviews import service
+from apps.reviews.clients import OrdersClient
+from apps.reviews.exceptions import ReviewNotFound
+from apps.reviews.orm import Review
+from apps.reviews.schemas import (AdminReviewOut, AdminReviewsPage, ModerationIn, ProductReviewsPage,
+                                  PublicReviewOut, ReviewIn, ReviewOut)
+from kernel.auth import CurrentUserDep, StaffDep
+from kernel.ids import is_uuid
+from kernel.service_app import UowDep, get_service_clients
+
+router = APIRouter(prefix="/v1", tags=["reviews"])
+PageQ = Annotated[int, Query(ge=1, le=10_000)]
+PerPageQ = Annotated[int, Query(alias="perPage", ge=1, le=100)]
+
+
+def _orders(request: Request) -> OrdersClient | None:
+    if not request.app.state.settings.verify_with_orders:
+        return None
+    return OrdersClient(get_service_clients(request))
+
+
+OrdersDep = Annotated[OrdersClient | None, Depends(_orders)]
+
+
+def _review(r: Review) -> ReviewOut:
+    return ReviewOut(id=r.id, productId=r.product_id, orderNo=r.order_no, rating=r.rating, title=r.title,
+                     body=r.body, status=r.status, createdAt=r.created_at)
+
+
+def _admin(r: Review) -> AdminReviewOut:
+    return AdminReviewOut(**_review(r).model_dump(), userId=r.user_id, moderatedBy=r.moderated_by,
+                          moderatedAt=r.moderated_at, rejectionReason=r.rejection_reason)
+
+
+@router.post("/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewOut)
+async def create_review(body: ReviewIn, uow: UowDep, user: CurrentUserDep, orders: OrdersDep) -> ReviewOut:
+    cmd = service.NewReview(product_id=body.product_id, order_no=body.order_no, rating=body.rating,
+                            title=body.title, body=body.body)
+    async with uow:
+        review = await service.create_review(uow=uow, orders=orders, user=user, cmd=cmd)
+        await uow.commit()
+    return _review(review)
+
+
+@router.get("/products/{product_id}/reviews", response_model=ProductReviewsPage)
+async def product_reviews(product_id: str, uow: UowDep, page: PageQ = 1, per_page: PerPageQ = 20,
+                          sort: Literal["newest", "rating_desc", "rating_asc"] = "newest") -> ProductReviewsPage:
+    if not is_uuid(product_id):
+        raise ReviewNotFound(f"No product {product_id[:40]!r}.")
+    product_id = product_id.lower()
+    async with uow:
+        found = await service.list_reviews(uow, product_id=product_id, status="approved", page=page,
+                                           per_page=per_page, order=sort)
+    items = [PublicReviewOut(id=r.id, productId=r.product_id, rating=r.rating, title=r.title, body=r.body,
+                             createdAt=r.created_at) for r in found.items]
+    return ProductReviewsPage(productId=product_id, items=items, total=found.total, page=page, perPage=per_page,
+                              ratingAvg=found.stats.average, ratingCount=found.stats.count)
+
+
+@router.get("/admin/reviews", response_model=AdminReviewsPage)
+async def admin_reviews(_: StaffDep, uow: UowDep, page: PageQ = 1, per_page: PerPageQ = 20,
+                        status: Literal["pending", "approved", "rejected"] | None = "pending",
+                        product_id: Annotated[str | None, Query(alias="productId", max_length=64)] = None
+                        ) -> AdminReviewsPage:
+    if product_id is not None and not is_uuid(product_id):
+        return AdminReviewsPage(items=[], total=0, page=page, perPage=per_page)
+    async with uow:
+        found = await service.list_reviews(uow, product_id=product_id, status=status, page=page, per_page=per_page)
+    return AdminReviewsPage(items=[_admin(r) for r in found.items], total=found.total, page=page, perPage=per_page)
+
+
+@router.patch("/admin/reviews/{review_id}", response_model=AdminReviewOut)
+async def moderate_review(review_id: str, body: ModerationIn, moderator: StaffDep, uow: UowDep) -> AdminReviewOut:
+    async with uow:
+        review = await service.moderate(uow=uow, moderator=moderator, review_id=review_id,
+                                        approve=body.is_approved, reason=body.reason)
+        await uow.commit()
+    return _admin(review)
