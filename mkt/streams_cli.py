@@ -25,7 +25,9 @@ _FAUST_LEVEL = {"warning": "warn", "critical": "crit"}
 
 def worker_argv(loglevel: str) -> list[str]:
     """The exact command a stack manager (or a test) runs; `-m faust` works from any cwd with the editable install."""
-    return [sys.executable, "-m", "faust", "-A", "streams.app", "worker", "-l", _FAUST_LEVEL.get(loglevel, loglevel)]
+    # --without-web: faust's CLI enables its web server (on 0.0.0.0) whatever the app config says; we need none.
+    return [sys.executable, "-m", "faust", "-A", "streams.app", "worker", "-l", _FAUST_LEVEL.get(loglevel, loglevel),
+            "--without-web"]
 
 
 @streams_app.command("worker", help="Run the faust stream worker (events -> warehouse) in the foreground.")
