@@ -24,7 +24,7 @@ from kernel.settings import common_settings
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
 
-console = Console()
+console = Console(width=160)
 ADDRESS = {"line1": "1 Bench Street", "city": "Springfield", "postalCode": "12345", "country": "US"}
 
 
