@@ -19,6 +19,7 @@ from kernel.warehouse import warehouse_client
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
 from mkt.demo_commerce import run_commerce
+from mkt.warehouse_cli import print_metric
 
 console = Console()
 DEMO_ADMIN = "demo-admin@example.com"
@@ -121,9 +122,24 @@ async def run_demo() -> DemoReport:
 
     t = time.perf_counter()
     async with httpx.AsyncClient(base_url=settings.gateway_url, timeout=60) as http:
-        await run_commerce(http, admin["accessToken"])
+        order_nos = await run_commerce(http, admin["accessToken"])
     report.add("commerce loop: vendors, catalog, coupon, orders, payments, shipping, reviews", "see tables above", t)
+
+    t = time.perf_counter()
+    _wait_for_orders_in_warehouse(order_nos, timeout=90)
+    for metric in ("summary", "vendor_earnings", "on_time_delivery"):
+        print_metric(metric, days=30)
+    report.add("analytics from the warehouse (mkt warehouse report)", f"{len(order_nos)} demo orders landed", t)
     return report
+
+
+def _wait_for_orders_in_warehouse(order_nos: list[str], timeout: float) -> None:
+    client, deadline = warehouse_client(), time.monotonic() + timeout
+    query = "SELECT count() FROM order_events FINAL WHERE event_type = 'order.paid' AND order_no IN {nos:Array(String)}"
+    while client.query(query, parameters={"nos": order_nos}).result_rows[0][0] < len(order_nos):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the demo's paid orders did not reach the warehouse")
+        time.sleep(0.5)
 
 
 def where_to_look() -> None:

@@ -89,7 +89,7 @@ async def review(http: httpx.AsyncClient, admin: str, shopper: dict, order: dict
     ok(await http.patch(f"/v1/admin/reviews/{created['id']}", json={"isApproved": True}, headers=bearer(admin)), 200)
 
 
-async def run_commerce(http: httpx.AsyncClient, admin: str, shoppers: int = 3) -> None:
+async def run_commerce(http: httpx.AsyncClient, admin: str, shoppers: int = 3) -> list[str]:
     vendors, products = await seed(http, admin)
     console.print(f"[green]✓[/] seeded {len(vendors)} approved vendors and {len(products)} active products")
     code = await coupon(http, admin)
@@ -105,6 +105,7 @@ async def run_commerce(http: httpx.AsyncClient, admin: str, shoppers: int = 3) -
         console.print(f"[green]✓[/] {shopper['email']} bought {order['orderNo']} ({len(order['items'])} items, "
                       f"coupon {code}), paid, {shipments} shipments delivered, reviewed")
     await print_summary(http, orders, vendors)
+    return [o["orderNo"] for o in orders]
 
 
 async def print_summary(http: httpx.AsyncClient, orders: list[dict], vendors: list[dict]) -> None:
