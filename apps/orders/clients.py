@@ -190,6 +190,11 @@ class OrderClients:
     async def commit_reservation(self, reservation_id: str) -> str:
         """Returns the reservation's status after the call ("committed", or "expired"/"released" if too late)."""
         resp = await self._c.request("inventory", "POST", f"/internal/v1/reservations/{reservation_id}/commit")
+        if resp.status_code == 409:  # too late: inventory says why in errors[0].status
+            errors = resp.json().get("errors") or [{}]
+            status = str(errors[0].get("status") or "")
+            if status in ("expired", "released"):
+                return status
         if resp.status_code != 200:
             raise _fail(resp, "inventory")
         return str(resp.json()["status"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from mkt.streams_cli import worker_argv
 
 MKT = str(Path(sys.executable).with_name("mkt"))
 
@@ -59,3 +62,23 @@ def processes():
     procs = Processes()
     yield procs
     procs.stop_all()
+
+
+@pytest.fixture(scope="module")
+def streams_worker(stack, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("streams") / "worker.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(worker_argv("info"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while b"[^Worker]: Ready" not in log_path.read_bytes():
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)

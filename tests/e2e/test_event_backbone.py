@@ -3,42 +3,17 @@ then a replay of the outbox that must add nothing."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import create_engine, text
 
 from kernel.contracts.topics import USERS
 from kernel.settings import common_settings, service_database_url
 from kernel.warehouse import warehouse_client
 from mkt.outbox_cli import replay_all
-from mkt.streams_cli import worker_argv
 from tests.conftest import unique_email
 from tests.kafka_helpers import end_offsets, wait_committed
-
-
-@pytest.fixture(scope="module")
-def streams_worker(stack, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("streams") / "worker.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(worker_argv("info"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 60
-        while b"[^Worker]: Ready" not in log_path.read_bytes():
-            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
-            time.sleep(0.2)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def user_created_event_id(user_id: str) -> str:
