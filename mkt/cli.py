@@ -7,6 +7,7 @@ from mkt.admin_cli import admin_app
 from mkt.contracts_cli import contracts_app
 from mkt.db_cli import db_app
 from mkt.demo import demo
+from mkt.features_cli import features_app
 from mkt.outbox_cli import outbox_app
 from mkt.serve_cli import serve
 from mkt.stack_cli import stack_app
@@ -28,6 +29,7 @@ app.add_typer(admin_app, name="admin", help="Administrative tasks (create the fi
 app.add_typer(outbox_app, name="outbox", help="The transactional outbox: relay and replay events.")
 app.add_typer(streams_app, name="streams", help="Faust stream workers (events -> warehouse, features).")
 app.add_typer(warehouse_app, name="warehouse", help="The ClickHouse warehouse: migrations and reports.")
+app.add_typer(features_app, name="features", help="The Feast feature store: apply the repo, materialize batch views.")
 
 if __name__ == "__main__":
     app()
