@@ -1,6 +1,8 @@
 """The Feast repo (features/) parsed as `feast apply` parses it: hermetic, and in step with the stream worker."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import ast
 import os
 import re
@@ -103,8 +105,10 @@ def test_a_dedicated_features_database_url_wins(monkeypatch):
 
 def test_config_fills_the_yaml_and_an_explicit_variable_wins(monkeypatch):
     monkeypatch.setenv("FEAST_ONLINE_HOST", "pg-online.internal")
-    config = load_config(FEATURES_REPO, CommonSettings(CLICKHOUSE_DATABASE="dwh"))
+    settings = CommonSettings(CLICKHOUSE_DATABASE="dwh")
+    config = load_config(FEATURES_REPO, settings)
     assert config.project == "marketplace"
     assert config.online_store.host == "pg-online.internal"
-    assert (config.offline_store.database, config.offline_store.port) == ("dwh", 18123)
+    port = urlsplit(settings.clickhouse_url).port
+    assert (config.offline_store.database, config.offline_store.port) == ("dwh", port)
     assert config.registry.path.startswith("postgresql+psycopg://")
