@@ -10,7 +10,11 @@ PYTEST_ARGS ?=
 demo: install  ## install everything, start the local stack, migrate, run the main job
 	$(MKT) stack up
 	$(MAKE) --no-print-directory migrate
+	$(MKT) features apply
 	$(MKT) demo
+	$(MKT) simulate backfill --days 365 --shoppers 800 --vendors 12 --browse-per-order 1
+	$(MKT) simulate live --shoppers 10 --minutes 0.5
+	$(MKT) warehouse report summary orders_per_day top_categories refund_rate on_time_delivery --days 400
 
 test: install  ## install what is missing, start the stack, lint the architecture, run the test suite
 	$(MKT) stack up
