@@ -6,18 +6,15 @@ sweep side by side. `sweep_once` is the same work, callable directly (tests, a C
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
-import structlog
 from fastapi import FastAPI
 from sqlalchemy import Table
 
 from apps.inventory import reservations
 from kernel.db import Database
+from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork
-
-log = structlog.get_logger("inventory.sweeper")
 
 
 async def sweep_once(db: Database, outbox: Table, *, batch_size: int = 100, now: datetime | None = None) -> int:
@@ -37,28 +34,4 @@ async def sweep_app(app: FastAPI, *, now: datetime | None = None) -> int:
     return await sweep_once(app.state.db, app.state.outbox, batch_size=app.state.settings.sweep_batch_size, now=now)
 
 
-async def _run(app: FastAPI, stop: asyncio.Event) -> None:
-    interval = app.state.settings.sweep_interval_seconds
-    while not stop.is_set():
-        try:
-            if expired := await sweep_app(app):
-                log.info("inventory.sweeper.expired", count=expired)
-        except Exception as exc:  # noqa: BLE001 - a failed sweep (database restart) is retried next tick
-            log.warning("inventory.sweeper.failed", error=f"{type(exc).__name__}: {exc}"[:300])
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except asyncio.TimeoutError:
-            pass
-
-
-async def start_sweeper(app: FastAPI) -> None:
-    app.state.sweeper_stop = asyncio.Event()
-    app.state.sweeper = None
-    if app.state.settings.run_sweeper:
-        app.state.sweeper = asyncio.create_task(_run(app, app.state.sweeper_stop), name="inventory-sweeper")
-
-
-async def stop_sweeper(app: FastAPI) -> None:
-    app.state.sweeper_stop.set()
-    if app.state.sweeper is not None:
-        await app.state.sweeper
+start_sweeper, stop_sweeper = periodic_hooks("inventory", sweep_app, done="inventory.sweeper.expired")

@@ -8,7 +8,6 @@ whose cancellation fails (inventory unreachable) is skipped for this pass and re
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import structlog
@@ -19,6 +18,7 @@ from apps.orders.clients import OrderClients
 from apps.orders.orm import Order, utcnow
 from apps.orders.use_cases.transitions import cancel
 from kernel.db import Database
+from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("orders.sweeper")
@@ -67,27 +67,4 @@ async def sweep_app(app: FastAPI, *, now: datetime | None = None) -> int:
                             batch_size=app.state.settings.sweep_batch_size, now=now)
 
 
-async def _run(app: FastAPI, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            if cancelled := await sweep_app(app):
-                log.info("orders.sweeper.cancelled", count=cancelled)
-        except Exception as exc:  # noqa: BLE001 - a failed sweep (database restart) is retried next tick
-            log.warning("orders.sweeper.failed", error=f"{type(exc).__name__}: {exc}"[:300])
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=app.state.settings.sweep_interval_seconds)
-        except asyncio.TimeoutError:
-            pass
-
-
-async def start_sweeper(app: FastAPI) -> None:
-    app.state.sweeper_stop = asyncio.Event()
-    app.state.sweeper = None
-    if app.state.settings.run_sweeper:
-        app.state.sweeper = asyncio.create_task(_run(app, app.state.sweeper_stop), name="orders-sweeper")
-
-
-async def stop_sweeper(app: FastAPI) -> None:
-    app.state.sweeper_stop.set()
-    if app.state.sweeper is not None:
-        await app.state.sweeper
+start_sweeper, stop_sweeper = periodic_hooks("orders", sweep_app, done="orders.sweeper.cancelled")
