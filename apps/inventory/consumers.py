@@ -1,4 +1,5 @@
-"""Reactions to other domains' events: every catalog SKU gets a stock row (on hand 0) when it first appears.
+"""Reactions to other domains' events: every catalog SKU gets a stock row (on hand 0) when it first appears, and
+returned goods (order.returned, an RMA received) go back on hand.
 
 product.created opens rows for the product's SKUs; product.updated carries the whole product too, so a variant
 added later also gets its row. Both are idempotent (existing rows are left alone), as is the inbox.
@@ -18,4 +19,11 @@ async def open_stock_rows(*, uow: UnitOfWork, event: Envelope) -> None:
                                            vendor_id=str(data.get("vendorId")), skus=skus)
 
 
-CONSUMERS: dict[str, Handler] = {"product.created": open_stock_rows, "product.updated": open_stock_rows}
+async def restock_returned(*, uow: UnitOfWork, event: Envelope) -> None:
+    data = event.data
+    items = [(str(i.get("sku")), int(i.get("qty") or 0)) for i in data.get("items") or [] if isinstance(i, dict)]
+    await service.restock_return(uow=uow, rma_id=str(data.get("rmaId") or data.get("orderNo")), items=items)
+
+
+CONSUMERS: dict[str, Handler] = {"product.created": open_stock_rows, "product.updated": open_stock_rows,
+                                 "order.returned": restock_returned}

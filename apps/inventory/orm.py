@@ -15,7 +15,7 @@ from kernel.outbox import outbox_table
 
 SKU_MAX = 64
 REFERENCE_MAX = 120
-MOVEMENT_REASONS = ("adjust", "reserve", "commit", "release", "expire")
+MOVEMENT_REASONS = ("adjust", "reserve", "commit", "release", "expire", "restock")
 RESERVATION_STATUSES = ("active", "committed", "released", "expired")
 
 

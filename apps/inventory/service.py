@@ -108,3 +108,17 @@ async def create_stock_for_product(*, uow: UnitOfWork, product_id: str, vendor_i
             "available": 0, "delta": 0, "reason": "created", "reorderPoint": 0, "safetyStock": 0, "at": now},
             key=sku)
     return created
+
+
+async def restock_return(*, uow: UnitOfWork, rma_id: str, items: list[tuple[str, int]]) -> list[str]:
+    """Returned goods go back on hand (one movement per SKU, referenced by the RMA); unknown SKUs are skipped."""
+    wanted: dict[str, int] = {}
+    for sku, qty in items:
+        if _valid_sku(sku) and qty > 0:
+            wanted[sku] = wanted.get(sku, 0) + qty
+    locked = await lock_stock(uow, wanted)
+    for sku, item in locked.items():
+        apply_change(uow, item, reason="restock", delta_on_hand=wanted[sku], reference=rma_id[:64])
+        await uow.session.flush()
+        uow.emit("inventory.adjusted", _adjusted(item, delta=wanted[sku], reason="restock"), key=sku)
+    return sorted(locked)

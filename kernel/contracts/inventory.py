@@ -20,7 +20,7 @@ class StockAdjusted(Payload):
     reserved: int
     available: int
     delta: int  # change of on_hand (0 when only reorderPoint/safetyStock changed)
-    reason: Literal["created", "set", "delta", "settings"]
+    reason: Literal["created", "set", "delta", "settings", "restock"]
     reorder_point: int = Field(0, alias="reorderPoint")
     safety_stock: int = Field(0, alias="safetyStock")
     at: datetime

@@ -306,3 +306,14 @@ async def test_internal_routes_need_the_service_token(client, inventory):
     # The gateway does not route /internal at all.
     headers = {"X-Internal-Token": inventory.state.settings.internal_api_token}
     assert (await client.post("/internal/v1/reservations", json=body, headers=headers)).status_code == 404
+
+
+async def test_received_return_goes_back_on_hand_once(client, gateway, inventory):
+    vendor_id, sku, _ = await stocked(client, gateway, inventory, 4)
+    returned = Envelope(type="order.returned", data=contract_for("order.returned").validate({
+        "orderNo": "MKT-RMA-TEST", "rmaId": f"rma-{uuid.uuid4().hex[:8]}", "items": [{"sku": sku, "qty": 2, "amountMinor": 3998}]}))
+    assert await inventory.state.consumer.handle(returned.to_json())
+    assert not await inventory.state.consumer.handle(returned.to_json())  # redelivered: the inbox skips it
+    assert await numbers(client, sku) == {"sku": sku, "available": 6, "onHand": 6, "reserved": 0}
+    [restocked] = [e["data"] for e in await outbox_events(inventory, "inventory.adjusted", sku=sku, reason="restock")]
+    assert restocked["delta"] == 2 and restocked["onHand"] == 6
