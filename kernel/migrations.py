@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, create_engine, pool, text
+from sqlalchemy import Column, DateTime, MetaData, create_engine, func, pool, text
 
 from kernel.db import sync_url
 
@@ -52,3 +52,8 @@ def drop_database(server_url: str, name: str) -> None:
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def timestamp_column(name: str, nullable: bool = False) -> Column:
+    """For migrations: an aware timestamp; required ones default to now() in the database."""
+    return Column(name, DateTime(timezone=True), nullable=nullable, server_default=None if nullable else func.now())

@@ -7,6 +7,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 from kernel.inbox import create_inbox, drop_inbox
+from kernel.migrations import timestamp_column as _timestamp
 from kernel.outbox import create_outbox, drop_outbox
 
 revision = "0001"
@@ -15,11 +16,6 @@ branch_labels = None
 depends_on = None
 
 UUID = pg.UUID(as_uuid=False)
-
-
-def _timestamp(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable,
-                     server_default=None if nullable else sa.func.now())
 
 
 def upgrade() -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from kernel.ids import new_id_str
 from kernel.inbox import create_inbox, drop_inbox
+from kernel.migrations import timestamp_column as _timestamp
 from kernel.outbox import create_outbox, drop_outbox
 
 revision = "0001"
@@ -61,11 +62,6 @@ DEFAULT_TEMPLATES = {
         "If you did not ask for it, ignore this email.\n",
         "To a user who asked to reset their password."),
 }
-
-
-def _timestamp(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable,
-                     server_default=None if nullable else sa.func.now())
 
 
 def _templates() -> None:

@@ -7,6 +7,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql as pg
 
 from kernel.inbox import create_inbox, drop_inbox
+from kernel.migrations import timestamp_column as _timestamp
 from kernel.outbox import create_outbox, drop_outbox
 
 revision = "0001"
@@ -26,11 +27,6 @@ DEFAULT_RATES = (
     ("international", "express", "table", 4, None,
      ((500, 2999, 0), (2000, 4499, 0), (5000, 6999, 0), (None, 6999, 1200))),
 )
-
-
-def _timestamp(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable,
-                     server_default=None if nullable else sa.func.now())
 
 
 def _rate_tables() -> None:
