@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from streams.realtime_features.feast_store import FEATURES_REPO, load_config, open_store
+from kernel.feature_store import FEATURES_REPO, load_config, open_store
 
 features_app = typer.Typer(no_args_is_help=True)
 console = Console()

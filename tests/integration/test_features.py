@@ -84,7 +84,7 @@ def setup(stack, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def store(setup):
-    from streams.realtime_features.feast_store import open_store
+    from kernel.feature_store import open_store
 
     return open_store()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kernel.settings import CommonSettings
-from streams.realtime_features.feast_store import FEATURES_REPO, feast_environment, load_config
+from kernel.feature_store import FEATURES_REPO, feast_environment, load_config
 from streams.realtime_features.logic import KINDS
 
 REPO_MODULES = {p.stem for p in FEATURES_REPO.glob("*.py")}
