@@ -67,3 +67,11 @@ def open_store(repo_path: Path = FEATURES_REPO, settings: CommonSettings | None 
     from feast import FeatureStore
 
     return FeatureStore(repo_path=str(repo_path), config=load_config(repo_path, settings))
+
+
+def batch_view_names(store: "FeatureStore") -> list[str]:
+    """Feature views loaded by `materialize`; views fed by push sources are kept current by the stream worker, and
+    a materialize would only age them."""
+    from feast.data_source import PushSource
+
+    return [fv.name for fv in store.list_feature_views() if not isinstance(fv.stream_source, PushSource)]

@@ -50,6 +50,7 @@ class CommonSettings(BaseSettings):
     typesense_url: str = Field("http://127.0.0.1:18108", validation_alias=_shared("TYPESENSE_URL"))
     typesense_api_key: str = Field(DEV_TYPESENSE_KEY, validation_alias=_shared("TYPESENSE_API_KEY"))
     mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
+    dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
     smtp_host: str = Field("127.0.0.1", validation_alias=_shared("SMTP_HOST"))
     smtp_port: int = Field(11025, validation_alias=_shared("SMTP_PORT"))
     mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))

@@ -12,6 +12,7 @@ from mkt.outbox_cli import outbox_app
 from mkt.serve_cli import serve
 from mkt.simulate_cli import simulate_app
 from mkt.stack_cli import stack_app
+from mkt.train_cli import train
 from mkt.streams_cli import streams_app
 from mkt.warehouse_cli import warehouse_app
 
@@ -31,6 +32,7 @@ app.add_typer(outbox_app, name="outbox", help="The transactional outbox: relay a
 app.add_typer(streams_app, name="streams", help="Faust stream workers (events -> warehouse, features).")
 app.add_typer(warehouse_app, name="warehouse", help="The ClickHouse warehouse: migrations and reports.")
 app.add_typer(features_app, name="features", help="The Feast feature store: apply the repo, materialize batch views.")
+app.command("train", help="Train, judge and register the models (the Dagster job), with progress and a summary.")(train)
 app.add_typer(simulate_app, name="simulate", help="The simulator: backfill history, or live shoppers on the API.")
 
 if __name__ == "__main__":

@@ -10,19 +10,12 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from kernel.feature_store import FEATURES_REPO, load_config, open_store
+from kernel.feature_store import FEATURES_REPO, batch_view_names, load_config, open_store
 
 features_app = typer.Typer(no_args_is_help=True)
 console = Console()
 
 _RepoOpt = typer.Option(FEATURES_REPO, "--repo", help="The Feast repo (a folder with feature_store.yaml).")
-
-
-def _stream_views(store) -> set[str]:
-    """Views fed by push sources: the stream worker keeps them current, a materialize would only age them."""
-    from feast.data_source import PushSource
-
-    return {fv.name for fv in store.list_feature_views() if isinstance(fv.stream_source, PushSource)}
 
 
 @features_app.command("apply", help="Register entities, views and services and create the online tables (feast apply).")
@@ -54,9 +47,7 @@ def materialize(
 ) -> None:
     started = time.perf_counter()
     store = open_store(repo.resolve())
-    names = views or [fv.name for fv in store.list_feature_views()]
-    if not include_stream and not views:
-        names = [name for name in names if name not in _stream_views(store)]
+    names = views or ([fv.name for fv in store.list_feature_views()] if include_stream else batch_view_names(store))
     end = datetime.now(timezone.utc)
     console.print(f"materializing {', '.join(names)} from {end - timedelta(days=days):%Y-%m-%d %H:%M} to {end:%H:%M} UTC")
     store.materialize(start_date=end - timedelta(days=days), end_date=end, feature_views=names)

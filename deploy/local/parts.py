@@ -26,12 +26,12 @@ BIND = "127.0.0.1"
 _no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _http_get(url: str, timeout: float = 1.0) -> tuple[int, bytes]:
+def http_get(url: str, timeout: float = 1.0) -> tuple[int, bytes]:
     with _no_proxy.open(url, timeout=timeout) as resp:
         return resp.status, resp.read()
 
 
-def _host_port(url: str, default_port: int) -> tuple[str, int]:
+def host_port(url: str, default_port: int) -> tuple[str, int]:
     if "://" not in url:
         url = "tcp://" + url.split(",")[0].strip()
     parts = urlsplit(url)
@@ -156,7 +156,7 @@ class KafkaPart(Part):
 
     def __init__(self, settings: CommonSettings):
         self.bootstrap = settings.kafka_bootstrap_servers.split(",")[0].strip()
-        host, port = _host_port(self.bootstrap, 9092)
+        host, port = host_port(self.bootstrap, 9092)
         super().__init__(settings, host, port)
 
     @property
@@ -194,7 +194,7 @@ class WarehousePart(Part):
     description = "chDB (ClickHouse engine) behind ClickHouse's HTTP interface"
 
     def __init__(self, settings: CommonSettings):
-        host, port = _host_port(settings.clickhouse_url, 8123)
+        host, port = host_port(settings.clickhouse_url, 8123)
         super().__init__(settings, host, port)
 
     def missing(self) -> str | None:
@@ -210,7 +210,7 @@ class WarehousePart(Part):
         return {"PYTHONUNBUFFERED": "1"}
 
     def ready(self) -> bool:
-        status, body = _http_get(f"http://{self.host}:{self.port}/ping")
+        status, body = http_get(f"http://{self.host}:{self.port}/ping")
         return status == 200 and body.strip() == b"Ok."
 
 
@@ -220,7 +220,7 @@ class TypesensePart(Part):
     description = "Typesense 0.24 search server"
 
     def __init__(self, settings: CommonSettings):
-        host, port = _host_port(settings.typesense_url, 8108)
+        host, port = host_port(settings.typesense_url, 8108)
         super().__init__(settings, host, port)
 
     @property
@@ -253,7 +253,7 @@ class TypesensePart(Part):
         (self.dir / "data").mkdir(parents=True, exist_ok=True)
 
     def ready(self) -> bool:
-        status, body = _http_get(f"http://{self.host}:{self.port}/health")
+        status, body = http_get(f"http://{self.host}:{self.port}/health")
         return status == 200 and json.loads(body).get("ok") is True
 
 
@@ -263,7 +263,7 @@ class RedisPart(Part):
     description = "Redis (cache, rate limits), no persistence"
 
     def __init__(self, settings: CommonSettings):
-        host, port = _host_port(settings.redis_url, 6379)
+        host, port = host_port(settings.redis_url, 6379)
         super().__init__(settings, host, port)
 
     def missing(self) -> str | None:
@@ -311,7 +311,7 @@ class MlflowPart(Part):
     description = "MLflow tracking + registry, SQLite backend, local artifacts"
 
     def __init__(self, settings: CommonSettings):
-        host, port = _host_port(settings.mlflow_tracking_uri, 5000)
+        host, port = host_port(settings.mlflow_tracking_uri, 5000)
         super().__init__(settings, host, port)
 
     def missing(self) -> str | None:
@@ -335,16 +335,5 @@ class MlflowPart(Part):
         (self.dir / "artifacts").mkdir(parents=True, exist_ok=True)
 
     def ready(self) -> bool:
-        status, _ = _http_get(f"http://{self.host}:{self.port}/health")
+        status, _ = http_get(f"http://{self.host}:{self.port}/health")
         return status == 200
-
-
-PART_CLASSES: tuple[type[Part], ...] = (
-    PostgresPart, KafkaPart, WarehousePart, TypesensePart, RedisPart, SmtpPart, MlflowPart,
-)
-PART_NAMES: tuple[str, ...] = tuple(cls.name for cls in PART_CLASSES)
-
-
-def build_parts(settings: CommonSettings | None = None) -> dict[str, Part]:
-    settings = settings or CommonSettings()
-    return {cls.name: cls(settings) for cls in PART_CLASSES}

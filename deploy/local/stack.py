@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from deploy.local import process
-from deploy.local.parts import PART_NAMES, Part, build_parts
+from deploy.local.parts import Part
+from deploy.local.registry import PART_NAMES, build_parts
 from kernel.settings import CommonSettings
 
 Echo = Callable[[str], None]

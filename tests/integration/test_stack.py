@@ -13,7 +13,7 @@ import pytest
 from deploy.local import mailbox, process
 from deploy.local.databases import SERVICE_DATABASES
 from deploy.local.kafka_topics import partition_counts, run_async
-from deploy.local.parts import build_parts
+from deploy.local.registry import build_parts
 from deploy.local.postgres import PgConn
 from deploy.local.stack import ensure_up, logs, status
 from kernel.contracts.topics import ALL_TOPICS

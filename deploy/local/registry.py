@@ -1,0 +1,18 @@
+"""Every part of the local stack, in start order."""
+from __future__ import annotations
+
+from deploy.local.dagster_parts import DagsterDaemonPart, DagsterWebserverPart
+from deploy.local.parts import (KafkaPart, MlflowPart, Part, PostgresPart, RedisPart, SmtpPart, TypesensePart,
+                                WarehousePart)
+from kernel.settings import CommonSettings
+
+PART_CLASSES: tuple[type[Part], ...] = (
+    PostgresPart, KafkaPart, WarehousePart, TypesensePart, RedisPart, SmtpPart, MlflowPart,
+    DagsterWebserverPart, DagsterDaemonPart,
+)
+PART_NAMES: tuple[str, ...] = tuple(cls.name for cls in PART_CLASSES)
+
+
+def build_parts(settings: CommonSettings | None = None) -> dict[str, Part]:
+    settings = settings or CommonSettings()
+    return {cls.name: cls(settings) for cls in PART_CLASSES}

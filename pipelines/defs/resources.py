@@ -1,0 +1,77 @@
+"""The outside world of the pipelines, as Dagster resources. Which servers they point at is chosen per
+environment here (local stack or production), from settings and environment variables — never inside an asset."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dagster import ConfigurableResource, EnvVar
+
+from kernel.settings import CommonSettings, common_settings
+
+
+class WarehouseResource(ConfigurableResource):
+    """ClickHouse (locally the chDB process serving ClickHouse's HTTP interface)."""
+    url: str
+    database: str = "warehouse"
+
+    def client(self) -> Any:
+        from kernel.warehouse import warehouse_client
+
+        settings = CommonSettings(CLICKHOUSE_URL=self.url, CLICKHOUSE_DATABASE=self.database)
+        return warehouse_client(settings, send_receive_timeout=600)
+
+
+class FeatureStoreResource(ConfigurableResource):
+    """The Feast repo (features/): offline store in the warehouse, online store in Postgres."""
+    repo_path: str
+
+    def store(self) -> Any:
+        from kernel.feature_store import open_store
+
+        return open_store(Path(self.repo_path))
+
+
+class MlflowResource(ConfigurableResource):
+    tracking_uri: str
+
+
+class GroundTruthResource(ConfigurableResource):
+    """Where fraud labels and other known outcomes come from. Locally: the simulator's export of one run (the newest
+    under STACK_DIR/simulator unless `directory` names one). In production: a labels export (chargebacks, risk
+    team decisions) in the same parquet layout."""
+    directory: str = ""
+    search_root: str = ""
+
+    def path(self) -> Path | None:
+        if self.directory:
+            return Path(self.directory)
+        root = Path(self.search_root)
+        runs = sorted((p for p in root.glob("*/manifest.json")), key=lambda p: p.stat().st_mtime) \
+            if root.is_dir() else []
+        return runs[-1].parent if runs else None
+
+
+def local_resources(settings: CommonSettings | None = None) -> dict[str, ConfigurableResource]:
+    from kernel.feature_store import FEATURES_REPO
+
+    s = settings or common_settings()
+    return {
+        "warehouse": WarehouseResource(url=s.clickhouse_url, database=s.clickhouse_database),
+        "feature_store": FeatureStoreResource(repo_path=str(FEATURES_REPO)),
+        "mlflow": MlflowResource(tracking_uri=s.mlflow_tracking_uri),
+        "ground_truth": GroundTruthResource(search_root=str(s.stack_dir / "simulator")),
+    }
+
+
+def production_resources() -> dict[str, ConfigurableResource]:
+    return {
+        "warehouse": WarehouseResource(url=EnvVar("CLICKHOUSE_URL"), database=EnvVar("CLICKHOUSE_DATABASE")),
+        "feature_store": FeatureStoreResource(repo_path=EnvVar("FEATURES_REPO")),
+        "mlflow": MlflowResource(tracking_uri=EnvVar("MLFLOW_TRACKING_URI")),
+        "ground_truth": GroundTruthResource(directory=EnvVar("LABELS_DIR")),
+    }
+
+
+def resources_for(env: str) -> dict[str, ConfigurableResource]:
+    return production_resources() if env in ("staging", "prod") else local_resources()

@@ -1,0 +1,70 @@
+"""The four model kinds as the pipeline sees them: where each one's training data comes from and which task
+(models/<kind>/task.py) trains and judges it. Model packages are imported when an asset runs, not when Dagster
+loads the definitions (LightGBM, implicit and Prophet take seconds to import)."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from models.base import ModelTask
+from pipelines.defs.resources import FeatureStoreResource, GroundTruthResource, WarehouseResource
+
+
+@dataclass
+class Sources:
+    warehouse: WarehouseResource
+    feature_store: FeatureStoreResource
+    ground_truth: GroundTruthResource
+
+
+Loader = Callable[[Sources, "date | None", "date | None"], Any]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    load: Loader
+
+    def task(self) -> ModelTask:
+        return importlib.import_module(f"models.{self.kind}.task").TASK
+
+    def describe(self, data: Any) -> dict[str, Any]:
+        sizes = {name: len(frame) for name, frame in (data.items() if isinstance(data, dict) else [("rows", data)])
+                 if hasattr(frame, "__len__")}
+        return {f"{name}_rows": n for name, n in sizes.items()}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _dataset(kind: str):
+    return importlib.import_module(f"models.{kind}.dataset")
+
+
+def _load_recommendations(src: Sources, since: str | None, until: str | None) -> Any:
+    return _dataset("recommendations").load(src.warehouse.client(), since=_day(since), until=_day(until))
+
+
+def _load_forecasting(src: Sources, since: str | None, until: str | None) -> Any:
+    return _dataset("forecasting").load(src.warehouse.client(), since=_day(since), until=_day(until))
+
+
+def _load_pricing(src: Sources, since: str | None, until: str | None) -> Any:
+    return _dataset("pricing").load(src.warehouse.client(), since=_day(since), until=_day(until))
+
+
+def _load_fraud(src: Sources, since: str | None, until: str | None) -> Any:
+    return _dataset("fraud").load(src.feature_store.store(), src.warehouse.client(), src.ground_truth.path(),
+                                  since=_day(since), until=_day(until))
+
+
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec("recommendations", _load_recommendations),
+    KindSpec("fraud", _load_fraud),
+    KindSpec("forecasting", _load_forecasting),
+    KindSpec("pricing", _load_pricing),
+)
+KIND_NAMES = tuple(k.kind for k in KINDS)
