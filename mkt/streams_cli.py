@@ -87,3 +87,47 @@ def dead_letters(limit: int = typer.Option(20, help="How many records.")) -> Non
         table.add_row(f"{source.get('topic')}[{source.get('partition')}]@{source.get('offset')}",
                       record.get("reason", "?"), record.get("rejectedAt", "?"), record.get("originalPreview", "")[:60])
     console.print(table if records else f"{DEAD_LETTER.name} is empty")
+
+
+async def warehouse_lag(group: str) -> int:
+    """Events on the domain topics the stream worker's consumer group has not committed yet (its lag)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from kernel.contracts.topics import DOMAIN_TOPICS
+
+    servers = common_settings().kafka_bootstrap_servers
+    admin, consumer = AIOKafkaAdminClient(bootstrap_servers=servers), AIOKafkaConsumer(bootstrap_servers=servers)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t.name, p) for t in DOMAIN_TOPICS for p in range(t.partitions)]
+        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        ends = await consumer.end_offsets(partitions)
+        return sum(max(0, end - max(0, getattr(committed.get(tp), "offset", 0))) for tp, end in ends.items())
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+@streams_app.command("wait", help="Wait until the stream worker has consumed every event on the domain topics.")
+def wait(
+    timeout: float = typer.Option(900.0, "--timeout", min=1, help="Give up after this many seconds."),
+    group: str = typer.Option("marketplace-streams", "--group", help="The worker's consumer group (faust app id)."),
+) -> None:
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started, first = time.monotonic(), asyncio.run(warehouse_lag(group))
+    with Progress(TextColumn("stream worker lag"), BarColumn(), TextColumn("{task.fields[lag]:,} events"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("lag", total=max(first, 1), lag=first)
+        lag = first
+        while lag > 0 and time.monotonic() - started < timeout:
+            time.sleep(2.0)
+            lag = asyncio.run(warehouse_lag(group))
+            progress.update(task, completed=max(0, first - lag), lag=lag)
+    if lag > 0:
+        console.print(f"[red]✗[/] the stream worker still lags {lag:,} events after {timeout:.0f} s")
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/] the warehouse has every event ({time.monotonic() - started:.0f} s)")
