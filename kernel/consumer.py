@@ -28,6 +28,12 @@ Handler = Callable[..., Awaitable[None]]  # async def handle(*, uow: UnitOfWork,
 MAX_ATTEMPTS = 5
 
 
+def reactions_group(service: str) -> str:
+    """A service's consumer group (and inbox consumer name): one place, so a bulk importer handing events to a
+    service's handlers in-process records them under the name the service's own consumer later dedupes by."""
+    return f"{service}-reactions"
+
+
 class EventConsumer:
     def __init__(self, *, name: str, topics: list[str], handlers: dict[str, Handler], db: Database,
                  outbox: Table, inbox: Table, publisher: KafkaPublisher, bootstrap_servers: str) -> None:

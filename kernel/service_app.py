@@ -13,7 +13,7 @@ from sqlalchemy import MetaData
 
 from kernel.auth import JwksLoader, TokenVerifier, http_jwks_loader
 from kernel.checks import tcp_reachable
-from kernel.consumer import EventConsumer, Handler
+from kernel.consumer import EventConsumer, Handler, reactions_group
 from kernel.contracts.registry import contract_for
 from kernel.db import Database
 from kernel.inbox import inbox_table
@@ -76,7 +76,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         if spec.consumers:
             topics = sorted({contract_for(t).topic.name for t in spec.consumers})
             app.state.consumer = EventConsumer(
-                name=f"{spec.name}-reactions", topics=topics, handlers=spec.consumers, db=db, outbox=outbox,
+                name=reactions_group(spec.name), topics=topics, handlers=spec.consumers, db=db, outbox=outbox,
                 inbox=inbox_table(spec.metadata), publisher=publisher,
                 bootstrap_servers=settings.kafka_bootstrap_servers)
             if wiring.run_consumers:

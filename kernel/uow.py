@@ -1,6 +1,7 @@
 """UnitOfWork: one use case = one transaction = one commit, with its events written to the outbox inside it."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table
@@ -34,8 +35,11 @@ class UnitOfWork:
         # stays readable after the block.
         await self.session.close()
 
-    def emit(self, event_type: str, data: dict[str, Any] | Any, *, key: str, actor: Actor | None = None) -> Envelope:
-        """Queue an event for the outbox. `data` is validated against the event type's contract."""
+    def emit(self, event_type: str, data: dict[str, Any] | Any, *, key: str, actor: Actor | None = None,
+             occurred_at: datetime | None = None) -> Envelope:
+        """Queue an event for the outbox. `data` is validated against the event type's contract.
+
+        `occurred_at` (default now) is for use cases importing history: the event then says when it happened."""
         contract = contract_for(event_type)
         payload = contract.validate(data)
         ctx = current_context()
@@ -45,6 +49,7 @@ class UnitOfWork:
             actor=actor or Actor(type=ctx.actor_type, id=ctx.user_id),  # type: ignore[arg-type]
             data=payload,
             trace=Trace(requestId=ctx.request_id, correlationId=ctx.correlation_id),
+            **({"occurredAt": occurred_at} if occurred_at is not None else {}),
         )
         self._pending.append((contract.topic.name, key, env))
         return env

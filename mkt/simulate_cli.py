@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Optional
 
@@ -13,12 +15,14 @@ from rich.table import Table
 
 from kernel.settings import common_settings
 from mkt.admin_cli import create_super_admin
+from mkt.world_seed import SeedReport, seed_world
 from simulator.api import call, ok
 from simulator.backfill import BackfillReport, run_backfill
 from simulator.config import SimConfig
 from simulator.ground_truth import run_dir
 from simulator.live import LiveDriver, LiveStats, discover, products_of
 from simulator.seed import seed_marketplace
+from simulator.world_spec import SIM_PASSWORD, build_spec, end_of_window_stock
 
 simulate_app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -82,6 +86,62 @@ def backfill(
             console.print(f"[red]✗[/] {exc}")
             raise typer.Exit(1) from None
     _print_report(report)
+
+
+def _world_stock(cfg: SimConfig, stock: str):
+    """Forks the year's simulation now, before any connection or thread exists, to run beside the seeding."""
+    if stock != "end":
+        return None, None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    return pool, pool.submit(end_of_window_stock, cfg)
+
+
+@simulate_app.command("world", help="Seed the simulated world (accounts, vendors, catalog, stock) into the services, "
+                                    "with the ids its backfill uses. Run it before `simulate backfill` with the same "
+                                    "options; running it again creates nothing.")
+def world(
+    days: int = typer.Option(365, "--days", min=1, max=3650, help="Days of history, ending today (UTC)."),
+    seed: int = typer.Option(7, "--seed", help="Same seed, same world, same ids."),
+    shoppers: int = typer.Option(5_000, "--shoppers", min=10, max=1_000_000),
+    vendors: int = typer.Option(50, "--vendors", min=1, max=10_000),
+    skus: Optional[int] = typer.Option(None, "--skus", min=1, max=1_000_000, help="Default: 40 per vendor."),
+    end: Optional[str] = typer.Option(None, "--end", help="Exclusive end date YYYY-MM-DD (default: today)."),
+    browse: float = typer.Option(5.0, "--browse-per-order", min=0, max=50,
+                                 help="Part of the world's identity (its run key): pass what backfill gets."),
+    stock: str = typer.Option("end", "--stock", help="end: stock when the window closes (simulates the whole "
+                                                    "window meanwhile); opening: the history's opening stock."),
+) -> None:
+    if stock not in ("end", "opening"):
+        raise typer.BadParameter("end or opening", param_hint="--stock")
+    cfg = _config(days, seed, shoppers, vendors, skus, end, browse)
+    pool, future = _world_stock(cfg, stock)
+    spec = build_spec(cfg)
+    console.print(f"world {cfg.run_id}: {len(spec.accounts) + 1:,} accounts (password {SIM_PASSWORD!r}), "
+                  f"{len(spec.vendors)} vendors, {len(spec.products):,} products, {len(spec.stock):,} SKUs")
+    totals = {"accounts": len(spec.accounts) + 1, "taxonomy": len(spec.categories) + len(spec.brands),
+              "vendors": len(spec.vendors), "products": len(spec.products), "stock": len(spec.stock)}
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            tasks = {step: progress.add_task(step, total=n) for step, n in totals.items()}
+            report = asyncio.run(seed_world(spec, lambda step, n: progress.advance(tasks[step], n),
+                                            stock=(lambda: asyncio.wrap_future(future)) if future else None))
+    except (OSError, RuntimeError) as exc:
+        console.print(f"[red]✗[/] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    _print_seed(report)
+
+
+def _print_seed(report: SeedReport) -> None:
+    made = ", ".join(f"{n:,} {what}" for what, n in report.created.items())
+    console.print(f"[green]✓[/] seeded in {report.seconds:.1f} s: {made} (new); {report.published:,} events "
+                  f"published")
+    if report.relay_note:
+        console.print(f"[yellow]note:[/] {report.relay_note}")
 
 
 async def admin_token(http: httpx.AsyncClient, email: str, password: str) -> str:

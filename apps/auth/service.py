@@ -41,21 +41,65 @@ def _check_password(password: str, settings: AuthSettings) -> None:
                            errors=[{"field": "password", "message": p} for p in problems])
 
 
-async def create_user(*, uow: UnitOfWork, settings: AuthSettings, email: str, password: str,
-                      name: str | None = None, roles: list[str] | None = None) -> User:
-    email = email.strip().lower()
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    password: str
+    name: str | None = None
+    roles: list[str] | None = None
+    user_id: str | None = None
+    at: datetime | None = None
+
+
+def _known_roles(roles: list[str] | None) -> list[str]:
     roles = roles or ["customer"]
     if unknown := [r for r in roles if r not in ROLES]:
         raise ValueError(f"unknown roles: {unknown}")
+    return roles
+
+
+async def create_user(*, uow: UnitOfWork, settings: AuthSettings, email: str, password: str,
+                      name: str | None = None, roles: list[str] | None = None, user_id: str | None = None,
+                      at: datetime | None = None) -> User:
+    """`user_id` and `at` (when the account was opened) are for imports that must keep ids and history."""
+    email = email.strip().lower()
+    roles = _known_roles(roles)
     _check_password(password, settings)
     if await uow.session.scalar(select(User.id).where(User.email == email)):
         raise EmailTaken("An account with this email already exists.")
-    user = User(id=new_id_str(), email=email, password_hash=domain.hash_password(password), name=name, roles=roles)
+    return await _add_user(uow, NewAccount(email, password, name, roles, user_id, at),
+                           domain.hash_password(password))
+
+
+async def _add_user(uow: UnitOfWork, account: NewAccount, password_hash: str) -> User:
+    at = account.at or _now()
+    user = User(id=account.user_id or new_id_str(), email=account.email.strip().lower(), password_hash=password_hash,
+                name=account.name, roles=_known_roles(account.roles), created_at=at)
     uow.session.add(user)
     await uow.session.flush()
-    uow.emit("user.created", {"userId": user.id, "roles": roles, "emailDomain": domain.email_domain(email),
-                              "createdAt": _now()}, key=user.id, actor=Actor(type="user", id=user.id))
+    uow.emit("user.created", {"userId": user.id, "roles": user.roles, "emailDomain": domain.email_domain(user.email),
+                              "createdAt": at}, key=user.id, actor=Actor(type="user", id=user.id), occurred_at=at)
     return user
+
+
+async def create_users(*, uow: UnitOfWork, settings: AuthSettings, accounts: list[NewAccount]) -> list[User]:
+    """Bulk import: accounts whose id or email already exists are skipped (a re-run creates nothing), so only
+    the new ones are returned. argon2id costs ~0.1 s per hash by design, so each distinct password is hashed once
+    per batch and its (salted) hash shared by the batch's accounts with that password: an import of thousands of
+    accounts takes seconds. Sharing a salt reveals which accounts in one batch share a password — acceptable for
+    the bulk paths that call this (simulated accounts with one known password), never used by self-registration."""
+    by_email = {a.email.strip().lower(): a for a in accounts}
+    ids = [a.user_id for a in by_email.values() if a.user_id]
+    taken = await uow.session.execute(select(User.id, User.email).where(
+        (User.email.in_(list(by_email))) | (User.id.in_(ids))))
+    seen = {v for row in taken for v in row}
+    fresh = [a for e, a in by_email.items() if e not in seen and a.user_id not in seen]
+    hashes: dict[str, str] = {}
+    for account in fresh:
+        if account.password not in hashes:
+            _check_password(account.password, settings)
+            hashes[account.password] = domain.hash_password(account.password)
+    return [await _add_user(uow, a, hashes[a.password]) for a in fresh]
 
 
 async def _issue(*, uow: UnitOfWork, issuer: TokenIssuer, user: User,

@@ -78,8 +78,11 @@ def _images(refs: list[str | ImageRefIn], limit: int) -> list[ProductImage]:
     return [ProductImage(id=new_id_str(), url=r.url, alt=r.alt, position=i) for i, r in enumerate(parsed)]
 
 
-async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_id: str,
-                         cmd: ProductCreate) -> Product:
+async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_id: str, cmd: ProductCreate,
+                         product_id: str | None = None, slug: str | None = None,
+                         at: datetime | None = None) -> Product:
+    """`product_id`, `slug` (wanted, suffixed if taken like a title's) and `at` (when it was created) are for
+    imports that must keep ids and history."""
     await _require_active_vendor(uow, vendor_id)
     variants = [v.model_dump() for v in cmd.variants]
     options = [o.model_dump() for o in cmd.options]
@@ -88,10 +91,10 @@ async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_i
     categories = await _categories(uow, cmd.category_ids)
     brand_id = await _brand(uow, cmd.brand_id)
     await ensure_skus_free(uow, [v["sku"] for v in variants])
-    product_id, now = new_id_str(), _now()
+    product_id, now = product_id or new_id_str(), at or _now()
     low, high = domain.price_bounds([v["price_minor"] for v in variants])
     product = Product(
-        id=product_id, vendor_id=vendor_id, title=cmd.title, slug=await _free_slug(uow, cmd.title, product_id),
+        id=product_id, vendor_id=vendor_id, title=cmd.title, slug=await _free_slug(uow, slug or cmd.title, product_id),
         description=cmd.description, brand_id=brand_id, status=cmd.status, attributes=cmd.attributes,
         options=options, seo_title=cmd.seo_title, seo_description=cmd.seo_description, min_price_minor=low,
         max_price_minor=high, currency=variants[0]["currency"], created_at=now, updated_at=now)
@@ -100,7 +103,7 @@ async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_i
     product.images = images
     uow.session.add(product)
     await flush(uow)
-    uow.emit("product.created", snapshot(product), key=product_id)
+    uow.emit("product.created", snapshot(product), key=product_id, occurred_at=at)
     return product
 
 
@@ -149,15 +152,16 @@ async def update_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_i
     return product
 
 
-async def approve_product(*, uow: UnitOfWork, product_id: str) -> Product:
+async def approve_product(*, uow: UnitOfWork, product_id: str, at: datetime | None = None) -> Product:
+    """`at` (when it was approved) is for imports of history; default now."""
     product = await load_product(uow, product_id, lock=True)
     if product.status != "pending":
         raise InvalidStatusChange(f"Only a pending product can be approved; this one is {product.status!r}.")
     previous = _change_status(product, "active", by_admin=True)
-    product.approved_at = product.updated_at = _now()
+    product.approved_at = product.updated_at = at or _now()
     product.rejection_reason = None
     await flush(uow)
-    uow.emit("product.approved", snapshot(product, previous_status=previous), key=product.id)
+    uow.emit("product.approved", snapshot(product, previous_status=previous), key=product.id, occurred_at=at)
     public = domain.is_public(product.status, await vendor_status(uow, product.vendor_id))
     uow.emit("product.index.requested", {"productId": product.id, "reason": "product.approved",
                                          "vendorId": product.vendor_id, "public": public}, key=product.id)

@@ -1,6 +1,8 @@
 """Catalog use cases: categories and brands (products live in products_service.py)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -50,19 +52,21 @@ async def _ensure_slug_free(uow: UnitOfWork, slug: str, *, except_id: str | None
 
 
 async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
-                          parent_id: str | None, sort: int = 0) -> Category:
+                          parent_id: str | None, sort: int = 0, category_id: str | None = None,
+                          at: datetime | None = None) -> Category:
+    """`category_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
         raise InvalidCategoryTree("Cannot derive a slug from this name; send one.",
                                   errors=[{"field": "slug", "message": "required"}])
     parent = await _parent(uow, parent_id, settings)
     await _ensure_slug_free(uow, slug)
-    cat = Category(id=new_id_str(), name=name, slug=slug, parent_id=parent.id if parent else None,
+    cat = Category(id=category_id or new_id_str(), name=name, slug=slug, parent_id=parent.id if parent else None,
                    path=domain.child_path(parent.path if parent else None, slug),
-                   depth=parent.depth + 1 if parent else 0, sort=sort)
+                   depth=parent.depth + 1 if parent else 0, sort=sort, **({"created_at": at} if at else {}))
     uow.session.add(cat)
     await _flush_unique(uow, f"A category with slug {slug!r} exists.")
-    uow.emit("category.created", _event(cat), key=cat.id)
+    uow.emit("category.created", _event(cat), key=cat.id, occurred_at=at)
     return cat
 
 
@@ -113,17 +117,20 @@ async def list_categories(*, uow: UnitOfWork) -> list[Category]:
     return list((await uow.session.scalars(select(Category).order_by(Category.path, Category.sort))).all())
 
 
-async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None) -> Brand:
+async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None, brand_id: str | None = None,
+                       at: datetime | None = None) -> Brand:
+    """`brand_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
         raise ValidationFailed("Cannot derive a slug from this name; send one.",
                                errors=[{"field": "slug", "message": "required"}])
     if await uow.session.scalar(select(Brand.id).where(Brand.slug == slug)):
         raise SlugTaken(f"A brand with slug {slug!r} exists.")
-    brand = Brand(id=new_id_str(), name=name, slug=slug)
+    brand = Brand(id=brand_id or new_id_str(), name=name, slug=slug, **({"created_at": at} if at else {}))
     uow.session.add(brand)
     await _flush_unique(uow, f"A brand with slug {slug!r} exists.")
-    uow.emit("brand.created", {"brandId": brand.id, "name": brand.name, "slug": brand.slug}, key=brand.id)
+    uow.emit("brand.created", {"brandId": brand.id, "name": brand.name, "slug": brand.slug}, key=brand.id,
+             occurred_at=at)
     return brand
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from apps.inventory import domain
 from apps.inventory.exceptions import InvalidStockChange, StockItemNotFound
 from apps.inventory.ledger import apply_change, lock_stock, utcnow
-from apps.inventory.orm import SKU_MAX, StockItem
+from apps.inventory.orm import SKU_MAX, StockItem, StockMovement
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
@@ -108,6 +108,33 @@ async def create_stock_for_product(*, uow: UnitOfWork, product_id: str, vendor_i
             "available": 0, "delta": 0, "reason": "created", "reorderPoint": 0, "safetyStock": 0, "at": now},
             key=sku)
     return created
+
+
+@dataclass(frozen=True)
+class OpeningStock:
+    on_hand: int
+    reorder_point: int = 0
+
+
+async def set_opening_stock(*, uow: UnitOfWork, levels: dict[str, OpeningStock]) -> list[str]:
+    """Bulk import of stock levels: only rows that never moved (just opened, on hand 0) take their level, so a
+    re-run, or a SKU already sold from, is left alone. Returns the SKUs set."""
+    locked = await lock_stock(uow, [s for s in levels if _valid_sku(s)])
+    moved = set((await uow.session.scalars(select(StockMovement.sku).where(
+        StockMovement.sku.in_(list(locked))).distinct())).all()) if locked else set()
+    done = []
+    for sku, item in locked.items():
+        level = levels[sku]
+        if sku in moved or item.on_hand or item.reserved or level.on_hand < 0 or level.reorder_point < 0:
+            continue
+        apply_change(uow, item, reason="adjust", delta_on_hand=level.on_hand, reference="opening",
+                     reorder_point=level.reorder_point)
+        done.append(sku)
+    await uow.session.flush()
+    for sku in done:
+        item = locked[sku]
+        uow.emit("inventory.adjusted", _adjusted(item, delta=item.on_hand, reason="set"), key=sku)
+    return done
 
 
 async def restock_return(*, uow: UnitOfWork, rma_id: str, items: list[tuple[str, int]]) -> list[str]:

@@ -32,6 +32,7 @@ class StatusChange:
     status: str
     commission: domain.CommissionValue | None = None
     reason: str | None = None
+    at: datetime | None = None  # when it happened, for imports of history; default now
 
 
 # ---- lookups and guards -----------------------------------------------------------------------------------------
@@ -73,10 +74,11 @@ async def _free_slug(uow: UnitOfWork, name: str, vendor_id: str) -> str:
 
 
 async def apply(*, uow: UnitOfWork, owner: CurrentUser, name: str, support_email: str,
-                support_phone: str | None) -> Vendor:
+                support_phone: str | None, vendor_id: str | None = None, at: datetime | None = None) -> Vendor:
+    """`vendor_id` and `at` (when it applied) are for imports that must keep ids and history."""
     if await uow.session.scalar(select(Vendor.id).where(Vendor.owner_user_id == owner.id)):
         raise VendorAlreadyExists("This account already has a vendor application.")
-    vendor_id, at = new_id_str(), now()
+    vendor_id, at = vendor_id or new_id_str(), at or now()
     vendor = Vendor(id=vendor_id, owner_user_id=owner.id, name=name, slug=await _free_slug(uow, name, vendor_id),
                     status=domain.VendorStatus.PENDING.value, support_email=str(support_email).lower(),
                     support_phone=support_phone, created_at=at, updated_at=at)
@@ -86,7 +88,8 @@ async def apply(*, uow: UnitOfWork, owner: CurrentUser, name: str, support_email
     except IntegrityError as exc:  # a concurrent application by the same owner (or for the same slug) won
         raise VendorAlreadyExists("A vendor application for this account or name was just made.") from exc
     uow.emit("vendor.applied", {"vendorId": vendor.id, "ownerUserId": owner.id, "name": vendor.name,
-                                "slug": vendor.slug, "status": vendor.status, "appliedAt": at}, key=vendor.id)
+                                "slug": vendor.slug, "status": vendor.status, "appliedAt": at}, key=vendor.id,
+             occurred_at=at)
     return vendor
 
 
@@ -168,7 +171,7 @@ async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id
         event_type = domain.transition_event(previous, change.status)
     except domain.IllegalTransition as exc:
         raise IllegalStatusTransition(str(exc)) from None
-    at = now()
+    at = change.at or now()
     rule = (await current_commissions(uow, [vendor.id])).get(vendor.id)
     becomes_active = change.status == domain.VendorStatus.ACTIVE
     commission = change.commission or (default_commission(settings) if becomes_active and rule is None else None)
@@ -185,7 +188,7 @@ async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id
     uow.emit(event_type, {
         "vendorId": vendor.id, "ownerUserId": vendor.owner_user_id, "name": vendor.name, "slug": vendor.slug,
         "status": vendor.status, "previousStatus": previous, "commission": commission_payload(rule),
-        "reason": change.reason, "actorUserId": actor.id, "changedAt": at}, key=vendor.id)
+        "reason": change.reason, "actorUserId": actor.id, "changedAt": at}, key=vendor.id, occurred_at=at)
     return vendor, rule
 
 
