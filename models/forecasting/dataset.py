@@ -23,6 +23,10 @@ class ForecastData:
     since: datetime
     until: datetime
 
+    def items(self):
+        """(name, frame) pairs, so the pipeline can report row counts as it does for dict-shaped datasets."""
+        return [("sales", self.sales), ("stock", self.stock)]
+
 
 def _utc(value: date | datetime | None, default: datetime) -> datetime:
     if value is None:
