@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+ARTIFACT = "model"  # the name of the pickled model among an MLflow model's artifacts
+
 
 @dataclass(frozen=True)
 class Split:

@@ -9,7 +9,7 @@ from typing import Any
 import mlflow.pyfunc
 import pandas as pd
 
-ARTIFACT = "model"
+from models.base import ARTIFACT
 
 
 class PickledModel(mlflow.pyfunc.PythonModel):

@@ -16,8 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from models.base import Evaluation, ModelTask, Split
-from models.pyfunc import ARTIFACT
+from models.base import ARTIFACT, Evaluation, ModelTask, Split
 
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
