@@ -39,11 +39,11 @@ def weighted(matrix: sp.csr_matrix, params: dict) -> sp.csr_matrix:
 
 
 def fit_als(matrix: sp.csr_matrix, params: dict) -> Factors:
-    model = AlternatingLeastSquares(factors=params["factors"], regularization=params["regularization"],
-                                    alpha=params["alpha"], iterations=params["iterations"],
-                                    random_state=params["seed"], num_threads=params.get("threads", 0))
     # implicit parallelises over users itself; a BLAS threadpool on top (numpy may have been imported before
     # the environment variable above could act) oversubscribes the cores.
     with threadpool_limits(1, "blas"):
+        model = AlternatingLeastSquares(factors=params["factors"], regularization=params["regularization"],
+                                        alpha=params["alpha"], iterations=params["iterations"],
+                                        random_state=params["seed"], num_threads=params.get("threads", 0))
         model.fit(weighted(matrix, params), show_progress=False)
     return Factors(np.asarray(model.user_factors, np.float32), np.asarray(model.item_factors, np.float32))
