@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 STRATEGIES = ("als", "item_item", "co_purchase", "trending_in_category", "new_item_in_category")
+# Already a share in [0, 1] (the user's affinity to the item's category), and often constant across the few new
+# items: min-max would flatten it to zero, so it is used as is.
+UNSCALED = {"new_item_in_category"}
 
 
 def rescale(scores: np.ndarray) -> np.ndarray:
@@ -25,7 +28,8 @@ def blend(per_strategy: dict[str, np.ndarray],
           weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(blended scores, index into `names` of the credited strategy, names) for a users × items batch."""
     names = [s for s in STRATEGIES if s in per_strategy and weights.get(s, 0.0) > 0]
-    parts = np.stack([weights[s] * rescale(per_strategy[s]) for s in names])
+    parts = np.stack([weights[s] * (np.nan_to_num(per_strategy[s]) if s in UNSCALED else rescale(per_strategy[s]))
+                      for s in names])
     return parts.sum(axis=0), parts.argmax(axis=0), names
 
 
