@@ -47,12 +47,13 @@ def pool(est: np.ndarray, var: np.ndarray, *, fallback_mean: float = -1.0, fallb
     return Pooled(out, out_var, mean, tau2, ~own)
 
 
-def shrink_deviations(dev: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def shrink_deviations(dev: np.ndarray, var: np.ndarray,
+                      max_tau2: float = np.inf) -> tuple[np.ndarray, np.ndarray, float]:
     """SKU deviations from their category's elasticity, pulled toward 0: (deviation, variance, tau^2)."""
     own = np.isfinite(dev) & np.isfinite(var) & (var > 0)
     if not own.any():
         return np.zeros(len(dev)), np.zeros(len(dev)), 0.0
-    _, tau2 = between_variance(dev[own], var[own])
+    tau2 = min(between_variance(dev[own], var[own])[1], max_tau2)
     out, out_var = np.zeros(len(dev)), np.full(len(dev), tau2)
     keep = tau2 / (tau2 + var[own])
     out[own], out_var[own] = keep * dev[own], keep * var[own]

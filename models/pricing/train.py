@@ -23,6 +23,9 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "ramp_days": 28,          # days after launch left out: demand is still ramping up, not reacting to price
     "controls": True,         # seasonality, trend and promotion controls (False only to show they matter)
     "min_price_info": 1e-4,   # sum of squared within-SKU log-price moves below which a category has no estimate
+    # Cap on how far SKUs of one category may differ in elasticity: a SKU's own slope is confounded by its own
+    # demand drift (no per-SKU trend here), which would otherwise pass for real SKU-to-SKU differences.
+    "max_sku_tau": 0.25,
     "max_change": 0.10,       # suggestions stay within ±10 % of the current price
     "min_margin": 0.10,       # ... and at least 10 % above unit cost
 }
@@ -40,7 +43,7 @@ def _training_rows(frame: pd.DataFrame, params: dict[str, Any]) -> pd.DataFrame:
     return rows
 
 
-def _sku_deviations(rows, lp, y, mu, groups, n_groups, dispersion):
+def _sku_deviations(rows, lp, y, mu, groups, n_groups, dispersion, max_tau2):
     """One Newton step of each SKU's own slope away from its category's, with its variance."""
     total = np.bincount(groups, weights=y, minlength=n_groups)
     score = np.bincount(groups, weights=lp * (y - mu), minlength=n_groups)
@@ -49,7 +52,7 @@ def _sku_deviations(rows, lp, y, mu, groups, n_groups, dispersion):
     has = info > 1e-9
     dev = np.where(has, score / np.where(has, info, 1.0), np.nan)
     var = np.where(has, dispersion / np.where(has, info, 1.0), np.inf)
-    return shrink_deviations(dev, var), info
+    return shrink_deviations(dev, var, max_tau2), info
 
 
 def fit(frame: pd.DataFrame, params: dict[str, Any] | None = None) -> PricingModel:
@@ -68,7 +71,8 @@ def fit(frame: pd.DataFrame, params: dict[str, Any] | None = None) -> PricingMod
     raw[slope_cats], raw_var[slope_cats] = res.beta[:k], np.diag(res.cov)[:k]
     cats = pool(raw, raw_var)
     mu = profile_mu(np.asarray(X @ res.beta).ravel(), y, sku_codes, len(skus))
-    (dev, dev_var, sku_tau2), info = _sku_deviations(rows, lp, y, mu, sku_codes, len(skus), res.dispersion)
+    (dev, dev_var, sku_tau2), info = _sku_deviations(rows, lp, y, mu, sku_codes, len(skus), res.dispersion,
+                                                     float(params["max_sku_tau"]) ** 2)
     sku_cat = cat[np.unique(sku_codes, return_index=True)[1]]
     sku_e, sku_var = cats.estimate[sku_cat] + dev, cats.variance[sku_cat] + dev_var
     controls = pd.Series(res.beta[k:], index=spec.control_names, dtype=float)
