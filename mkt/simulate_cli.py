@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kernel.logging import configure_logging
 from kernel.settings import common_settings
 from mkt.admin_cli import create_super_admin
 from mkt.world_seed import SeedReport, seed_world
@@ -22,7 +23,8 @@ from simulator.config import SimConfig
 from simulator.ground_truth import run_dir
 from simulator.live import LiveDriver, LiveStats, discover, products_of
 from simulator.seed import seed_marketplace
-from simulator.world_spec import SIM_PASSWORD, build_spec, end_of_window_stock
+from simulator.live_world import WorldLiveDriver
+from simulator.world_spec import SIM_PASSWORD, build_spec, end_of_window_stock, last_world, remember_world
 
 simulate_app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -115,6 +117,7 @@ def world(
         raise typer.BadParameter("end or opening", param_hint="--stock")
     cfg = _config(days, seed, shoppers, vendors, skus, end, browse)
     pool, future = _world_stock(cfg, stock)
+    configure_logging("WARNING")  # the services' per-event info lines would bury the progress bars
     spec = build_spec(cfg)
     console.print(f"world {cfg.run_id}: {len(spec.accounts) + 1:,} accounts (password {SIM_PASSWORD!r}), "
                   f"{len(spec.vendors)} vendors, {len(spec.products):,} products, {len(spec.stock):,} SKUs")
@@ -134,6 +137,7 @@ def world(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     _print_seed(report)
+    console.print(f"`mkt simulate live` now signs in as this world's shoppers (remembered in {remember_world(cfg)})")
 
 
 def _print_seed(report: SeedReport) -> None:
@@ -152,7 +156,8 @@ async def admin_token(http: httpx.AsyncClient, email: str, password: str) -> str
 
 
 async def _live(gateway: str, shoppers: int, minutes: float, rate: float, seed: int, seed_vendors: int,
-                products_per_vendor: int, email: str, password: str, timeout: float) -> LiveStats:
+                products_per_vendor: int, email: str, password: str, timeout: float,
+                world: SimConfig | None) -> LiveStats:
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as http:
         ok(await call(http, "GET", "/healthz"), 200)
         products = [] if seed_vendors else await discover(http)
@@ -165,8 +170,10 @@ async def _live(gateway: str, shoppers: int, minutes: float, rate: float, seed: 
             console.print(f"[green]✓[/] seeded {len(summary.vendors)} vendors, {len(summary.products)} products, "
                           f"{len(summary.skus)} SKUs in {summary.seconds:.1f} s")
             products = products_of(summary)
-        console.print(f"{shoppers} shoppers for {minutes:g} min at {rate:g} sessions/s over {len(products)} products")
-        return await LiveDriver(http, products, seed=seed).run(shoppers, minutes, rate)
+        who = f"world {world.run_id}'s shoppers" if world else "new shoppers"
+        console.print(f"{shoppers} {who} for {minutes:g} min at {rate:g} sessions/s over {len(products):,} products")
+        driver = WorldLiveDriver(http, products, world, seed=seed) if world else LiveDriver(http, products, seed=seed)
+        return await driver.run(shoppers, minutes, rate)
 
 
 @simulate_app.command("live", help="Drive the real public API through the gateway with simulated shoppers.")
@@ -183,11 +190,14 @@ def live(
     gateway: Optional[str] = typer.Option(None, "--gateway", help="Default: GATEWAY_URL."),
     timeout: float = typer.Option(180.0, "--timeout", min=5, max=3600,
                                   help="Seconds to wait for services to react to seeding events."),
+    world: bool = typer.Option(True, "--world/--no-world",
+                               help="Sign in as the last seeded world's shoppers (`simulate world`) and shop by "
+                                    "their hidden tastes; --no-world (or no world yet): register new shoppers."),
 ) -> None:
     url = gateway or common_settings().gateway_url
     try:
         stats = asyncio.run(_live(url, shoppers, minutes, rate, seed, seed_vendors, products_per_vendor,
-                                  admin_email, admin_password, timeout))
+                                  admin_email, admin_password, timeout, last_world() if world else None))
     except (httpx.HTTPError, RuntimeError, TimeoutError) as exc:
         console.print(f"[red]✗[/] {exc} (is the API up at {url}? `mkt serve`)")
         raise typer.Exit(1) from None

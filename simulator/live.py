@@ -18,8 +18,9 @@ import numpy as np
 from simulator.api import call, ok
 from simulator.catalog_data import CITIES
 from simulator.seed import Nudge, no_nudge
+from simulator.world_spec import SIM_PASSWORD
 
-PASSWORD = "Sim-shopper-pass-1"
+PASSWORD = SIM_PASSWORD  # world shoppers (simulator.live_world) and newly registered ones alike
 BUY_P, REVIEW_P, FAIL_P = 0.3, 0.15, 0.05
 
 
@@ -43,6 +44,7 @@ class LiveShopper:
     device: str
     taste: np.ndarray  # weights over categories (hidden preference)
     orders: list[tuple[str, str]] = field(default_factory=list)  # (orderNo, productId) paid
+    world_idx: int | None = None  # a world shopper (simulator.live_world): their index in the population
     checkout: asyncio.Lock = field(default_factory=asyncio.Lock)  # one checkout at a time takes one cart
 
 
@@ -55,22 +57,17 @@ class LiveStats:
     seconds: float = 0.0
 
 
-async def discover(http: httpx.AsyncClient, limit: int = 300) -> list[LiveProduct]:
-    """Active products with their SKUs, from the public catalog."""
+async def discover(http: httpx.AsyncClient) -> list[LiveProduct]:
+    """Every active product of the public catalog (all pages); a product's SKUs are read from its page when a
+    session first opens it, so a catalog of thousands costs a few list requests, not one request per product."""
     found, page = [], 1
-    while len(found) < limit:
+    while True:
         items = ok(await call(http, "GET", "/v1/products", params={"page": page, "perPage": 100}), 200)["items"]
-        for item in items:
-            full = await call(http, "GET", f"/v1/products/{item['slug']}")
-            if full.status_code == 200:
-                d = full.json()
-                found.append(LiveProduct(d["id"], d["slug"], d["vendorId"], d["categoryIds"],
-                                         [(v["sku"], v["priceMinor"]) for v in d["variants"]], d["title"],
-                                         d["currency"]))
+        found += [LiveProduct(i["id"], i["slug"], i["vendorId"], i["categoryIds"], [], i["title"], i["currency"])
+                  for i in items]
         if len(items) < 100:
-            break
+            return found
         page += 1
-    return found[:limit]
 
 
 class LiveDriver:
@@ -141,7 +138,11 @@ class LiveDriver:
         events: list[dict] = [{"type": "search.performed", "query": query,
                                "resultsCount": len(self.by_category.get(viewed[0].category_ids[0], []))}]
         for p in viewed:
-            self._count(await call(self.http, "GET", f"/v1/products/{p.slug}"), "product")
+            page = self._count(await call(self.http, "GET", f"/v1/products/{p.slug}"), "product")
+            if page.status_code == 200:
+                p.skus = [(v["sku"], v["priceMinor"]) for v in page.json()["variants"]]
+            if not p.skus:
+                continue
             sku, price = p.skus[int(self.rng.integers(0, len(p.skus)))]
             events.append({"type": "product.viewed", "productId": p.id, "sku": sku, "vendorId": p.vendor_id,
                            "categoryIds": p.category_ids, "priceMinor": price, "currency": p.currency,
@@ -149,7 +150,7 @@ class LiveDriver:
         self.stats.counts["sessions"] += 1
         self.stats.counts["views"] += len(viewed)
         await self._track(sh, session, events)
-        if self.rng.random() < BUY_P and sh.address_id:
+        if self.rng.random() < BUY_P and sh.address_id and viewed[-1].skus:
             async with sh.checkout:
                 await self.buy(sh, viewed[-1])
         elif sh.orders and self.rng.random() < REVIEW_P:

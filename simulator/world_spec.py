@@ -7,11 +7,14 @@ shoppers the history knows, with their hidden tastes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+import json
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
+from kernel.settings import common_settings
 from simulator.config import SimConfig
 from simulator.engine import Simulation
 from simulator.population import Shopper
@@ -154,3 +157,24 @@ def end_of_window_stock(cfg: SimConfig, on_day=None) -> np.ndarray:
         if on_day is not None:
             on_day(day)
     return sim.stock.available.copy()
+
+
+def _world_file() -> Path:
+    return common_settings().stack_dir / "simulator" / "world.json"
+
+
+def remember_world(cfg: SimConfig) -> Path:
+    """The last seeded world's config, so `mkt simulate live` signs in as its shoppers without being told."""
+    path = _world_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({f.name: getattr(cfg, f.name) for f in fields(cfg)},
+                               default=str, indent=2))
+    return path
+
+
+def last_world() -> SimConfig | None:
+    path = _world_file()
+    if not path.exists():
+        return None
+    raw = json.loads(path.read_text())
+    return SimConfig(**{**raw, "end": date.fromisoformat(raw["end"])})
