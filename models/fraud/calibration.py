@@ -71,24 +71,24 @@ def _curve(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
 
 
 def choose_thresholds(score: np.ndarray, y: np.ndarray, reject_fpr: float = 0.01, review_recall: float = 0.9,
-                      review_max_fpr: float = 0.1) -> Thresholds:
-    """Reject at the lowest cut whose false-positive rate stays <= `reject_fpr`; review at the highest cut that
-    reaches `review_recall`, unless that costs more than `review_max_fpr` of good orders (the queue's capacity),
-    then at the lowest cut within that rate. Review never sits above reject."""
+                      review_fpr: float = 0.01, review_max_fpr: float = 0.1) -> Thresholds:
+    """Reject: the strictest cut that still catches all the fraud catchable with at most `reject_fpr` of good
+    orders flagged (no good order rejected for nothing). Review: the queue takes up to `review_fpr` of good
+    orders, more (up to `review_max_fpr`, its capacity) when needed to reach `review_recall`. Review <= reject."""
     score, y = np.asarray(score, dtype=float), np.asarray(y, dtype=int)
     cuts, recall, fpr = _curve(score, y)
     above = float(cuts[0]) + _EPS  # flags nothing: where a target cannot be met at all
-    reject = float(cuts[fpr <= reject_fpr].min()) if (fpr <= reject_fpr).any() else above
-    affordable = fpr <= review_max_fpr
-    reaching = affordable & (recall >= review_recall)
+    within = fpr <= reject_fpr
+    reject = float(cuts[within & (recall >= recall[within].max())].max()) if within.any() else above
+    reaching = (fpr <= review_max_fpr) & (recall >= review_recall)
+    budget = fpr <= review_fpr
+    review = float(cuts[budget].min()) if budget.any() else above
     if reaching.any():
-        review = float(cuts[reaching].max())
-    else:
-        review = float(cuts[affordable].min()) if affordable.any() else above
+        review = min(review, float(cuts[reaching].max()))
     review = min(review, reject)
     rej_recall, rej_fpr = _rates(score, y, reject)
     rev_recall, rev_fpr = _rates(score, y, review)
-    return Thresholds(review, reject,
-                      {"reject_fpr": reject_fpr, "review_recall": review_recall, "review_max_fpr": review_max_fpr},
-                      {"reject_recall": rej_recall, "reject_fpr": rej_fpr, "review_recall": rev_recall,
-                       "review_fpr": rev_fpr})
+    target = {"reject_fpr": reject_fpr, "review_recall": review_recall, "review_fpr": review_fpr,
+              "review_max_fpr": review_max_fpr}
+    return Thresholds(review, reject, target, {"reject_recall": rej_recall, "reject_fpr": rej_fpr,
+                                               "review_recall": rev_recall, "review_fpr": rev_fpr})

@@ -85,7 +85,9 @@ _SENTENCES: dict[str, Callable[[float], str]] = {
     "device_distinct_cards_7d": lambda v: f"{v:.0f} cards used on this device in 7 days",
     "device_distinct_addresses_24h": lambda v: f"{v:.0f} shipping addresses from this device in 24 h",
     "device_distinct_addresses_7d": lambda v: f"{v:.0f} shipping addresses from this device in 7 days",
-    "account_age_days": lambda v: f"account {v:.0f} days old at its last active day",
+    # Feast reads a user without an earlier active day as 0 (ClickHouse's join default), so 0 means "no history".
+    "account_age_days": lambda v: "no activity on this account before today" if v <= 0
+    else f"account {v:.0f} days old at its last active day",
     "lifetime_orders": lambda v: "first order on this account" if v == 0 else f"{v:.0f} earlier orders on this account",
     "avg_order_value_minor": lambda v: f"average earlier order {_money(v)}",
     "refunds_90d": lambda v: f"{v:.0f} refunds in the last 90 days",

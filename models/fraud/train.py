@@ -18,10 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "time_column": "event_timestamp",  # when present, the calibration slice is the latest part of the window
     "calibration_fraction": 0.3,
     "calibration": "platt",
-    "reject_fpr": 0.01, "review_recall": 0.9, "review_max_fpr": 0.1,
+    "reject_fpr": 0.01, "review_recall": 0.9, "review_fpr": 0.01, "review_max_fpr": 0.1,
     "override_precision": 0.5,  # a rule this precise on the calibration slice forces review
     "use_rules": True, "exclude": (), "min_positives": 10, "seed": 7,
-    "num_boost_round": 300, "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
+    "num_boost_round": 200, "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
     "feature_fraction": 0.9, "lambda_l2": 1.0,
 }
 
@@ -100,7 +100,7 @@ def train(frame: pd.DataFrame, label: str = "is_fraud", params: dict[str, Any] |
     raw = booster.predict(x[cal].to_numpy())
     calibrator = Calibrator(p["calibration"]).fit(raw, y[cal])
     thresholds = choose_thresholds(calibrator(raw), y[cal], p["reject_fpr"], p["review_recall"],
-                                   p["review_max_fpr"])
+                                   p["review_fpr"], p["review_max_fpr"])
     flags = x[cal][[c for c in x.columns if c.startswith(PREFIX)]]
     info = {"rows": len(y), "positives": int(y.sum()), "fit_rows": int((~cal).sum()),
             "calibration_rows": int(cal.sum()), "calibration_positives": int(y[cal].sum()),
