@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from typing import Optional
 
@@ -94,8 +93,8 @@ def _world_stock(cfg: SimConfig, stock: str):
     """Forks the year's simulation now, before any connection or thread exists, to run beside the seeding."""
     if stock != "end":
         return None, None
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-    return pool, pool.submit(end_of_window_stock, cfg)
+    pool = mp.get_context("fork").Pool(1)
+    return pool, pool.apply_async(end_of_window_stock, (cfg,))
 
 
 @simulate_app.command("world", help="Seed the simulated world (accounts, vendors, catalog, stock) into the services, "
@@ -129,15 +128,21 @@ def world(
         with Progress(*columns, console=console) as progress:
             tasks = {step: progress.add_task(step, total=n) for step, n in totals.items()}
             report = asyncio.run(seed_world(spec, lambda step, n: progress.advance(tasks[step], n),
-                                            stock=(lambda: asyncio.wrap_future(future)) if future else None))
+                                            stock=_awaiting(future)))
     except (OSError, RuntimeError) as exc:
         console.print(f"[red]✗[/] {exc}")
         raise typer.Exit(1) from None
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.terminate()  # a re-run with every SKU stocked never needs the simulation: do not wait for it
     _print_seed(report)
     console.print(f"`mkt simulate live` now signs in as this world's shoppers (remembered in {remember_world(cfg)})")
+
+
+def _awaiting(result):
+    if result is None:
+        return None
+    return lambda: asyncio.get_running_loop().run_in_executor(None, result.get)
 
 
 def _print_seed(report: SeedReport) -> None:

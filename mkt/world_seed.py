@@ -207,6 +207,12 @@ async def seed_stock(svc: Service, spec: WorldSpec, progress: Progress) -> int:
     return done
 
 
+async def _stock_unset(svc: Service, spec: WorldSpec) -> bool:
+    """Whether any SKU still waits for its opening level (if not, a re-run need not wait for the simulation)."""
+    async with svc.uow() as uow:
+        return bool(await inventory.awaiting_opening_stock(uow=uow, skus=list(spec.stock)))
+
+
 # ---- the whole world ---------------------------------------------------------------------------------------------
 
 async def _publish(svcs: dict[str, Service], publisher: KafkaPublisher, report: SeedReport) -> None:
@@ -230,7 +236,7 @@ async def seed_world(spec: WorldSpec, progress: Progress, *, stock: Callable[[],
         report.created["categories+brands"] = await seed_taxonomy(svcs["catalog"], spec, progress)
         report.created["vendors"] = await seed_vendors(svcs, spec, progress)
         report.created["products"] = await seed_products(svcs, spec, progress)
-        if stock is not None:
+        if stock is not None and await _stock_unset(svcs["inventory"], spec):
             spec.set_on_hand(await stock())
         report.created["stock levels"] = await seed_stock(svcs["inventory"], spec, progress)
         if publish:

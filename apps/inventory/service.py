@@ -116,18 +116,32 @@ class OpeningStock:
     reorder_point: int = 0
 
 
-async def set_opening_stock(*, uow: UnitOfWork, levels: dict[str, OpeningStock]) -> list[str]:
-    """Bulk import of stock levels: only rows that never moved (just opened, on hand 0) take their level, so a
-    re-run, or a SKU already sold from, is left alone. Returns the SKUs set."""
-    locked = await lock_stock(uow, [s for s in levels if _valid_sku(s)])
+async def _never_set(uow: UnitOfWork, items: dict[str, StockItem]) -> list[str]:
+    """SKUs whose rows are still as opened for a new product: nothing on hand or reserved, no reorder point, no
+    movement ever."""
+    if not items:
+        return []
     moved = set((await uow.session.scalars(select(StockMovement.sku).where(
-        StockMovement.sku.in_(list(locked))).distinct())).all()) if locked else set()
+        StockMovement.sku.in_(list(items))).distinct())).all())
+    return [sku for sku, item in sorted(items.items())
+            if sku not in moved and not (item.on_hand or item.reserved or item.reorder_point)]
+
+
+async def awaiting_opening_stock(*, uow: UnitOfWork, skus: list[str]) -> list[str]:
+    rows = await uow.session.scalars(select(StockItem).where(StockItem.sku.in_([s for s in skus if _valid_sku(s)])))
+    return await _never_set(uow, {item.sku: item for item in rows})
+
+
+async def set_opening_stock(*, uow: UnitOfWork, levels: dict[str, OpeningStock]) -> list[str]:
+    """Bulk import of stock levels: only rows never set (see _never_set) take their level, so a re-run, or a SKU
+    already sold from or restocked, is left alone. Returns the SKUs set."""
+    locked = await lock_stock(uow, [s for s in levels if _valid_sku(s)])
     done = []
-    for sku, item in locked.items():
+    for sku in await _never_set(uow, locked):
         level = levels[sku]
-        if sku in moved or item.on_hand or item.reserved or level.on_hand < 0 or level.reorder_point < 0:
+        if level.on_hand < 0 or level.reorder_point < 0 or (level.on_hand, level.reorder_point) == (0, 0):
             continue
-        apply_change(uow, item, reason="adjust", delta_on_hand=level.on_hand, reference="opening",
+        apply_change(uow, locked[sku], reason="adjust", delta_on_hand=level.on_hand, reference="opening",
                      reorder_point=level.reorder_point)
         done.append(sku)
     await uow.session.flush()
