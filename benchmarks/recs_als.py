@@ -25,7 +25,7 @@ console = Console(width=160)
 
 
 def _case(name: str, n: int, users: int, items: int, queue) -> None:
-    from models.recommendations.als import fit_als
+    from models.recommendations.strategies import fit_als
     from models.recommendations.interactions import prepare
     from models.recommendations.synthetic import large
     from models.recommendations.train import DEFAULT_PARAMS, train
@@ -72,7 +72,8 @@ def main() -> None:
                       f"{row['fit_extra_mb']:.0f}")
     console.print(table)
     pop, small, full = rows[0], rows[1], rows[2]
-    console.print(f"ALS {n:,}: {full['seconds']:.1f} s (goal < 30 s) = {full['seconds'] / small['seconds']:.1f}x ALS on "
+    console.print(f"ALS {n:,}: {full['seconds']:.1f} s (goal < 30 s) = "
+                  f"{full['seconds'] / small['seconds']:.1f}x ALS on "
                   f"{tenth:,}, {full['seconds'] / max(pop['seconds'], 1e-9):.0f}x popularity; "
                   f"fit memory +{full['fit_extra_mb']:.0f} MB vs +{small['fit_extra_mb']:.0f} MB")
 

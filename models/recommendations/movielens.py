@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kernel.settings import common_settings
-from models.recommendations.metrics import ranking_report
-from models.recommendations.popularity import popularity_recommendations
+from models.recommendations.evaluate import popularity_recommendations, ranking_report
 from models.recommendations.train import train
 
 TEST_SHARE = 0.25

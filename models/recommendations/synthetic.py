@@ -1,7 +1,7 @@
 """Interactions with planted structure, for tests and the benchmark: users belong to taste groups, items to
 categories aligned with the groups, item popularity is skewed inside each category, and items come in pairs
-that are bought together (partners share a category, so baskets agree with taste). A recommender that learns anything should beat popularity on this; one that does
-not, should not.
+that are bought together (partners share a category, so baskets agree with taste). A recommender that learns
+anything should beat popularity on this; one that does not, should not.
 """
 from __future__ import annotations
 

@@ -11,11 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.recommendations.als import fit_als
 from models.recommendations.interactions import IdIndex, prepare
-from models.recommendations.item_item import co_purchase, ease
 from models.recommendations.recommender import Recommender
-from models.recommendations.trending import decayed_popularity, item_categories
+from models.recommendations.strategies import co_purchase, decayed_popularity, ease, fit_als, item_categories
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "factors": 16, "regularization": 1.0, "alpha": 5.0, "iterations": 15, "seed": 7,

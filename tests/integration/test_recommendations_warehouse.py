@@ -48,7 +48,8 @@ def client(stack):
     migrate(settings, database=name)
     c = warehouse_client(settings, database=name)
     rows = [product(p, "c-a" if p in ("p1", "p2") else "c-b") for p in ("p1", "p2", "p3", "p4")]
-    rows += [order("o1", "alice", ["p1", "p2"], T0 + timedelta(days=1)), order("o2", "bob", ["p3"], T0 + timedelta(days=5)),
+    rows += [order("o1", "alice", ["p1", "p2"], T0 + timedelta(days=1)),
+             order("o2", "bob", ["p3"], T0 + timedelta(days=5)),
              seen("product.viewed", "alice", "p3", T0 + timedelta(days=2)),
              seen("product.viewed", None, "p4", T0 + timedelta(days=2)),  # anonymous: cannot be tied to a shopper
              seen("cart.item_added", "bob", "p4", T0 + timedelta(days=6))]

@@ -8,7 +8,7 @@ import pytest
 
 from models.base import EmptyTrainingData
 from models.recommendations import train
-from models.recommendations.blend import STRATEGIES
+from models.recommendations.recommender import STRATEGIES
 from models.recommendations.synthetic import planted
 
 FALLBACKS = {"trending", "popular", "trending_in_category"}

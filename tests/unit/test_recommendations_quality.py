@@ -9,9 +9,8 @@ import pytest
 
 from models.recommendations import train
 from models.recommendations.dataset import RecsData
-from models.recommendations.metrics import ndcg_at_k, precision_at_k
+from models.recommendations.evaluate import ndcg_at_k, popularity_recommendations, precision_at_k
 from models.recommendations.movielens import per_user_split
-from models.recommendations.popularity import popularity_recommendations
 from models.recommendations.synthetic import partner_of, planted
 from models.recommendations.task import TASK
 
