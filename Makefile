@@ -4,6 +4,9 @@ include deploy/local/stack.mk
 
 MKT := .venv/bin/mkt
 PYTEST_ARGS ?=
+# The demo's simulated world (the default one: 50 vendors, 2,000 SKUs, 5,000 shoppers); seeded into the services
+# and backfilled with the same options, so every id in the history is a live row.
+WORLD ?= --days 365 --seed 7 --shoppers 5000 --vendors 50
 
 .PHONY: demo test test-all lint schemas migrate help
 
@@ -12,8 +15,11 @@ demo: install  ## install everything, start the local stack, migrate, run the ma
 	$(MAKE) --no-print-directory migrate
 	$(MKT) features apply
 	$(MKT) demo
-	$(MKT) simulate backfill --days 365 --shoppers 800 --vendors 12 --browse-per-order 1
+	$(MKT) simulate world $(WORLD)
+	$(MKT) simulate backfill $(WORLD)
 	$(MKT) simulate live --shoppers 10 --minutes 0.5
+	$(MKT) streams wait
+	$(MKT) train
 	$(MKT) warehouse report summary orders_per_day top_categories refund_rate on_time_delivery --days 400
 
 test: install  ## install what is missing, start the stack, lint the architecture, run the test suite

@@ -34,17 +34,22 @@ def _params(values: list[str]) -> dict[str, dict]:
 
 def outcome_table(outcome) -> Table:
     table = Table(title=f"training run {outcome.run_id[:8]} ({outcome.seconds:.0f} s)")
-    for col, justify in (("model", "left"), ("metric", "left"), ("model", "right"), ("baseline", "right"),
-                         ("version", "right"), ("alias", "left"), ("why", "left")):
-        table.add_column(col, justify=justify)
+    for col, justify in (("model", "left"), ("metric", "left"), ("value", "right"), ("baseline", "right"),
+                         ("version", "right"), ("alias", "left")):
+        table.add_column(col, justify=justify, no_wrap=True)
     for kind, o in outcome.kinds.items():
         ev, reg = o.evaluation, o.registration or {}
         figures = (ev.metric, f"{ev.value:.4f}", f"{ev.baseline:.4f}") if ev is not None else ("—", "—", "—")
         alias = reg.get("alias", "not registered")
         style = "green" if alias == "champion" else "yellow"
-        table.add_row(kind, *figures, str(reg.get("version", "—")), f"[{style}]{alias}[/]",
-                      reg.get("reason") or o.problem or "")
+        table.add_row(kind, *figures, str(reg.get("version", "—")), f"[{style}]{alias}[/]")
     return table
+
+
+def print_outcome(outcome) -> None:
+    console.print(outcome_table(outcome))
+    for kind, o in outcome.kinds.items():
+        console.print(f"  {kind}: {(o.registration or {}).get('reason') or o.problem or ''}")
 
 
 def train(
@@ -77,7 +82,7 @@ def train(
                                    with_features=features, on_step=on_step)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
-    console.print(outcome_table(outcome))
+    print_outcome(outcome)
     ui = common_settings()
     console.print(f"Dagster UI: {ui.dagster_url}/runs/{outcome.run_id} · MLflow UI: {ui.mlflow_tracking_uri}/#/models")
     if not outcome.success:

@@ -70,7 +70,10 @@ class PricingTask:
         return PricingPyfunc()
 
     def input_example(self, model: PricingModel, split: Split) -> pd.DataFrame:
-        return model.current[INPUT_COLUMNS].head(5).reset_index(drop=True)
+        # optional money columns travel as float in the example: MLflow's schema cannot hold a missing long
+        example = model.current[INPUT_COLUMNS].head(5).reset_index(drop=True)
+        optional = [c for c in ("compare_at_minor", "cost_minor") if c in example]
+        return example.astype({c: "float64" for c in optional})
 
 
 TASK = PricingTask()

@@ -2,6 +2,8 @@
 environment here (local stack or production), from settings and environment variables — never inside an asset."""
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +39,24 @@ class MlflowResource(ConfigurableResource):
 
 
 class GroundTruthResource(ConfigurableResource):
-    """Where fraud labels and other known outcomes come from. Locally: the simulator's export of one run (the newest
-    under STACK_DIR/simulator unless `directory` names one). In production: a labels export (chargebacks, risk
-    team decisions) in the same parquet layout."""
+    """Where fraud labels and other known outcomes come from. Locally: the simulator's exports under
+    STACK_DIR/simulator (or the one `directory` names). In production: a labels export (chargebacks, risk team
+    decisions) in the same parquet layout."""
     directory: str = ""
     search_root: str = ""
 
-    def path(self) -> Path | None:
+    def runs(self, since: date | None = None, until: date | None = None) -> list[Path]:
+        """Exports whose simulated window overlaps [since, until), the newest first."""
         if self.directory:
-            return Path(self.directory)
+            return [Path(self.directory)]
         root = Path(self.search_root)
-        runs = sorted((p for p in root.glob("*/manifest.json")), key=lambda p: p.stat().st_mtime) \
-            if root.is_dir() else []
-        return runs[-1].parent if runs else None
+        found = []
+        for manifest in root.glob("*/manifest.json") if root.is_dir() else []:
+            config = json.loads(manifest.read_text()).get("config", {})
+            start, end = date.fromisoformat(config["start"]), date.fromisoformat(config["end"])
+            if (until is None or start < until) and (since is None or end > since):
+                found.append((manifest.stat().st_mtime, manifest.parent))
+        return [path for _, path in sorted(found, reverse=True)]
 
 
 def local_resources(settings: CommonSettings | None = None) -> dict[str, ConfigurableResource]:

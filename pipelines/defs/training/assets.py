@@ -26,6 +26,12 @@ class ParamsConfig(Config):
 
 
 @dataclass
+class TrainingSet:
+    data: Any
+    params: dict[str, Any]  # what the data's source adds to the kind's params (e.g. where its ground truth is)
+
+
+@dataclass
 class TrainedModel:
     model: Any
     split: Split
@@ -44,18 +50,19 @@ def training_assets(spec: KindSpec) -> list:
     @asset(name=f"{k}_training_set", group_name=k, compute_kind="clickhouse",
            description=f"{k}: training data read from the warehouse (and Feast / labels where the kind needs them).")
     def training_set(context: AssetExecutionContext, config: WindowConfig, warehouse: WarehouseResource,
-                     feature_store: FeatureStoreResource, ground_truth: GroundTruthResource) -> Any:
+                     feature_store: FeatureStoreResource, ground_truth: GroundTruthResource) -> TrainingSet:
         sources = Sources(warehouse, feature_store, ground_truth)
-        data = spec.load(sources, config.since or None, config.until or None)
+        since, until = config.since or None, config.until or None
+        data = spec.load(sources, since, until)
         context.add_output_metadata(spec.describe(data))
-        return data
+        return TrainingSet(data, spec.judged_by(sources, since, until))
 
     @asset(name=f"{k}_model", group_name=k, ins={"data": AssetIn(f"{k}_training_set")}, compute_kind="python",
            description=f"{k}: trained on the part of the window before the hold-out cut.")
-    def model(context: AssetExecutionContext, config: ParamsConfig, data: Any) -> TrainedModel:
+    def model(context: AssetExecutionContext, config: ParamsConfig, data: TrainingSet) -> TrainedModel:
         task = spec.task()
-        params = {**task.default_params, **json.loads(config.params_json or "{}")}
-        split = task.split(data, params)
+        params = {**task.default_params, **data.params, **json.loads(config.params_json or "{}")}
+        split = task.split(data.data, params)
         trained = TrainedModel(task.fit(split.train, params), split, params)
         context.add_output_metadata({"window": MetadataValue.json(split.window),
                                      "params": MetadataValue.json(json.loads(json.dumps(params, default=str)))})

@@ -26,6 +26,7 @@ Loader = Callable[[Sources, "date | None", "date | None"], Any]
 class KindSpec:
     kind: str
     load: Loader
+    judged_by: Callable[[Sources, "str | None", "str | None"], dict[str, Any]] = lambda src, since, until: {}
 
     def task(self) -> ModelTask:
         return importlib.import_module(f"models.{self.kind}.task").TASK
@@ -56,6 +57,12 @@ def _load_pricing(src: Sources, since: str | None, until: str | None) -> Any:
     return _dataset("pricing").load(src.warehouse.client(), since=_day(since), until=_day(until))
 
 
+def _pricing_truth(src: Sources, since: str | None, until: str | None) -> dict[str, Any]:
+    """The simulator's true elasticities are what pricing is judged against (its hold-out is the world's truth)."""
+    runs = src.ground_truth.runs(_day(since), _day(until))
+    return {"truth_dir": str(runs[0])} if runs else {}
+
+
 def _load_fraud(src: Sources, since: str | None, until: str | None) -> Any:
     return _dataset("fraud").load(src.feature_store.store(), src.warehouse.client(), src.ground_truth.path(),
                                   since=_day(since), until=_day(until))
@@ -65,6 +72,6 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec("recommendations", _load_recommendations),
     KindSpec("fraud", _load_fraud),
     KindSpec("forecasting", _load_forecasting),
-    KindSpec("pricing", _load_pricing),
+    KindSpec("pricing", _load_pricing, judged_by=_pricing_truth),
 )
 KIND_NAMES = tuple(k.kind for k in KINDS)
