@@ -74,17 +74,21 @@ def choose_thresholds(score: np.ndarray, y: np.ndarray, reject_fpr: float = 0.01
                       review_fpr: float = 0.01, review_max_fpr: float = 0.1) -> Thresholds:
     """Reject: the strictest cut that still catches all the fraud catchable with at most `reject_fpr` of good
     orders flagged (no good order rejected for nothing). Review: the queue takes up to `review_fpr` of good
-    orders, more (up to `review_max_fpr`, its capacity) when needed to reach `review_recall`. Review <= reject."""
+    orders, more when needed to reach `review_recall`, but never past `review_max_fpr` (the queue's capacity; when
+    the target is out of reach the queue works at capacity). Review <= reject."""
     score, y = np.asarray(score, dtype=float), np.asarray(y, dtype=int)
     cuts, recall, fpr = _curve(score, y)
     above = float(cuts[0]) + _EPS  # flags nothing: where a target cannot be met at all
     within = fpr <= reject_fpr
     reject = float(cuts[within & (recall >= recall[within].max())].max()) if within.any() else above
-    reaching = (fpr <= review_max_fpr) & (recall >= review_recall)
+    affordable = fpr <= review_max_fpr
+    reaching = affordable & (recall >= review_recall)
     budget = fpr <= review_fpr
     review = float(cuts[budget].min()) if budget.any() else above
     if reaching.any():
         review = min(review, float(cuts[reaching].max()))
+    elif affordable.any():  # the target is out of reach: the queue works at its capacity
+        review = min(review, float(cuts[affordable].min()))
     review = min(review, reject)
     rej_recall, rej_fpr = _rates(score, y, reject)
     rev_recall, rev_fpr = _rates(score, y, review)

@@ -31,6 +31,8 @@ class FraudModel:
     label: str = "is_fraud"
     info: dict[str, Any] = field(default_factory=dict)  # training figures worth logging
     max_reasons: int = 3
+    # In log-odds: below this a feature nudged the score rather than explained it (noise would fill the list).
+    min_contribution: float = 0.2
 
     @property
     def features(self) -> list[str]:
@@ -66,7 +68,7 @@ class FraudModel:
         values, names, out = x.to_numpy(), self.features, []
         for row, c in zip(values, contrib):
             # A rule that did not fire is no reason to suspect an order, whatever its contribution.
-            top = [i for i in np.argsort(-c) if c[i] > 0 and not (names[i].startswith(PREFIX) and row[i] == 0)]
+            top = [i for i in np.argsort(-c) if c[i] >= self.min_contribution and not (names[i].startswith(PREFIX) and row[i] == 0)]
             out.append("; ".join(self._phrase(names[i], row[i]) for i in top[: self.max_reasons]))
         return out
 
