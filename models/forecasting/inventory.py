@@ -16,6 +16,7 @@ from models.forecasting.model import ForecastModel
 PLAN_COLUMNS = ["sku", "method", "forecast_start", "horizon_days", "forecast_units", "forecast_lower",
                 "forecast_upper", "daily_rate", "current_stock", "lead_time_days", "safety_stock", "reorder_point",
                 "order_up_to", "reorder_qty", "days_to_stockout", "stockout_date"]
+MAX_DATED_DAYS = 3650  # a near-zero rate can put a stock-out millennia away: no calendar date past ten years
 
 
 def days_to_stockout(daily: np.ndarray, stock: float) -> float | None:
@@ -85,5 +86,5 @@ def _plan_row(sku, model, frame, stock_row, horizon_days, service_level, review_
             "forecast_upper": float(frame["yhat_upper"].sum()) if frame is not None else 0.0,
             "daily_rate": float(daily.mean()), "current_stock": on_hand, "lead_time_days": lead, **plan,
             "days_to_stockout": np.nan if out_days is None else out_days,
-            "stockout_date": pd.NaT if out_days is None or pd.isna(start)
+            "stockout_date": pd.NaT if out_days is None or pd.isna(start) or out_days > MAX_DATED_DAYS
             else start + pd.Timedelta(days=math.floor(out_days))}

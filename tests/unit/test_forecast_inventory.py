@@ -43,14 +43,16 @@ def test_lead_time_spread_raises_safety_stock():
 def test_plan_covers_model_and_stock_skus_with_zero_demand_as_never():
     day = pd.Timestamp("2025-03-01")
     model = ForecastModel({"a": SkuFit("a", "tsb", day, 60, RateFit(2.0, 1.0)),
-                           "z": SkuFit("z", "tsb", day, 60, RateFit(0.0, 0.0))}, np.ones(7), {})
-    stock = pd.DataFrame({"sku": ["a", "z", "unsold"], "current_stock": [10, 3, 4], "lead_time_days": [3.0] * 3,
-                          "lead_time_std": [0.0] * 3})
+                           "z": SkuFit("z", "tsb", day, 60, RateFit(0.0, 0.0)),
+                           "slow": SkuFit("slow", "tsb", day, 60, RateFit(1e-12, 1e-6))}, np.ones(7), {})
+    stock = pd.DataFrame({"sku": ["a", "z", "unsold", "slow"], "current_stock": [10, 3, 4, 9],
+                          "lead_time_days": [3.0] * 4, "lead_time_std": [0.0] * 4})
     plan = inventory_plan(model, stock, horizon_days=14).set_index("sku")
     assert plan.loc["a", "days_to_stockout"] == pytest.approx(5.0)
     assert plan.loc["a", "stockout_date"] == day + pd.Timedelta(days=6)
     assert np.isnan(plan.loc["z", "days_to_stockout"]) and plan.loc["z", "reorder_qty"] == 0
     assert plan.loc["unsold", "method"] == "none" and plan.loc["unsold", "forecast_units"] == 0
+    assert plan.loc["slow", "days_to_stockout"] > 1e9 and pd.isna(plan.loc["slow", "stockout_date"])
 
 
 def test_tsb_rate_and_empty_series():
