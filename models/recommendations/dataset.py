@@ -14,6 +14,7 @@ import pandas as pd
 # How much intent an interaction shows; a purchase outweighs a cart add, which outweighs a view.
 KIND_WEIGHTS = {"purchase": 4.0, "cart": 2.0, "view": 1.0}
 EVENT_KINDS = {"product.viewed": "view", "cart.item_added": "cart"}
+FRAME_COLUMNS = ["user_id", "item_id", "ts", "kind", "basket"]
 
 PURCHASES_SQL = """
 SELECT user_id, product_id AS item_id, created_at AS ts, order_no AS basket
@@ -50,24 +51,31 @@ def _window(column: str, since: datetime | None, until: datetime | None) -> tupl
     return " ".join(clauses), params
 
 
+def _query(client, sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
+    """An empty result may come back without its columns; the callers rely on them being there."""
+    return client.query_df(sql, parameters=params).reindex(columns=columns)
+
+
 def _purchases(client, since, until) -> pd.DataFrame:
     window, params = _window("created_at", since, until)
-    frame = client.query_df(PURCHASES_SQL.format(window=window), parameters=params)
+    frame = _query(client, PURCHASES_SQL.format(window=window), params, ["user_id", "item_id", "ts", "basket"])
     return frame.assign(kind="purchase")
 
 
 def _events(client, since, until) -> pd.DataFrame:
     window, params = _window("occurred_at", since, until)
     types = ", ".join(f"'{t}'" for t in EVENT_KINDS)
-    frame = client.query_df(EVENTS_SQL.format(types=types, window=window), parameters=params)
+    frame = _query(client, EVENTS_SQL.format(types=types, window=window), params,
+                   ["user_id", "item_id", "ts", "type"])
     return frame.assign(kind=frame["type"].map(EVENT_KINDS)).drop(columns="type")  # no basket: not an order
 
 
 def load(client, *, since: datetime | None = None, until: datetime | None = None) -> RecsData:
     """Every purchase, cart add and signed-in product view in [since, until), and the live catalog."""
-    frame = pd.concat([_purchases(client, since, until), _events(client, since, until)], ignore_index=True)
+    parts = [p for p in (_purchases(client, since, until), _events(client, since, until)) if not p.empty]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FRAME_COLUMNS)
     frame["weight"] = frame["kind"].map(KIND_WEIGHTS).astype(float)
     frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
     frame = frame.sort_values("ts", kind="stable").reset_index(drop=True)
-    items = client.query_df(ITEMS_SQL)
+    items = _query(client, ITEMS_SQL, {}, ["item_id", "category", "status"])
     return RecsData(frame[["user_id", "item_id", "weight", "ts", "kind", "basket"]], items)

@@ -12,8 +12,10 @@ import pytest
 
 from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
+from models.base import EmptyTrainingData
 from models.recommendations import train
 from models.recommendations.dataset import KIND_WEIGHTS, load
+from models.recommendations.task import TASK
 from warehouse.migrate import migrate
 
 T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -41,24 +43,48 @@ def seen(kind: str, user: str | None, pid: str, at: datetime) -> list:
     return envelope(kind, at, {"userId": user, "productId": pid, "sessionId": "s", "deviceId": "d"})
 
 
-@pytest.fixture(scope="module")
-def client(stack):
-    settings = common_settings()
-    name = "test_recs_" + "".join(random.choices(string.ascii_lowercase, k=8))
-    migrate(settings, database=name)
-    c = warehouse_client(settings, database=name)
+def history_rows() -> list[list]:
+    """Four products in two categories; alice buys p1+p2 together and views p3; bob buys p3 and carts p4."""
     rows = [product(p, "c-a" if p in ("p1", "p2") else "c-b") for p in ("p1", "p2", "p3", "p4")]
     rows += [order("o1", "alice", ["p1", "p2"], T0 + timedelta(days=1)),
              order("o2", "bob", ["p3"], T0 + timedelta(days=5)),
              seen("product.viewed", "alice", "p3", T0 + timedelta(days=2)),
              seen("product.viewed", None, "p4", T0 + timedelta(days=2)),  # anonymous: cannot be tied to a shopper
              seen("cart.item_added", "bob", "p4", T0 + timedelta(days=6))]
-    c.insert("events", rows, column_names=COLUMNS)
+    return rows
+
+
+def fresh_database():
+    """A migrated, empty warehouse database of the caller's own, dropped afterwards."""
+    settings = common_settings()
+    name = "test_recs_" + "".join(random.choices(string.ascii_lowercase, k=8))
+    migrate(settings, database=name)
+    c = warehouse_client(settings, database=name)
     yield c
     c.close()
     admin = warehouse_client(settings, database="default")
     admin.command(f"DROP DATABASE IF EXISTS `{name}`")
     admin.close()
+
+
+@pytest.fixture
+def empty(stack):
+    yield from fresh_database()
+
+
+def test_an_empty_warehouse_loads_empty_frames_and_the_task_refuses_to_split(empty):
+    data = load(empty)
+    assert data.interactions.empty and list(data.interactions.columns) == ["user_id", "item_id", "weight", "ts",
+                                                                            "kind", "basket"]
+    with pytest.raises(EmptyTrainingData, match="no interactions"):
+        TASK.split(data, {})
+
+
+@pytest.fixture(scope="module")
+def client(stack):
+    for c in fresh_database():
+        c.insert("events", history_rows(), column_names=COLUMNS)
+        yield c
 
 
 def test_load_reads_purchases_views_and_cart_adds_with_their_weights(client):
