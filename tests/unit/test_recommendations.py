@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ from models.base import EmptyTrainingData
 from models.recommendations import train
 from models.recommendations.recommender import STRATEGIES
 from models.recommendations.synthetic import planted
+from models.recommendations.task import TASK
 
 FALLBACKS = {"trending", "popular", "trending_in_category"}
 
@@ -101,3 +103,15 @@ def test_pickle_round_trip_recommends_the_same(model):
     clone = pickle.loads(pickle.dumps(model))
     assert clone.recommend_explained(users, k=10) == model.recommend_explained(users, k=10)
     assert clone.similar_items(["i3"], k=5) == model.similar_items(["i3"], k=5)
+
+
+def test_the_pyfunc_loads_the_pickle_and_answers_frames(model, tmp_path):
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    pyfunc = TASK.python_model()
+    pyfunc.load_context(SimpleNamespace(artifacts={"model": str(path)}))
+    users = pyfunc.predict(None, pd.DataFrame({"user_id": ["u1", "nobody"], "k": 3}))
+    assert users.groupby("user_id")["rank"].apply(list).to_dict() == {"u1": [1, 2, 3], "nobody": [1, 2, 3]}
+    assert users.loc[users["user_id"] == "u1", "item_id"].tolist() == model.recommend(["u1"], k=3)["u1"]
+    items = pyfunc.predict(None, pd.DataFrame({"item_id": ["i2"], "k": 4}))
+    assert items["item_id"].tolist() == model.similar_items(["i2"], k=4)["i2"]
