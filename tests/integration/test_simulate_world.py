@@ -17,6 +17,8 @@ from apps.catalog.orm import Brand, Category, Product
 from kernel.db import Database
 from mkt.world_seed import seed_world
 from simulator.config import SimConfig
+from simulator.live import discover
+from simulator.live_world import WorldLiveDriver
 from simulator.population import build_population
 from simulator.world import build_world
 from simulator.world_spec import SIM_PASSWORD, build_spec, shopper_email
@@ -99,3 +101,15 @@ async def test_a_world_shopper_signs_in_and_buys_a_world_sku(client, cfg, seeded
     assert [i["sku"] for i in order["items"]] == [sku] and order["items"][0]["vendorId"] == product.vendor_id
     stock = _ok(await client.get(f"/v1/inventory/{sku}"), 200)
     assert stock["reserved"] == 1 and stock["onHand"] == spec.stock[sku][0]
+
+
+async def test_live_sessions_sign_in_as_world_shoppers_and_browse_by_taste(client, cfg, seeded):
+    products = await discover(client)
+    world_ids = {p.id for p in build_spec(cfg).products}
+    assert world_ids <= {p.id for p in products}  # the whole catalog, not the first page or 300
+    driver = WorldLiveDriver(client, products, cfg, seed=1)
+    stats = await driver.run(shoppers=2, minutes=0.1, rate=5.0)
+    assert stats.counts["shoppers"] == 2 and not stats.errors.get("login 401"), (stats.counts, stats.errors)
+    assert stats.counts["views"] > 0, (stats.counts, stats.errors)
+    picked = driver._pick(next(s for s in [await driver.register(0)] if s), 20)
+    assert {p.id for p in picked} <= world_ids  # tastes pick among the world's own products
