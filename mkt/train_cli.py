@@ -49,7 +49,9 @@ def outcome_table(outcome) -> Table:
 def print_outcome(outcome) -> None:
     console.print(outcome_table(outcome))
     for kind, o in outcome.kinds.items():
-        console.print(f"  {kind}: {(o.registration or {}).get('reason') or o.problem or ''}")
+        console.print(f"  {kind}: {(o.registration or {}).get('reason', '')}")
+        if o.problem:
+            console.print(f"  [red]{kind}: {o.problem}[/]")
 
 
 def train(

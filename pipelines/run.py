@@ -46,8 +46,25 @@ def run_config(kinds: list[str], since: str, until: str, params: dict[str, dict[
     return {"ops": ops}
 
 
+def _root_cause(error) -> str:
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1]
+
+
+def _failures(result) -> dict[str, str]:
+    """Each failed step's group (its model kind) → the root cause of the first failure in it."""
+    graph, out = defs.resolve_asset_graph(), {}
+    for event in result.all_events:
+        if event.is_step_failure:
+            key = AssetKey(event.step_key)
+            group = graph.get(key).group_name if graph.has(key) else event.step_key
+            out.setdefault(group, f"{event.step_key}: {_root_cause(event.event_specific_data.error)}")
+    return out
+
+
 def _outcomes(result, kinds: list[str]) -> dict[str, KindOutcome]:
-    out = {}
+    out, failures = {}, _failures(result)
     for k in kinds:
         o = KindOutcome(k)
         for name, attr in ((f"{k}_evaluation", "evaluation"), (f"{k}_registered_model", "registration")):
@@ -55,10 +72,8 @@ def _outcomes(result, kinds: list[str]) -> dict[str, KindOutcome]:
                 setattr(o, attr, result.output_for_node(name))
             except Exception:  # the step failed or was skipped by the blocking check
                 pass
-        if o.registration is None:
-            failed = [e for e in result.all_events if e.is_step_failure and e.step_key.startswith(f"{k}_")]
-            o.problem = (failed[0].event_specific_data.error.message.strip().splitlines()[-1] if failed
-                         else "not registered: the evaluation's beats_baseline check failed")
+        o.problem = failures.get(k) or (None if o.registration is not None
+                                        else "not registered: the evaluation's beats_baseline check failed")
         out[k] = o
     return out
 

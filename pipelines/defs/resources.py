@@ -3,7 +3,7 @@ environment here (local stack or production), from settings and environment vari
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ class GroundTruthResource(ConfigurableResource):
     directory: str = ""
     search_root: str = ""
 
-    def runs(self, since: date | None = None, until: date | None = None) -> list[Path]:
+    def runs(self, since: datetime | None = None, until: datetime | None = None) -> list[Path]:
         """Exports whose simulated window overlaps [since, until), the newest first."""
         if self.directory:
             return [Path(self.directory)]
@@ -54,7 +54,7 @@ class GroundTruthResource(ConfigurableResource):
         for manifest in root.glob("*/manifest.json") if root.is_dir() else []:
             config = json.loads(manifest.read_text()).get("config", {})
             start, end = date.fromisoformat(config["start"]), date.fromisoformat(config["end"])
-            if (until is None or start < until) and (since is None or end > since):
+            if (until is None or start < until.date()) and (since is None or end > since.date()):
                 found.append((manifest.stat().st_mtime, manifest.parent))
         return [path for _, path in sorted(found, reverse=True)]
 

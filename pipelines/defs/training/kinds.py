@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timezone
 from typing import Any, Callable
 
 from models.base import ModelTask
@@ -37,8 +37,9 @@ class KindSpec:
         return {f"{name}_rows": n for name, n in sizes.items()}
 
 
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _day(value: str | None) -> datetime | None:
+    """An ISO day as midnight UTC (every loader takes a datetime; a date would lose the time zone)."""
+    return datetime.combine(date.fromisoformat(value), time(0), tzinfo=timezone.utc) if value else None
 
 
 def _dataset(kind: str):
@@ -64,8 +65,13 @@ def _pricing_truth(src: Sources, since: str | None, until: str | None) -> dict[s
 
 
 def _load_fraud(src: Sources, since: str | None, until: str | None) -> Any:
-    return _dataset("fraud").load(src.feature_store.store(), src.warehouse.client(), src.ground_truth.path(),
-                                  since=_day(since), until=_day(until))
+    """Orders with their point-in-time fraud_v1 features, labelled by the ground truth covering the window."""
+    runs = src.ground_truth.runs(_day(since), _day(until))
+    if not runs:
+        raise FileNotFoundError("no fraud labels: no ground-truth export covers the window (run a simulator "
+                                "backfill, or point LABELS_DIR at a labels export)")
+    return _dataset("fraud").load(src.feature_store.store(), src.warehouse.client(), runs[0],
+                                  start=_day(since), end=_day(until))
 
 
 KINDS: tuple[KindSpec, ...] = (
