@@ -82,15 +82,15 @@ def decide(evaluation: Evaluation, champion_value: float | None, champion_versio
                         f"{champion_value:.4f} on the same hold-out")
 
 
-def _score_champion(task: ModelTask, split: Split, tracking_uri: str) -> tuple[str | None, float | None]:
-    champion = current_champion(task.registered_name, tracking_uri)
+def _score_champion(task: ModelTask, name: str, split: Split, tracking_uri: str) -> tuple[str | None, float | None]:
+    champion = current_champion(name, tracking_uri)
     if champion is None:
         return None, None
     try:
-        model = load_native(task.registered_name, tracking_uri)
+        model = load_native(name, tracking_uri)
         return str(champion.version), float(task.score(model, split))
     except Exception as exc:  # an unloadable champion must not block a good new version; say why
-        log.warning("champion v%s of %s could not be scored: %s", champion.version, task.registered_name, exc)
+        log.warning("champion v%s of %s could not be scored: %s", champion.version, name, exc)
         return str(champion.version), float("nan")
 
 
@@ -99,7 +99,7 @@ def _flat_params(params: dict[str, Any]) -> dict[str, Any]:
             for k, v in params.items()}
 
 
-def _log_model(task: ModelTask, model: Any, split: Split) -> Any:
+def _log_model(task: ModelTask, name: str, model: Any, split: Split) -> Any:
     import mlflow.pyfunc
     from mlflow.models import infer_signature
 
@@ -115,16 +115,17 @@ def _log_model(task: ModelTask, model: Any, split: Split) -> Any:
         path.write_bytes(pickle.dumps(model))
         return mlflow.pyfunc.log_model(name="model", python_model=python_model, artifacts={ARTIFACT: str(path)},
                                        signature=signature, input_example=example,
-                                       registered_model_name=task.registered_name)
+                                       registered_model_name=name)
 
 
 def register(task: ModelTask, model: Any, split: Split, evaluation: Evaluation, params: dict[str, Any], *,
-             tracking_uri: str, tags: dict[str, str] | None = None) -> Registration:
-    """Log, register and alias one trained model of `task`'s kind."""
+             tracking_uri: str, name: str | None = None, tags: dict[str, str] | None = None) -> Registration:
+    """Log, register and alias one trained model of `task`'s kind (as `name`, default the task's own)."""
     import mlflow
 
+    name = name or task.registered_name
     client = _client(tracking_uri)
-    champion_version, champion_value = _score_champion(task, split, tracking_uri)
+    champion_version, champion_value = _score_champion(task, name, split, tracking_uri)
     alias, reason = decide(evaluation, champion_value, champion_version)
     mlflow.set_experiment(f"marketplace-{task.kind}")
     with mlflow.start_run(run_name=f"{task.kind}-train") as run:
@@ -135,10 +136,10 @@ def register(task: ModelTask, model: Any, split: Split, evaluation: Evaluation, 
         mlflow.set_tags({**{f"window.{k}": v for k, v in split.window.items()}, **(tags or {}),
                          "alias_decision": alias, "alias_reason": reason, "kind": task.kind})
         mlflow.log_dict({"window": split.window, "notes": evaluation.notes, "reason": reason}, "evaluation.json")
-        info = _log_model(task, model, split)
+        info = _log_model(task, name, model, split)
     version = str(info.registered_model_version)
-    client.set_registered_model_alias(task.registered_name, alias, version)
-    client.set_model_version_tag(task.registered_name, version, "alias_reason", reason)
-    client.set_model_version_tag(task.registered_name, version, evaluation.metric, f"{evaluation.value:.6f}")
-    return Registration(task.registered_name, version, alias, reason, evaluation.metric, float(evaluation.value),
+    client.set_registered_model_alias(name, alias, version)
+    client.set_model_version_tag(name, version, "alias_reason", reason)
+    client.set_model_version_tag(name, version, evaluation.metric, f"{evaluation.value:.6f}")
+    return Registration(name, version, alias, reason, evaluation.metric, float(evaluation.value),
                         float(evaluation.baseline), champion_version, champion_value, run.info.run_id)

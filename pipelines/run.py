@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 from dagster import AssetKey, DagsterEventType, DagsterInstance
 
-from pipelines.definitions import defs
+from pipelines.definitions import defs as default_defs
+from pipelines.defs.catalog import build_definitions
 from pipelines.defs.training.kinds import KIND_NAMES
 
 STEP_EVENTS = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE,
@@ -33,7 +34,7 @@ class RunOutcome:
 
 
 def selection(kinds: list[str], with_features: bool) -> list[AssetKey]:
-    graph = defs.resolve_asset_graph()
+    graph = default_defs.resolve_asset_graph()
     groups = set(kinds) | ({"features"} if with_features else set())
     return [key for key in graph.get_all_asset_keys() if graph.get(key).group_name in groups]
 
@@ -54,7 +55,7 @@ def _root_cause(error) -> str:
 
 def _failures(result) -> dict[str, str]:
     """Each failed step's group (its model kind) → the root cause of the first failure in it."""
-    graph, out = defs.resolve_asset_graph(), {}
+    graph, out = default_defs.resolve_asset_graph(), {}
     for event in result.all_events:
         if event.is_step_failure:
             key = AssetKey(event.step_key)
@@ -80,14 +81,16 @@ def _outcomes(result, kinds: list[str]) -> dict[str, KindOutcome]:
 
 def run_training(kinds: list[str] | None = None, *, since: str = "", until: str = "",
                  params: dict[str, dict[str, Any]] | None = None, with_features: bool = True,
-                 instance: DagsterInstance | None = None,
+                 instance: DagsterInstance | None = None, resources: dict[str, Any] | None = None,
                  on_step: Callable[[str, str], None] | None = None) -> RunOutcome:
-    """Materialize the kinds' assets (all four by default). `on_step(step_key, event)` follows progress."""
+    """Materialize the kinds' assets (all four by default). `on_step(step_key, event)` follows progress;
+    `resources` replaces the environment's (a test's own MLflow namespace, say)."""
     kinds = list(kinds or KIND_NAMES)
     unknown = sorted(set(kinds) - set(KIND_NAMES))
     if unknown:
         raise ValueError(f"unknown model kind(s) {', '.join(unknown)}; known: {', '.join(KIND_NAMES)}")
     instance = instance or DagsterInstance.get()
+    defs = build_definitions(resources) if resources else default_defs
     job = defs.resolve_implicit_global_asset_job_def()
     run_id, box, started = str(uuid.uuid4()), {}, time.monotonic()
 

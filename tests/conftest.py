@@ -69,3 +69,11 @@ async def customer(client) -> dict:
     assert resp.status_code == 201, resp.text
     tokens = await login(client, email, password)
     return {"email": email, "password": password, "userId": resp.json()["userId"], **tokens}
+
+
+@pytest.fixture(scope="session")
+def small_world(stack, tmp_path_factory):
+    """A small simulated world (2022–2023) in the warehouse with its ground truth: what model tests train on."""
+    from tests.sim_world import land_small_world
+
+    return land_small_world(tmp_path_factory.mktemp("small-world") / "worker.log")

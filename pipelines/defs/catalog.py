@@ -1,12 +1,14 @@
-"""Every asset and check of the code location, gathered from the areas (training, predictions, features)."""
+"""Every asset, check, job, schedule and sensor of the code location, gathered from the areas (training,
+predictions, features), bound to the resources of one environment."""
 from __future__ import annotations
 
 from functools import cache
 
-from dagster import AssetChecksDefinition
+from dagster import AssetChecksDefinition, Definitions
 
 from pipelines.defs.features.assets import online_features
 from pipelines.defs.predictions.assets import prediction_assets
+from pipelines.defs.schedules import hourly_features, materialize_features, new_orders_sensor, nightly_retrain, train_all
 from pipelines.defs.training.assets import training_assets
 from pipelines.defs.training.kinds import KINDS
 
@@ -22,3 +24,8 @@ def assets() -> list:
 
 def checks() -> list:
     return [d for d in _all() if isinstance(d, AssetChecksDefinition)]
+
+
+def build_definitions(resources: dict) -> Definitions:
+    return Definitions(assets=assets(), asset_checks=checks(), jobs=[train_all, materialize_features],
+                       schedules=[nightly_retrain, hourly_features], sensors=[new_orders_sensor], resources=resources)

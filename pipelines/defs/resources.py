@@ -36,6 +36,10 @@ class FeatureStoreResource(ConfigurableResource):
 
 class MlflowResource(ConfigurableResource):
     tracking_uri: str
+    name_prefix: str = ""  # a separate namespace of registered models (tests), never the production names
+
+    def model_name(self, kind: str) -> str:
+        return f"{self.name_prefix}marketplace-{kind}"
 
 
 class GroundTruthResource(ConfigurableResource):

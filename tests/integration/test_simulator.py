@@ -4,63 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
-import signal
-import subprocess
 import time
-import uuid
 from collections import Counter
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.structs import OffsetAndMetadata
 
 from kernel.contracts.topics import DOMAIN_TOPICS
 from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
-from mkt.streams_cli import worker_argv
 from simulator.backfill import run_backfill
 from simulator.config import ORDER_PREFIX, SimConfig
 from simulator.live import LiveDriver, products_of
 from simulator.seed import seed_marketplace
 from tests.flows import deliver_now
-
-
-async def _start_group_at_the_end(group: str) -> None:
-    """A fresh consumer group whose offsets start at today's ends: its worker sees only what this test writes,
-    not the shared group's backlog (the warehouse dedupes by eventId, so the shared worker re-sinking is harmless)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=common_settings().kafka_bootstrap_servers, group_id=group,
-                                enable_auto_commit=False)
-    await consumer.start()
-    try:
-        ends = await offsets(consumer)
-        consumer.assign(list(ends))
-        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in ends.items()})
-    finally:
-        await consumer.stop()
+from tests.sim_world import private_streams_worker
 
 
 @pytest.fixture(scope="module")
 def streams_worker(stack, tmp_path_factory):
-    group = f"sim-test-{uuid.uuid4().hex[:8]}"
-    asyncio.run(_start_group_at_the_end(group))
-    log_path = tmp_path_factory.mktemp("sim-streams") / "worker.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(worker_argv("info"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1", "STREAMS_APP_ID": group})
-    try:
-        deadline = time.monotonic() + 60
-        while b"[^Worker]: Ready" not in log_path.read_bytes():
-            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
-            time.sleep(0.2)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    with private_streams_worker(tmp_path_factory.mktemp("sim-streams") / "worker.log") as group:
+        yield group
 
 
 async def offsets(consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:

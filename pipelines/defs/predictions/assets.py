@@ -24,10 +24,11 @@ class RecsBatchConfig(Config):
 
 
 def _champion(kind: str, mlflow: MlflowResource) -> tuple[Any, str] | None:
-    version = current_champion(f"marketplace-{kind}", mlflow.tracking_uri)
+    name = mlflow.model_name(kind)
+    version = current_champion(name, mlflow.tracking_uri)
     if version is None:
         return None
-    return load_native(f"marketplace-{kind}", mlflow.tracking_uri), str(version.version)
+    return load_native(name, mlflow.tracking_uri), str(version.version)
 
 
 def _write(warehouse: WarehouseResource, table: str, frame: pd.DataFrame, version: str) -> int:

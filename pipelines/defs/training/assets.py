@@ -1,5 +1,7 @@
-"""One factory, four kinds: training set → trained model → evaluation (gated by a blocking asset check: a model
-that does not beat its baseline stops there) → registered model in MLflow (champion or challenger)."""
+"""One factory, four kinds: training set → trained model → evaluation (with an asset check that fails when the
+model does not beat its baseline) → registered model in MLflow. Every version is registered, so a losing one can be
+inspected; only one that beats its baseline and the current champion on the same hold-out becomes champion, and
+batch predictions only ever come from the champion."""
 
 import json
 from dataclasses import dataclass
@@ -75,8 +77,8 @@ def training_assets(spec: KindSpec) -> list:
         context.add_output_metadata(_figures(result))
         return result
 
-    @asset_check(asset=evaluation, name="beats_baseline", blocking=True,
-                 description="The model must beat its baseline on the hold-out to be registered.")
+    @asset_check(asset=evaluation, name="beats_baseline",
+                 description="The model must beat its baseline on the hold-out to become champion.")
     def beats_baseline(evaluation: Evaluation) -> AssetCheckResult:
         return AssetCheckResult(passed=bool(evaluation.beats_baseline), metadata=_figures(evaluation))
 
@@ -86,8 +88,10 @@ def training_assets(spec: KindSpec) -> list:
                        "the current champion on the same hold-out.")
     def registered(context: AssetExecutionContext, trained: TrainedModel, evaluation: Evaluation,
                    mlflow: MlflowResource) -> dict[str, Any]:
-        reg = register(spec.task(), trained.model, trained.split, evaluation, trained.params,
-                       tracking_uri=mlflow.tracking_uri, tags={"dagster_run_id": context.run_id})
+        task = spec.task()
+        reg = register(task, trained.model, trained.split, evaluation, trained.params,
+                       tracking_uri=mlflow.tracking_uri, name=mlflow.model_name(task.kind),
+                       tags={"dagster_run_id": context.run_id})
         context.add_output_metadata({k2: v for k2, v in reg.as_dict().items() if v is not None})
         return reg.as_dict()
 
