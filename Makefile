@@ -19,8 +19,8 @@ demo: install  ## install everything, start the local stack, migrate, run the ma
 	$(MKT) simulate backfill $(WORLD)
 	$(MKT) simulate live --shoppers 10 --minutes 0.5
 	$(MKT) streams wait
-	$(MKT) train
 	$(MKT) warehouse report summary orders_per_day top_categories refund_rate on_time_delivery --days 400
+	$(MKT) train
 
 test: install  ## install what is missing, start the stack, lint the architecture, run the test suite
 	$(MKT) stack up
