@@ -6,7 +6,7 @@
 For each kind the training data is loaded once from the warehouse (and Feast + ground truth for fraud), exactly
 as the training pipeline loads it (pipelines/defs/training/kinds.py); load time is reported on its own. Each
 (kind, world) run then happens in a fresh spawned process, so its peak RSS is its own: TASK.split + TASK.fit
-(the "fit" time and the peak RSS, which includes the interpreter, the model libraries and the data itself —
+(the "fit" time and the peak RSS — the process's VmHWM, or its process tree sampled if larger — which includes the interpreter, the model libraries and the data itself —
 "data MB" is the RSS just before the split), the kind's own baseline fitted on the same training part (recs:
 popularity; fraud: the rules, which have nothing to fit, so applying them to the training rows; forecasting:
 seasonal naive per SKU; pricing: the naive log-log), then TASK.evaluate (forecasting's evaluation refits on two
@@ -73,6 +73,14 @@ def tree_peak_mb():
 
 
 def _max_rss_mb() -> float:
+    """This process's own high-water RSS. Not ru_maxrss: Linux carries the parent's RSS at fork into the
+    child's ru_maxrss across exec, so a spawned run would report the (large) parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
