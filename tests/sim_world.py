@@ -77,24 +77,35 @@ async def start_group_at_the_end(group: str) -> None:
 
 
 @contextlib.contextmanager
-def private_streams_worker(log_path: Path):
-    group = f"sim-test-{uuid.uuid4().hex[:8]}"
-    asyncio.run(start_group_at_the_end(group))
+def streams_worker_process(log_path: Path, group: str | None = None):
+    """A faust worker process of the test's own, stopped by its PID; in consumer group `group` when given (else the
+    app's default group). Yields the group it consumes in."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **({"STREAMS_APP_ID": group} if group else {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(worker_argv("info"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1", "STREAMS_APP_ID": group})
+                                env=env)
     try:
         deadline = time.monotonic() + 60
         while b"[^Worker]: Ready" not in log_path.read_bytes():
             assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
             time.sleep(0.2)
-        yield group
+        yield group or env.get("STREAMS_APP_ID", "marketplace-streams")
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def private_streams_worker(log_path: Path):
+    """A worker in a fresh consumer group that starts at today's ends: it sees only what the test writes."""
+    group = f"sim-test-{uuid.uuid4().hex[:8]}"
+    asyncio.run(start_group_at_the_end(group))
+    with streams_worker_process(log_path, group) as consumed:
+        yield consumed
 
 
 def warehouse_orders(cfg: SimConfig) -> int:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mkt.streams_cli import worker_argv
+from tests.sim_world import streams_worker_process
 
 MKT = str(Path(sys.executable).with_name("mkt"))
 
@@ -66,19 +65,5 @@ def processes():
 
 @pytest.fixture(scope="module")
 def streams_worker(stack, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("streams") / "worker.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(worker_argv("info"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 60
-        while b"[^Worker]: Ready" not in log_path.read_bytes():
-            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text(errors="replace")[-3000:]
-            time.sleep(0.2)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    with streams_worker_process(tmp_path_factory.mktemp("streams") / "worker.log") as group:
+        yield group
