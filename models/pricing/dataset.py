@@ -120,7 +120,7 @@ def assemble(listings: pd.DataFrame, prices: pd.DataFrame, units: pd.DataFrame, 
     start, end = _window(since, until, units, listings)
     grid = _daily_grid(listings, start, end)
     if grid.empty:
-        raise EmptyTrainingData(f"pricing: no SKU was on sale between {start.date()} and {end.date()}")
+        raise EmptyTrainingData(f"pricing: no SKU was on sale in the window {start.date()}..{end.date()}")
     frame = _with_prices(grid, prices).merge(units, on=["sku", "ds"], how="left")
     frame = frame[frame["price_minor"].notna()]
     sold = frame["units"].fillna(0).astype("int64")
