@@ -21,6 +21,8 @@ from apps.orders.main import create_app as create_orders
 from apps.payments.main import create_app as create_payments
 from apps.profiles.main import create_app as create_profiles
 from apps.reviews.main import create_app as create_reviews
+from apps.search.main import create_app as create_search
+from apps.serving.main import create_app as create_serving
 from apps.shipping.main import create_app as create_shipping
 from apps.tracking.main import create_app as create_tracking
 from apps.vendors.main import create_app as create_vendors
@@ -44,10 +46,13 @@ SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
     "notifications": create_notifications,
     "tracking": create_tracking,
     "backoffice": create_backoffice,
+    "search": create_search,
+    "serving": create_serving,
 }
 # Services with their own PostgreSQL database and Alembic migrations, in dependency-free order.
 MIGRATED_SERVICES: tuple[str, ...] = ("auth", "catalog", "profiles", "inventory", "vendors", "cart", "coupons",
-                                      "payments", "orders", "shipping", "reviews", "notifications", "tracking", "backoffice")
+                                      "payments", "orders", "shipping", "reviews", "notifications", "tracking", "backoffice",
+                                      "search", "serving")
 
 
 def migrations_dir(service: str) -> Path:

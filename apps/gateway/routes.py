@@ -39,6 +39,13 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/events", "tracking"),
     ("/v1/admin/analytics", "backoffice"),
     ("/v1/vendors/*/analytics", "backoffice"),
+    ("/v1/search", "search"),
+    ("/v1/admin/search", "search"),
+    ("/v1/ai", "serving"),
+    ("/v1/vendors/*/forecasts", "serving"),
+    ("/v1/vendors/*/price-suggestions", "serving"),
+    ("/v1/admin/fraud", "serving"),
+    ("/v1/admin/ai", "serving"),
 )
 # Prefixes that never answer without a token: refuse at the edge before touching a service.
 AUTH_REQUIRED_PREFIXES: tuple[str, ...] = ("/v1/admin/", "/v1/me")

@@ -16,5 +16,7 @@ SERVICE_DATABASES: tuple[str, ...] = (
     "notifications",
     "backoffice",
     "tracking",
+    "search",
+    "serving",
     "features",
 )

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from kernel.settings import BaseServiceSettings
+
+
+class ServingSettings(BaseServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SERVING_", env_file=".env", extra="ignore")
+
+    service_name: str = "serving"

@@ -1,0 +1,4 @@
+from apps.serving.orm import Base
+from kernel.migrations import run_env
+
+run_env(Base.metadata)
