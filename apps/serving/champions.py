@@ -1,0 +1,108 @@
+"""Champions from the MLflow registry, by alias (`models:/<name>@champion`), picked up without a restart.
+
+A poller asks MLflow which version the alias points at; when it moved, it loads the new version in a worker thread
+and swaps it in whole. When MLflow is down or a load fails, the last loaded version keeps serving, and `/readyz`
+says which one that is. `model.promoted` handling can call `refresh()` to skip the wait.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+log = structlog.get_logger("serving.champions")
+CHAMPION = "champion"
+CHALLENGER = "challenger"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    name: str
+    alias: str
+    version: str
+    model: Any  # the native trained object (recommend / score / predict), not the pyfunc wrapper
+    loaded_at: datetime
+
+
+def _resolve_version(tracking_uri: str, name: str, alias: str) -> str | None:
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(MlflowClient(tracking_uri=tracking_uri).get_model_version_by_alias(name, alias).version)
+    except MlflowException as exc:
+        if "RESOURCE_DOES_NOT_EXIST" in str(getattr(exc, "error_code", "")) or "not found" in str(exc).lower():
+            return None  # the kind has no such alias yet: a fallback serves
+        raise
+
+
+def _load_version(tracking_uri: str, name: str, version: str) -> Any:
+    import mlflow
+    import mlflow.pyfunc
+
+    mlflow.set_tracking_uri(tracking_uri)
+    return mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model().model
+
+
+class ChampionStore:
+    """Holds the loaded model of each (registered name, alias) it was asked to follow."""
+
+    def __init__(self, tracking_uri: str, *, names: dict[str, str], aliases: tuple[str, ...] = (CHAMPION,),
+                 poll_seconds: float = 30.0) -> None:
+        self.tracking_uri = tracking_uri
+        self.names = names  # kind -> registered model name, e.g. "recommendations" -> "marketplace-recommendations"
+        self.aliases = aliases
+        self.poll_seconds = poll_seconds
+        self._loaded: dict[tuple[str, str], Loaded] = {}
+        self._errors: dict[tuple[str, str], str] = {}
+
+    def get(self, kind: str, alias: str = CHAMPION) -> Loaded | None:
+        return self._loaded.get((kind, alias))
+
+    async def refresh(self) -> None:
+        for kind, name in self.names.items():
+            for alias in self.aliases:
+                await self._refresh_one(kind, name, alias)
+
+    async def _refresh_one(self, kind: str, name: str, alias: str) -> None:
+        key = (kind, alias)
+        try:
+            version = await asyncio.to_thread(_resolve_version, self.tracking_uri, name, alias)
+            current = self._loaded.get(key)
+            if version is None:
+                self._errors.pop(key, None)
+                return  # keep what we had: an alias removed by hand should not blank serving
+            if current is not None and current.version == version:
+                return
+            model = await asyncio.to_thread(_load_version, self.tracking_uri, name, version)
+            self._loaded[key] = Loaded(name, alias, version, model, datetime.now(UTC))
+            self._errors.pop(key, None)
+            log.info("serving.model_loaded", kind=kind, alias=alias, name=name, version=version,
+                     previous=current.version if current else None)
+        except Exception as exc:  # noqa: BLE001 - MLflow down or a bad artifact: keep serving the last version
+            self._errors[key] = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning("serving.model_refresh_failed", kind=kind, alias=alias, error=self._errors[key])
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self.refresh()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self.poll_seconds)
+            except TimeoutError:
+                pass
+
+    def status(self) -> dict[str, Any]:
+        """For /readyz: which version of each kind and alias is loaded, and the last refresh error if any."""
+        out: dict[str, Any] = {}
+        for kind in self.names:
+            for alias in self.aliases:
+                loaded = self._loaded.get((kind, alias))
+                out[f"{kind}@{alias}"] = {
+                    "version": loaded.version if loaded else None,
+                    "loadedAt": loaded.loaded_at.isoformat() if loaded else None,
+                    "error": self._errors.get((kind, alias)),
+                }
+        return out
