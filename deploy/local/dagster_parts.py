@@ -2,11 +2,32 @@
 both on the instance in DAGSTER_HOME=dagster_home (SQLite storage: Dagster's embedded default)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
+
+from deploy.local import process
 from deploy.local.parts import BIND, Part, host_port, http_get, venv_bin
 from kernel.settings import REPO_ROOT, CommonSettings
 
 DAGSTER_HOME = REPO_ROOT / "dagster_home"
 CODE_LOCATION = "pipelines.definitions"
+
+
+_INSTANCE_LOCK = threading.Lock()
+_initialized: list[bool] = []
+
+
+def init_instance() -> None:
+    """Create (or migrate) the instance's SQLite storage once, before the webserver and the daemon start side by
+    side: both would otherwise create schedules.db at the same moment and stamp its alembic_version twice, after
+    which every process opening the instance fails with "more than one head present"."""
+    with _INSTANCE_LOCK:
+        if _initialized:
+            return
+        subprocess.run([venv_bin("dagster") or "dagster", "instance", "migrate"], env={**os.environ, **dagster_env()},
+                       cwd=REPO_ROOT, check=True, capture_output=True, timeout=300)
+        _initialized.append(True)
 
 
 def dagster_env() -> dict[str, str]:
@@ -33,6 +54,10 @@ class DagsterWebserverPart(Part):
     def env(self) -> dict[str, str]:
         return dagster_env()
 
+    def prepare(self) -> None:
+        super().prepare()
+        init_instance()
+
     def ready(self) -> bool:
         status, _ = http_get(f"http://{self.host}:{self.port}/server_info")
         return status == 200
@@ -55,6 +80,14 @@ class DagsterDaemonPart(Part):
     def env(self) -> dict[str, str]:
         return dagster_env()
 
+    def prepare(self) -> None:
+        super().prepare()
+        init_instance()
+
     def ready(self) -> bool:
-        # the daemon serves no port: it is up once it has announced the daemons it runs
-        return self.log_path.exists() and b"daemons" in self.log_path.read_bytes()[-65536:]
+        # The daemon serves no port: it is up once the process we started lives and has announced its daemons
+        # (a log left by an earlier run alone must not pass for a running daemon).
+        if not (process.is_alive(process.read_pid(self.pid_path)) and self.log_path.exists()):
+            return False
+        since_start = self.log_path.read_bytes()[-65536:].rsplit(b"mkt stack: starting", 1)[-1]
+        return b"daemons" in since_start
