@@ -153,14 +153,19 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
     @router.get("/readyz")
     async def readyz():
         results: dict[str, str] = {}
+        details: dict[str, object] = {}
         for name, check in checks.items():
             try:
-                await check()
+                value = await check()
                 results[name] = "ok"
+                if isinstance(value, dict):  # a check may say what it found, e.g. which model version is loaded
+                    details[name] = value
             except Exception as exc:  # noqa: BLE001 - readiness reports any failure as "down"
                 results[name] = f"down: {type(exc).__name__}"
         ok = all(v == "ok" for v in results.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": results},
-                            status_code=200 if ok else 503)
+        body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": results}
+        if details:
+            body["details"] = details
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     return router

@@ -7,6 +7,7 @@ says which one that is. `model.promoted` handling can call `refresh()` to skip t
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,7 @@ def _load_version(tracking_uri: str, name: str, version: str) -> Any:
     import mlflow
     import mlflow.pyfunc
 
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # no tqdm bars in service logs
     mlflow.set_tracking_uri(tracking_uri)
     return mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model().model
 

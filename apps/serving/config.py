@@ -9,3 +9,10 @@ class ServingSettings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SERVING_", env_file=".env", extra="ignore")
 
     service_name: str = "serving"
+    # Registered names are `<prefix>marketplace-<kind>`; tests use a prefix of their own.
+    model_name_prefix: str = ""
+    # How often the alias of each champion is checked; a new version is loaded without a restart.
+    model_poll_seconds: float = 30.0
+
+    def model_name(self, kind: str) -> str:
+        return f"{self.model_name_prefix}marketplace-{kind}"

@@ -3,13 +3,23 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from apps.serving.config import ServingSettings
+from apps.serving.consumers import CONSUMERS
+from apps.serving.lifecycle import models_status, start_champions, stop_champions
 from apps.serving.orm import Base
 from apps.serving.router import router
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
 
 def create_app(settings: ServingSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
-    return build_service_app(ServiceSpec(
+    app: FastAPI | None = None
+
+    async def models() -> dict:
+        return await models_status(app)
+
+    app = build_service_app(ServiceSpec(
         name="serving", settings=settings or ServingSettings(), metadata=Base.metadata, routers=[router],
+        consumers=CONSUMERS, on_startup=[start_champions], on_shutdown=[stop_champions],
+        readiness={"models": models},
         description="The models in front of their users: recommendations, fraud scores, forecasts, prices."),
         wiring)
+    return app
