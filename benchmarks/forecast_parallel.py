@@ -11,48 +11,20 @@ sampled every 50 ms (psutil), since joblib's workers are separate processes.
 from __future__ import annotations
 
 import argparse
-import threading
 import time
-from contextlib import contextmanager
 
-import psutil
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.memory import tree_peak_mb
 from kernel.warehouse import warehouse_client
 from models.forecasting import dataset, train
 
 console = Console(width=160)
 
 
-@contextmanager
-def peak_rss():
-    """Yields a dict whose 'mb' is the peak resident memory of this process + children while the block ran."""
-    me, out, done = psutil.Process(), {"mb": 0.0}, threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            procs = [me, *me.children(recursive=True)]
-            rss = 0
-            for p in procs:
-                try:
-                    rss += p.memory_info().rss
-                except psutil.Error:
-                    pass
-            out["mb"] = max(out["mb"], rss / 2**20)
-            done.wait(0.05)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield out
-    finally:
-        done.set()
-        thread.join()
-
-
 def measure(name: str, sales, params: dict, horizon: int) -> dict:
-    with peak_rss() as mem:
+    with tree_peak_mb() as mem:
         started = time.perf_counter()
         model = train(sales, params)
         fit_s = time.perf_counter() - started

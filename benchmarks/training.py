@@ -29,47 +29,19 @@ import multiprocessing as mp  # noqa: E402
 import pickle  # noqa: E402
 import resource  # noqa: E402
 import tempfile  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import psutil  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from benchmarks import training_worlds as worlds  # noqa: E402
+from benchmarks.memory import tree_peak_mb  # noqa: E402
 
 KINDS = ("recommendations", "fraud", "forecasting", "pricing")
 console = Console(width=200)
-
-
-@contextmanager
-def tree_peak_mb():
-    """Peak RSS of this process plus its children, sampled every 50 ms: forecasting fans Prophet fits out to
-    joblib workers, whose memory this process's own ru_maxrss never sees."""
-    me, out, done = psutil.Process(), {"mb": 0.0}, threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            total = 0
-            for proc in (me, *me.children(recursive=True)):
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            out["mb"] = max(out["mb"], total / 2**20)
-            done.wait(0.05)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield out
-    finally:
-        done.set()
-        thread.join()
 
 
 def _max_rss_mb() -> float:

@@ -35,7 +35,16 @@ def dagster_env() -> dict[str, str]:
             "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
 
 
-class DagsterWebserverPart(Part):
+class _DagsterPart(Part):
+    def env(self) -> dict[str, str]:
+        return dagster_env()
+
+    def prepare(self) -> None:
+        super().prepare()
+        init_instance()
+
+
+class DagsterWebserverPart(_DagsterPart):
     name = "dagster"
     start_timeout = 120.0
     description = "Dagster webserver (pipelines UI), DAGSTER_HOME=dagster_home"
@@ -51,19 +60,12 @@ class DagsterWebserverPart(Part):
         return [venv_bin("dagster-webserver") or "dagster-webserver", "-h", BIND, "-p", str(self.port),
                 "-m", CODE_LOCATION]
 
-    def env(self) -> dict[str, str]:
-        return dagster_env()
-
-    def prepare(self) -> None:
-        super().prepare()
-        init_instance()
-
     def ready(self) -> bool:
         status, _ = http_get(f"http://{self.host}:{self.port}/server_info")
         return status == 200
 
 
-class DagsterDaemonPart(Part):
+class DagsterDaemonPart(_DagsterPart):
     name = "dagster-daemon"
     start_timeout = 120.0
     description = "Dagster daemon (schedules, sensors, run queue)"
@@ -76,13 +78,6 @@ class DagsterDaemonPart(Part):
 
     def command(self) -> list[str]:
         return [venv_bin("dagster-daemon") or "dagster-daemon", "run", "-m", CODE_LOCATION]
-
-    def env(self) -> dict[str, str]:
-        return dagster_env()
-
-    def prepare(self) -> None:
-        super().prepare()
-        init_instance()
 
     def ready(self) -> bool:
         # The daemon serves no port: it is up once the process we started lives and has announced its daemons
