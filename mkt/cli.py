@@ -10,6 +10,7 @@ from mkt.demo import demo
 from mkt.features_cli import features_app
 from mkt.outbox_cli import outbox_app
 from mkt.serve_cli import serve
+from mkt.showcase_cli import showcase
 from mkt.simulate_cli import simulate_app
 from mkt.stack_cli import stack_app
 from mkt.train_cli import train
@@ -33,6 +34,7 @@ app.add_typer(streams_app, name="streams", help="Faust stream workers (events ->
 app.add_typer(warehouse_app, name="warehouse", help="The ClickHouse warehouse: migrations and reports.")
 app.add_typer(features_app, name="features", help="The Feast feature store: apply the repo, materialize batch views.")
 app.command("train", help="Train, judge and register the models (the Dagster job), with progress and a summary.")(train)
+app.command("showcase", help="What the models serve, shown through the API: recommendations, search, risk, vendors.")(showcase)
 app.add_typer(simulate_app, name="simulate", help="The simulator: backfill history, or live shoppers on the API.")
 
 if __name__ == "__main__":
