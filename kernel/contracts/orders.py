@@ -77,6 +77,7 @@ class OrderCreated(Payload):
     # Fraud signals from the storefront (X-Device-Id) and the request's geolocation, when known.
     device_id: str | None = Field(None, alias="deviceId", max_length=64)
     ip_country: str | None = Field(None, alias="ipCountry", max_length=2)
+    ip: str | None = Field(None, max_length=45)  # the client's address as the gateway saw it (X-Forwarded-For)
 
 
 class OrderPaid(Payload):
