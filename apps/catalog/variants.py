@@ -84,4 +84,5 @@ def snapshot(product: Product, *, previous_status: str | None = None) -> dict[st
                       "compareAtPriceMinor": v.compare_at_price_minor, "weightGrams": v.weight_grams,
                       "optionValues": v.option_values, "taxClass": v.tax_class} for v in product.variants],
         "createdAt": product.created_at, "updatedAt": product.updated_at,
+        "description": product.description, "attributes": product.attributes,
     }

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -52,6 +52,9 @@ class ProductChanged(Payload):
     variants: list[VariantSnapshot]
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime | None = Field(None, alias="updatedAt")
+    # Added for the search indexer (optional: older events lack them).
+    description: str | None = None
+    attributes: dict[str, Any] | None = None
 
 
 class ProductRejected(ProductChanged):
