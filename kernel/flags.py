@@ -28,6 +28,8 @@ from typing import Any
 
 import redis.asyncio as redis
 import structlog
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 log = structlog.get_logger("flags")
 
@@ -161,6 +163,12 @@ class FeatureFlags:
         self._cache: dict[str, tuple[float, Flag | None]] = {}
         self._down_until = 0.0
 
+    async def close(self) -> None:
+        try:
+            await self._redis.aclose()
+        except _FAILURES:
+            pass
+
     def _failed(self, op: str, exc: BaseException) -> None:
         if time.monotonic() >= self._down_until:  # once per outage window, not once per request
             log.warning("flags.redis_unavailable", op=op, error=f"{type(exc).__name__}: {exc}"[:300],
@@ -239,3 +247,14 @@ class FeatureFlags:
             raise FlagStoreUnavailable(f"feature flag store unavailable: {type(exc).__name__}") from exc
         self._cache.pop(stored.key, None)
         return bool(written)
+
+
+def feature_flags_from(settings: Any) -> FeatureFlags:
+    """The store every service builds at start-up: REDIS_URL, FEATURE_FLAGS_KEY, FEATURE_FLAGS_CACHE_SECONDS.
+
+    Short socket timeouts and no retries: a flag read sits in request paths, so a dead Redis must cost one short
+    wait per outage window, not a hang."""
+    client = redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
+                            retry=Retry(NoBackoff(), 0))
+    return FeatureFlags(client, cache_seconds=settings.feature_flags_cache_seconds,
+                        hash_key=settings.feature_flags_key)

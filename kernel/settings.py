@@ -45,6 +45,9 @@ class CommonSettings(BaseSettings):
     )
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias=_shared("KAFKA_BOOTSTRAP_SERVERS"))
     redis_url: str = Field("redis://127.0.0.1:16379/0", validation_alias=_shared("REDIS_URL"))
+    # The Redis hash every service reads feature flags from (kernel/flags.py); tests use one of their own.
+    feature_flags_key: str = Field("ff:v1:flags", validation_alias=_shared("FEATURE_FLAGS_KEY"))
+    feature_flags_cache_seconds: float = Field(2.0, ge=0, le=300, validation_alias=_shared("FEATURE_FLAGS_CACHE_SECONDS"))
     clickhouse_url: str = Field("http://127.0.0.1:18123", validation_alias=_shared("CLICKHOUSE_URL"))
     clickhouse_database: str = Field("warehouse", validation_alias=_shared("CLICKHOUSE_DATABASE"))
     typesense_url: str = Field("http://127.0.0.1:18108", validation_alias=_shared("TYPESENSE_URL"))

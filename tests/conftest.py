@@ -8,6 +8,9 @@ import httpx
 import pytest
 
 os.environ.setdefault("ENV", "test")
+# Feature flags of this test session live in a Redis hash of their own: tests never flip the running world's flags,
+# and two sessions at once never flip each other's.
+os.environ.setdefault("FEATURE_FLAGS_KEY", f"ff:test:{uuid.uuid4().hex[:12]}")
 
 
 def unique_email(prefix: str = "user") -> str:
