@@ -238,6 +238,14 @@ class FeatureFlags:
     async def put(self, flag: Flag) -> Flag:
         return (await self.replace(flag))[1]
 
+    async def remove(self, key: str) -> bool:
+        try:
+            removed = await self._redis.hdel(self._hash, key)
+        except _FAILURES as exc:
+            raise FlagStoreUnavailable(f"feature flag store unavailable: {type(exc).__name__}") from exc
+        self._cache.pop(key, None)
+        return bool(removed)
+
     async def put_if_absent(self, flag: Flag) -> bool:
         """Seed a default without overriding an admin's choice; True when it was written."""
         stored = flag if flag.updated_at else replace(flag, updated_at=datetime.now(UTC))

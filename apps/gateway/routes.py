@@ -39,6 +39,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/events", "tracking"),
     ("/v1/admin/analytics", "backoffice"),
     ("/v1/vendors/*/analytics", "backoffice"),
+    ("/v1/admin/feature-flags", "backoffice"),
     ("/v1/search", "search"),
     ("/v1/admin/search", "search"),
     ("/v1/ai", "serving"),
