@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from apps.serving import fraud_reactions
+from apps.serving.recommendations import reactions as recommendation_reactions
 from kernel.consumer import Handler
 from kernel.events import Envelope
 from kernel.uow import UnitOfWork
@@ -30,4 +32,4 @@ def merge(*reaction_maps: Mapping[str, Handler]) -> dict[str, Handler]:
 
 
 # Concerns add their maps here, e.g. merge(recommendation_reactions.REACTIONS, fraud_reactions.REACTIONS).
-CONSUMERS: dict[str, Handler] = merge()
+CONSUMERS: dict[str, Handler] = merge(recommendation_reactions.REACTIONS, fraud_reactions.REACTIONS)

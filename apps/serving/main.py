@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from apps.serving import fraud_reactions, fraud_router
 from apps.serving.config import ServingSettings
 from apps.serving.consumers import CONSUMERS
 from apps.serving.lifecycle import models_status, start_champions, stop_champions
 from apps.serving.orm import Base
+from apps.serving.recommendations import routes as recommendation_routes
+from apps.serving.recommendations.lifecycle import start_recommendations, stop_recommendations
 from apps.serving.router import router
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
@@ -17,8 +20,10 @@ def create_app(settings: ServingSettings | None = None, wiring: Wiring | None = 
         return await models_status(app)
 
     app = build_service_app(ServiceSpec(
-        name="serving", settings=settings or ServingSettings(), metadata=Base.metadata, routers=[router],
-        consumers=CONSUMERS, on_startup=[start_champions], on_shutdown=[stop_champions],
+        name="serving", settings=settings or ServingSettings(), metadata=Base.metadata,
+        routers=[router, fraud_router.router, recommendation_routes.router],
+        consumers=CONSUMERS, on_startup=[start_champions, fraud_reactions.bind, start_recommendations],
+        on_shutdown=[stop_recommendations, stop_champions],
         readiness={"models": models},
         description="The models in front of their users: recommendations, fraud scores, forecasts, prices."),
         wiring)

@@ -1,0 +1,95 @@
+"""The feature row of one order: fraud_v1 from the Feast online store (velocity, distinct cards / addresses /
+devices per account and per device, account history — the streams keep it current), plus the checkout's context
+from serving's own projections (how many other accounts used this card or this address, account age, countries).
+
+Feast is opened once, lazily and off the event loop (it takes seconds to import); when it cannot answer in time
+the online part is unknown (NaN, which the model reads as "missing") and the order is still scored.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import distinct, func, select
+
+from apps.serving.fraud_orm import FraudAccount, FraudOrder
+from apps.serving.fraud_scoring import ONLINE_FEATURES, context_features
+from kernel.uow import UnitOfWork
+
+log = structlog.get_logger("serving.fraud.features")
+SERVICE = "fraud_v1"
+
+
+class OnlineFeatures:
+    """fraud_v1 rows from the online store; `timeout` bounds how long checkout-time scoring waits for them."""
+
+    def __init__(self, *, timeout: float = 2.0, opener: Any = None) -> None:
+        self.timeout = timeout
+        self._opener = opener
+        self._store: Any = None
+        self._lock = asyncio.Lock()
+        self.last_error: str | None = None
+
+    def _open(self) -> Any:
+        if self._opener is not None:
+            return self._opener()
+        from kernel.feature_store import open_store
+
+        return open_store()
+
+    async def _get_store(self) -> Any:
+        async with self._lock:
+            if self._store is None:
+                self._store = await asyncio.to_thread(self._open)
+        return self._store
+
+    @staticmethod
+    def _read(store: Any, user_id: str, device_id: str) -> dict[str, Any]:
+        response = store.get_online_features(features=store.get_feature_service(SERVICE),
+                                             entity_rows=[{"user_id": user_id, "device_id": device_id}])
+        values = response.to_dict()
+        return {name: (values.get(name) or [None])[0] for name in ONLINE_FEATURES}
+
+    async def read(self, user_id: str, device_id: str | None) -> dict[str, Any]:
+        try:
+            store = await asyncio.wait_for(self._get_store(), timeout=max(self.timeout, 30.0))
+            row = await asyncio.wait_for(asyncio.to_thread(self._read, store, user_id, device_id or ""),
+                                         timeout=self.timeout)
+            self.last_error = None
+        except Exception as exc:  # noqa: BLE001 - the store down or slow must not stop scoring
+            self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning("serving.fraud.online_features_unavailable", error=self.last_error)
+            return {name: math.nan for name in ONLINE_FEATURES}
+        # A device feature of an order without a device id says nothing about this order.
+        return {k: (math.nan if v is None or (not device_id and k.startswith("device_")) else float(v))
+                for k, v in row.items()}
+
+
+async def _other_accounts(uow: UnitOfWork, column: Any, value: str | None, user_id: str, since: datetime,
+                          until: datetime) -> int | None:
+    if not value:
+        return None
+    return int(await uow.session.scalar(
+        select(func.count(distinct(FraudOrder.user_id))).where(
+            column == value, FraudOrder.user_id != user_id, FraudOrder.created_at > since,
+            FraudOrder.created_at <= until)) or 0)
+
+
+async def context_of(uow: UnitOfWork, order: FraudOrder) -> dict[str, float]:
+    at = order.created_at
+    account = await uow.session.get(FraudAccount, order.user_id)
+    return context_features(
+        total_minor=order.total_minor, placed_at=at, account_created_at=account.created_at if account else None,
+        ship_country=order.ship_country, ip_country=order.ip_country, card_country=order.card_country,
+        card_other_accounts_24h=await _other_accounts(uow, FraudOrder.card_fingerprint, order.card_fingerprint,
+                                                      order.user_id, at - timedelta(hours=24), at),
+        address_other_accounts_7d=await _other_accounts(uow, FraudOrder.address_key, order.address_key,
+                                                        order.user_id, at - timedelta(days=7), at))
+
+
+async def feature_row(uow: UnitOfWork, online: OnlineFeatures, order: FraudOrder) -> dict[str, float]:
+    context, values = await asyncio.gather(context_of(uow, order), online.read(order.user_id, order.device_id))
+    return {**values, **context}

@@ -1,0 +1,80 @@
+"""Fraud routes: scoring on demand and the risk team's queue and decisions. Thin — schema in, use case, schema out.
+
+Who may call them: staff and super_admin (kernel.auth StaffDep). There is no separate "risk" role in the system's
+role set (super_admin, vendor_admin, staff, customer); the risk team works with staff accounts. Shoppers and
+vendors get 403: a score and its reasons say how fraud is caught, which is not for the people being scored.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+
+from apps.serving import fraud_queue, fraud_scoring, fraud_service
+from apps.serving.fraud_features import OnlineFeatures, feature_row
+from apps.serving.fraud_orm import FraudOrder
+from apps.serving.fraud_schemas import (AuditOut, DecisionIn, DecisionOut, EvaluateIn, EvaluateOut, LinkedAccountOut,
+                                        QueueItemOut, QueueOut)
+from kernel.auth import StaffDep
+from kernel.service_app import UowDep
+
+router = APIRouter(prefix="/v1", tags=["fraud"])
+OrderNo = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+def online_features(request: Request) -> OnlineFeatures:
+    app = request.app
+    if getattr(app.state, "fraud_online", None) is None:
+        app.state.fraud_online = OnlineFeatures()
+    return app.state.fraud_online
+
+
+@router.post("/ai/fraud/evaluate", response_model=EvaluateOut)
+async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep) -> EvaluateOut:
+    """Score an order now (read only: the stored score and the order's flow are not changed)."""
+    started = time.perf_counter()
+    async with uow:
+        if body.order_no is not None:
+            order = await uow.session.get(FraudOrder, body.order_no)
+            if order is None:
+                raise fraud_service.FraudScoreNotFound(f"Serving has not seen order {body.order_no!r}.")
+            row = await feature_row(uow, online_features(request), order)
+        else:
+            row = {name: (math.nan if value is None else float(value)) for name, value in body.features.items()}
+    verdict = fraud_scoring.verdict(request.app.state.champions.get("fraud"), row)
+    return EvaluateOut(score=verdict.score, reasons=verdict.reasons, modelVersion=verdict.model_version,
+                       decision=verdict.decision, strategy=verdict.strategy, thresholds=verdict.thresholds,
+                       orderNo=body.order_no, features=fraud_scoring.json_features(row),
+                       latencyMs=round((time.perf_counter() - started) * 1000, 3))
+
+
+@router.get("/admin/fraud/queue", response_model=QueueOut)
+async def queue(uow: UowDep, _: StaffDep, status: Literal["pending", "decided", "all"] = "pending",
+                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+                per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> QueueOut:
+    async with uow:
+        entries, total = await fraud_queue.queue(uow, status=status, page=page, per_page=per_page)
+    items = [QueueItemOut(
+        orderNo=e.score.order_no, score=e.score.score, decision=e.score.decision, reasons=e.score.reasons,
+        modelVersion=e.score.model_version, strategy=e.score.strategy, scoredAt=e.score.scored_at,
+        reviewStatus=e.score.review_status, finalDecision=e.score.final_decision, decidedBy=e.score.decided_by,
+        decidedAt=e.score.decided_at, note=e.score.note, order=fraud_queue.order_summary(e.order),
+        linkedAccounts=[LinkedAccountOut(userId=a.user_id, shared=sorted(a.shared), orderNos=a.order_nos)
+                        for a in e.linked]) for e in entries]
+    return QueueOut(items=items, total=total, page=page, perPage=per_page)
+
+
+@router.patch("/admin/fraud/{order_no}", response_model=DecisionOut)
+async def decide(order_no: OrderNo, body: DecisionIn, uow: UowDep, user: StaffDep) -> DecisionOut:
+    async with uow:
+        score = await fraud_service.decide(uow=uow, user=user, order_no=order_no, decision=body.decision,
+                                           note=body.note)
+        await uow.commit()
+    async with uow:
+        trail = await fraud_service.audit_trail(uow, score.order_no)
+    return DecisionOut(orderNo=score.order_no, decision=score.final_decision, previousDecision=score.decision,
+                       decidedBy=score.decided_by, decidedAt=score.decided_at, note=score.note,
+                       audit=[AuditOut(decision=a.decision, previousDecision=a.previous_decision, actor=a.actor,
+                                       note=a.note, score=a.score, decidedAt=a.decided_at) for a in trail])

@@ -1,0 +1,113 @@
+"""The fraud HTTP contract (API.md § Search & AI): POST /v1/ai/fraud/evaluate, the risk team's queue and decision.
+Fields of API.md are kept as named; the rest are additions."""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from apps.serving.fraud_scoring import KNOWN_FEATURES
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
+
+
+class EvaluateIn(_Model):
+    """Either an order already seen by serving ({orderNo}) or the order's features themselves."""
+
+    order_no: str | None = Field(None, alias="orderNo", min_length=1, max_length=64)
+    features: dict[str, float | None] | None = Field(None, max_length=len(KNOWN_FEATURES))
+
+    @field_validator("features")
+    @classmethod
+    def _known(cls, value: dict[str, float | None] | None) -> dict[str, float | None] | None:
+        if value is None:
+            return None
+        unknown = sorted(set(value) - KNOWN_FEATURES)
+        if unknown:
+            raise ValueError(f"unknown features: {', '.join(unknown)[:300]}; known: {', '.join(sorted(KNOWN_FEATURES))}")
+        if any(v is not None and not math.isfinite(v) for v in value.values()):
+            raise ValueError("feature values must be finite numbers or null")
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "EvaluateIn":
+        if (self.order_no is None) == (self.features is None):
+            raise ValueError("give either orderNo or features, not both and not neither")
+        return self
+
+
+class EvaluateOut(_Model):
+    score: float = Field(ge=0.0, le=1.0)
+    reasons: list[str]
+    model_version: str = Field(alias="modelVersion")
+    decision: Literal["approve", "review", "reject"]
+    strategy: Literal["model", "rules"]
+    thresholds: dict[str, float]
+    order_no: str | None = Field(None, alias="orderNo")
+    features: dict[str, float | None]
+    latency_ms: float = Field(alias="latencyMs")
+
+
+class LinkedAccountOut(_Model):
+    user_id: str = Field(alias="userId")
+    shared: list[Literal["device", "card", "address"]]
+    order_nos: list[str] = Field(alias="orderNos")
+
+
+class QueueItemOut(_Model):
+    order_no: str = Field(alias="orderNo")
+    score: float
+    decision: Literal["approve", "review", "reject"]
+    reasons: list[str]
+    model_version: str = Field(alias="modelVersion")
+    strategy: str
+    scored_at: datetime = Field(alias="scoredAt")
+    review_status: Literal["pending", "decided"] | None = Field(alias="reviewStatus")
+    final_decision: Literal["approve", "reject"] | None = Field(None, alias="finalDecision")
+    decided_by: str | None = Field(None, alias="decidedBy")
+    decided_at: datetime | None = Field(None, alias="decidedAt")
+    note: str | None = None
+    order: dict[str, Any] | None
+    linked_accounts: list[LinkedAccountOut] = Field(alias="linkedAccounts")
+
+
+class QueueOut(_Model):
+    items: list[QueueItemOut]
+    total: int
+    page: int
+    per_page: int = Field(alias="perPage")
+
+
+class DecisionIn(_Model):
+    decision: Literal["approve", "reject"]
+    note: str | None = Field(None, max_length=2000)
+
+    @field_validator("note")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("note must not contain NUL bytes")
+        return value or None
+
+
+class AuditOut(_Model):
+    decision: str
+    previous_decision: str | None = Field(alias="previousDecision")
+    actor: str
+    note: str | None
+    score: float | None
+    decided_at: datetime = Field(alias="decidedAt")
+
+
+class DecisionOut(_Model):
+    order_no: str = Field(alias="orderNo")
+    decision: Literal["approve", "reject"]
+    previous_decision: str = Field(alias="previousDecision")
+    decided_by: str = Field(alias="decidedBy")
+    decided_at: datetime = Field(alias="decidedAt")
+    note: str | None
+    audit: list[AuditOut]
