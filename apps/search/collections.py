@@ -1,0 +1,118 @@
+"""The products collection's life: created behind an alias at start-up, rebuilt by a reindex with zero downtime.
+
+Searches and document writes name the alias. A reindex builds `<alias>_<utc time>` from the projections (with the
+synonym sets), points the alias at it in one call, then deletes the old collection. Products changed while it was
+building are marked pending again, so the sync loop writes them into the new collection through the alias.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from apps.search import synonyms
+from apps.search.config import RelevanceWeights
+from apps.search.documents import collection_schema
+from apps.search.embeddings import Embedder
+from apps.search.engine import Engine
+from apps.search.indexer import build, embed_missing, gather
+from apps.search.orm import SearchProduct
+
+
+def new_collection_name(alias: str) -> str:
+    return f"{alias}_{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%f')}"
+
+
+async def live_collection(engine: Engine, alias: str) -> str:
+    """The collection the alias points at (synonym calls need the collection itself)."""
+    target = await engine.alias_target(alias)
+    if target is None:
+        raise LookupError(f"alias {alias!r} points nowhere: start the search service or run `mkt search reindex`")
+    return target
+
+
+async def ensure(sessions: async_sessionmaker[AsyncSession], engine: Engine, alias: str) -> str:
+    """Create the collection and alias if missing, seed and apply the synonyms; returns the live collection."""
+    async with sessions() as session:
+        await synonyms.seed(session)
+        await session.commit()
+        target = await engine.alias_target(alias)
+        if target is None:
+            target = new_collection_name(alias)
+            await engine.create_collection(collection_schema(target))
+            await engine.point_alias(alias, target)
+            # Every projected product goes into the new, empty collection.
+            await session.execute(update(SearchProduct).values(indexed_version=0))
+            await session.commit()
+        await synonyms.apply_all(session, engine, target)
+        return target
+
+
+@dataclass
+class ReindexReport:
+    collection: str
+    previous: str | None
+    documents: int
+    removed: int
+    requeued: int
+    seconds: float
+
+
+async def reindex(sessions: async_sessionmaker[AsyncSession], engine: Engine, *, alias: str,
+                  weights: RelevanceWeights, embedder: Embedder | None, batch_size: int = 500,
+                  keep_old: bool = False) -> ReindexReport:
+    started = datetime.now(timezone.utc)
+    name = new_collection_name(alias)
+    await engine.create_collection(collection_schema(name))
+    built: dict[str, int] = {}
+    documents = removed = 0
+    try:
+        async with sessions() as session:
+            await synonyms.seed(session)
+            await session.commit()
+            await synonyms.apply_all(session, engine, name)
+            last = ""
+            while True:
+                products = (await session.scalars(select(SearchProduct).where(SearchProduct.product_id > last)
+                                                  .order_by(SearchProduct.product_id).limit(batch_size))).all()
+                if not products:
+                    break
+                facts = await gather(session, products)
+                await embed_missing(embedder, products, facts)
+                await session.commit()  # keep the embeddings for the next reindex
+                batch = build(products, facts, weights)
+                await engine.import_documents(name, batch.upserts)
+                documents += len(batch.upserts)
+                removed += len(batch.deletes)
+                built.update(batch.versions)
+                last = products[-1].product_id
+    except BaseException:
+        await engine.drop_collection(name)
+        raise
+    previous = await engine.alias_target(alias)
+    await engine.point_alias(alias, name)
+    requeued = await _requeue_changed(sessions, built)
+    if previous and previous != name and not keep_old:
+        await engine.drop_collection(previous)
+    return ReindexReport(name, previous, documents, removed, requeued,
+                         (datetime.now(timezone.utc) - started).total_seconds())
+
+
+async def _requeue_changed(sessions: async_sessionmaker[AsyncSession], built: dict[str, int]) -> int:
+    """Rows whose version moved on during the build (or that appeared) are pushed again by the sync loop."""
+    async with sessions() as session:
+        rows = (await session.execute(select(SearchProduct.product_id, SearchProduct.index_version))).all()
+        stale = sorted(pid for pid, version in rows if built.get(pid) != version)
+        for pid in stale:
+            await session.execute(update(SearchProduct).where(SearchProduct.product_id == pid)
+                                  .values(indexed_version=0))
+        # Rows built at their current version are up to date in the new collection.
+        fresh = sorted(pid for pid, version in rows if built.get(pid) == version)
+        for start in range(0, len(fresh), 1000):
+            chunk = fresh[start:start + 1000]
+            await session.execute(update(SearchProduct).where(SearchProduct.product_id.in_(chunk))
+                                  .values(indexed_version=SearchProduct.index_version))
+        await session.commit()
+        return len(stale)
