@@ -13,6 +13,10 @@ class ServingSettings(BaseServiceSettings):
     model_name_prefix: str = ""
     # How often the alias of each champion is checked; a new version is loaded without a restart.
     model_poll_seconds: float = 30.0
+    # Recommendations: how long a user's cached answers live (a purchase drops them at once), and how often the
+    # request log (ai_reco_requests/results + events) is written in one batch.
+    reco_cache_ttl_seconds: int = 300
+    reco_log_flush_seconds: float = 0.5
 
     def model_name(self, kind: str) -> str:
         return f"{self.model_name_prefix}marketplace-{kind}"

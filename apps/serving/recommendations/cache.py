@@ -1,0 +1,150 @@
+"""Per-user cache of served recommendations in Redis, invalidated when the user buys.
+
+One hash per user (`reco:v1:u:<user>`), one field per question asked (variant, context, products, category,
+limit), and a generation counter `_g` in the same hash. A purchase bumps the generation (reactions.py), so every
+answer cached before it stops matching at once; an answer computed while the purchase was being handled carries
+the old generation and is refused by the write script, so a bought item cannot slip back in "a moment later".
+
+A global epoch (`reco:v1:epoch`) is bumped when a product stops being showable (archived, vendor suspended, out of
+stock): cached answers carry the epoch they were computed under and expire with it. One read is one round trip
+(HMGET + GET pipelined). When Redis fails every call degrades to "not cached" and Redis is left alone for
+`retry_after` seconds, as in apps/cart/cache.py.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as redis
+import structlog
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+log = structlog.get_logger("serving.reco_cache")
+_FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
+EPOCH_KEY = "reco:v1:epoch"
+GEN = "_g"
+BOUGHT_TTL = 86_400  # the database keeps purchases for good; Redis only guards the moments after one
+
+# KEYS[1] = user hash; ARGV = field, document, generation it was computed under, ttl. 1 stored, 0 refused.
+_PUT_IF_GEN = """
+local g = redis.call('HGET', KEYS[1], '_g') or '0'
+if g ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+return 1
+"""
+
+
+def user_key(user_id: str | None) -> str:
+    return f"reco:v1:u:{user_id or 'anonymous'}"
+
+
+def bought_key(user_id: str) -> str:
+    return f"reco:v1:bought:{user_id}"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    doc: dict[str, Any] | None  # the cached answer, already checked against generation and epoch
+    gen: str  # the user's generation now: a fresh answer is cached under it
+    epoch: str
+
+
+class RecoCache:
+    def __init__(self, url: str, *, ttl_seconds: int = 300, timeout_seconds: float = 0.05,
+                 retry_after_seconds: float = 5.0) -> None:
+        self._client = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
+                                      retry=Retry(NoBackoff(), 0))
+        self._put = self._client.register_script(_PUT_IF_GEN)
+        self._ttl, self._retry_after = ttl_seconds, retry_after_seconds
+        self._down_until = 0.0
+        self.hits = self.misses = self.failures = 0
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, op: str, exc: BaseException) -> None:
+        self.failures += 1
+        if self.available:
+            log.warning("serving.reco_cache_unavailable", op=op, error=f"{type(exc).__name__}: {exc}"[:300])
+        self._down_until = time.monotonic() + self._retry_after
+
+    async def lookup(self, user_id: str | None, field: str) -> Lookup | None:
+        """None when Redis is unavailable (then nothing is cached either)."""
+        if not self.available:
+            return None
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.hmget(user_key(user_id), [field, GEN])
+                pipe.get(EPOCH_KEY)
+                (raw, gen), epoch = await pipe.execute()
+        except _FAILURES as exc:
+            self._failed("lookup", exc)
+            return None
+        gen, epoch = _text(gen) or "0", _text(epoch) or "0"
+        doc = None
+        if raw is not None:
+            try:
+                doc = json.loads(raw)
+            except ValueError:
+                doc = None
+        if doc is not None and (doc.get("_g") != gen or doc.get("_e") != epoch):
+            doc = None
+        if doc is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return Lookup(doc, gen, epoch)
+
+    async def store(self, user_id: str | None, field: str, doc: dict[str, Any], seen: Lookup) -> bool:
+        if not self.available:
+            return False
+        body = json.dumps({**doc, "_g": seen.gen, "_e": seen.epoch}, separators=(",", ":"))
+        try:
+            return bool(await self._put(keys=[user_key(user_id)], args=[field, body, seen.gen, self._ttl]))
+        except _FAILURES as exc:
+            self._failed("store", exc)
+            return False
+
+    async def invalidate_user(self, user_id: str, bought: list[str]) -> None:
+        """The user bought `bought`: every cached answer of theirs goes stale, and the items are remembered."""
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.hincrby(user_key(user_id), GEN, 1)
+                pipe.expire(user_key(user_id), self._ttl)
+                if bought:
+                    pipe.sadd(bought_key(user_id), *bought)
+                    pipe.expire(bought_key(user_id), BOUGHT_TTL)
+                await pipe.execute()
+        except _FAILURES as exc:
+            self._failed("invalidate", exc)
+
+    async def bought(self, user_id: str) -> set[str]:
+        if not self.available:
+            return set()
+        try:
+            return {_text(m) for m in await self._client.smembers(bought_key(user_id))}
+        except _FAILURES as exc:
+            self._failed("bought", exc)
+            return set()
+
+    async def bump_epoch(self) -> None:
+        try:
+            await self._client.incr(EPOCH_KEY)
+        except _FAILURES as exc:
+            self._failed("epoch", exc)
+
+    async def close(self) -> None:
+        try:
+            await self._client.aclose()
+        except _FAILURES:
+            pass
+
+
+def _text(value: Any) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
