@@ -9,6 +9,7 @@ from mkt.db_cli import db_app
 from mkt.demo import demo
 from mkt.features_cli import features_app
 from mkt.outbox_cli import outbox_app
+from mkt.search_cli import search_app
 from mkt.serve_cli import serve
 from mkt.showcase_cli import showcase
 from mkt.simulate_cli import simulate_app
@@ -30,6 +31,7 @@ app.add_typer(contracts_app, name="contracts", help="Event contracts: regenerate
 app.command("demo", help="The main job: drive the marketplace through the gateway and show events flowing.")(demo)
 app.add_typer(admin_app, name="admin", help="Administrative tasks (create the first super_admin).")
 app.add_typer(outbox_app, name="outbox", help="The transactional outbox: relay and replay events.")
+app.add_typer(search_app, name="search", help="Product search: rebuild the index behind its alias.")
 app.add_typer(streams_app, name="streams", help="Faust stream workers (events -> warehouse, features).")
 app.add_typer(warehouse_app, name="warehouse", help="The ClickHouse warehouse: migrations and reports.")
 app.add_typer(features_app, name="features", help="The Feast feature store: apply the repo, materialize batch views.")

@@ -11,6 +11,8 @@ os.environ.setdefault("ENV", "test")
 # Feature flags of this test session live in a Redis hash of their own: tests never flip the running world's flags,
 # and two sessions at once never flip each other's.
 os.environ.setdefault("FEATURE_FLAGS_KEY", f"ff:test:{uuid.uuid4().hex[:12]}")
+# Likewise the search index: this session's Typesense alias (and collections behind it), never the demo's `products`.
+os.environ.setdefault("SEARCH_COLLECTION_ALIAS", f"test_products_{uuid.uuid4().hex[:8]}")
 
 
 def unique_email(prefix: str = "user") -> str:

@@ -2,14 +2,14 @@
 
 Searches and document writes name the alias. A reindex builds `<alias>_<utc time>` from the projections (with the
 synonym sets), points the alias at it in one call, then deletes the old collection. Products changed while it was
-building are marked pending again, so the sync loop writes them into the new collection through the alias.
+building stay pending (their version is ahead of the one built), so the sync loop writes them through the alias.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from apps.search import synonyms
@@ -17,8 +17,8 @@ from apps.search.config import RelevanceWeights
 from apps.search.documents import collection_schema
 from apps.search.embeddings import Embedder
 from apps.search.engine import Engine
-from apps.search.indexer import build, embed_missing, gather
-from apps.search.orm import SearchProduct
+from apps.search.indexer import build, embed_missing, gather, mark_pushed
+from apps.search.orm import SearchIndexState, SearchProduct
 
 
 def new_collection_name(alias: str) -> str:
@@ -44,7 +44,7 @@ async def ensure(sessions: async_sessionmaker[AsyncSession], engine: Engine, ali
             await engine.create_collection(collection_schema(target))
             await engine.point_alias(alias, target)
             # Every projected product goes into the new, empty collection.
-            await session.execute(update(SearchProduct).values(indexed_version=0))
+            await session.execute(delete(SearchIndexState).where(SearchIndexState.alias == alias))
             await session.commit()
         await synonyms.apply_all(session, engine, target)
         return target
@@ -93,26 +93,19 @@ async def reindex(sessions: async_sessionmaker[AsyncSession], engine: Engine, *,
         raise
     previous = await engine.alias_target(alias)
     await engine.point_alias(alias, name)
-    requeued = await _requeue_changed(sessions, built)
+    requeued = await _record_built(sessions, alias, built)
     if previous and previous != name and not keep_old:
         await engine.drop_collection(previous)
     return ReindexReport(name, previous, documents, removed, requeued,
                          (datetime.now(timezone.utc) - started).total_seconds())
 
 
-async def _requeue_changed(sessions: async_sessionmaker[AsyncSession], built: dict[str, int]) -> int:
-    """Rows whose version moved on during the build (or that appeared) are pushed again by the sync loop."""
+async def _record_built(sessions: async_sessionmaker[AsyncSession], alias: str, built: dict[str, int]) -> int:
+    """The alias now holds the versions just built; rows that moved on meanwhile stay pending for the sync loop.
+    Returns how many are pending."""
     async with sessions() as session:
-        rows = (await session.execute(select(SearchProduct.product_id, SearchProduct.index_version))).all()
-        stale = sorted(pid for pid, version in rows if built.get(pid) != version)
-        for pid in stale:
-            await session.execute(update(SearchProduct).where(SearchProduct.product_id == pid)
-                                  .values(indexed_version=0))
-        # Rows built at their current version are up to date in the new collection.
-        fresh = sorted(pid for pid, version in rows if built.get(pid) == version)
-        for start in range(0, len(fresh), 1000):
-            chunk = fresh[start:start + 1000]
-            await session.execute(update(SearchProduct).where(SearchProduct.product_id.in_(chunk))
-                                  .values(indexed_version=SearchProduct.index_version))
+        await session.execute(delete(SearchIndexState).where(SearchIndexState.alias == alias))
+        await mark_pushed(session, alias, built)
         await session.commit()
-        return len(stale)
+        rows = (await session.execute(select(SearchProduct.product_id, SearchProduct.index_version))).all()
+        return sum(1 for pid, version in rows if built.get(pid) != version)

@@ -1,7 +1,8 @@
 """From projection rows to index documents: gather a batch of products' facts, embed what changed, and push.
 
-`sync_pending` is the loop's tick: products whose `index_version` is ahead of `indexed_version` are upserted (or
-deleted, when no longer listed) and marked done only if nothing changed them meanwhile. `build_documents` serves the
+`sync_pending` is the loop's tick: products whose `index_version` is ahead of what this alias was last given
+(search_index_state) are upserted, or deleted when no longer listed; the version pushed is recorded, so a change
+that lands meanwhile leaves the product pending for the next tick. `build_documents` serves the
 same for a full reindex.
 """
 from __future__ import annotations
@@ -11,14 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.search.config import RelevanceWeights
 from apps.search.documents import ProductFacts, document, embedding_text, is_listed, text_key
 from apps.search.embeddings import Embedder
 from apps.search.engine import Engine
-from apps.search.orm import SearchBrand, SearchCategory, SearchProduct, SearchSku, SearchVendor
+from apps.search.orm import (SearchBrand, SearchCategory, SearchIndexState, SearchProduct, SearchSku,
+                             SearchVendor)
 
 
 @dataclass
@@ -116,11 +119,22 @@ async def push(engine: Engine, collection: str, batch: Batch) -> None:
         await engine.delete_document(collection, product_id)
 
 
+async def mark_pushed(session: AsyncSession, alias: str, versions: dict[str, int]) -> None:
+    rows = [{"alias": alias, "product_id": pid, "indexed_version": v} for pid, v in sorted(versions.items())]
+    for start in range(0, len(rows), 1000):
+        stmt = insert(SearchIndexState).values(rows[start:start + 1000])
+        await session.execute(stmt.on_conflict_do_update(
+            index_elements=["alias", "product_id"], set_={"indexed_version": stmt.excluded.indexed_version}))
+
+
 async def sync_pending(session: AsyncSession, *, engine: Engine, collection: str, embedder: Embedder | None,
                        weights: RelevanceWeights, limit: int) -> int:
-    """One tick of the sync loop; returns how many products it pushed. Commits its own marks."""
+    """One tick of the sync loop for the alias `collection`; returns how many products it pushed. Commits."""
+    state = SearchIndexState
     products = (await session.scalars(
-        select(SearchProduct).where(SearchProduct.index_version > SearchProduct.indexed_version)
+        select(SearchProduct).outerjoin(state, and_(state.product_id == SearchProduct.product_id,
+                                                    state.alias == collection))
+        .where(or_(state.indexed_version.is_(None), state.indexed_version < SearchProduct.index_version))
         .order_by(SearchProduct.product_id).limit(limit))).all()
     if not products:
         return 0
@@ -129,10 +143,6 @@ async def sync_pending(session: AsyncSession, *, engine: Engine, collection: str
     await session.flush()
     batch = build(products, facts, weights)
     await push(engine, collection, batch)
-    for product_id, version in batch.versions.items():
-        # Only if no event changed it while we pushed; otherwise the next tick pushes the newer state.
-        await session.execute(update(SearchProduct).where(and_(
-            SearchProduct.product_id == product_id, SearchProduct.index_version == version))
-            .values(indexed_version=version))
+    await mark_pushed(session, collection, batch.versions)
     await session.commit()
     return len(products)

@@ -2,7 +2,9 @@
 
 Every projection row keeps the time of the event that last set it (`*_at`), so a redelivered or late event older
 than what the row already shows is dropped instead of undoing a newer change. `index_version` counts changes to
-what a product's index document would hold; the sync loop pushes rows whose `indexed_version` lags behind.
+what a product's index document would hold; per collection alias, `search_index_state` remembers which version was
+pushed, so every process's sync loop pushes what its own alias lacks (tests use an alias of their own beside the
+demo's, over the same projections).
 """
 from __future__ import annotations
 
@@ -47,10 +49,17 @@ class SearchProduct(Base):
     rating_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     units_sold: Mapped[int] = mapped_column(Integer, default=0)
     index_version: Mapped[int] = mapped_column(Integer, default=1)
-    indexed_version: Mapped[int] = mapped_column(Integer, default=0, index=True)
     # embedding of the product's text, reused until the text changes (embedding_key = hash of the text)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     embedding_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SearchIndexState(Base):
+    __tablename__ = "search_index_state"
+
+    alias: Mapped[str] = mapped_column(String(100), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    indexed_version: Mapped[int] = mapped_column(Integer)
 
 
 class SearchSku(Base):

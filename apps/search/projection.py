@@ -37,7 +37,7 @@ async def apply_product(session: AsyncSession, data: dict[str, Any], *, at: date
         return False
     if row is None:
         row = SearchProduct(product_id=product_id, rating_avg=0.0, rating_count=0, units_sold=0,
-                            index_version=0, indexed_version=0)
+                            index_version=0)
         session.add(row)
     row.vendor_id, row.title, row.slug = data["vendorId"], data["title"], data["slug"]
     row.status, row.category_ids, row.brand_id = data["status"], list(data.get("categoryIds") or []), data.get("brandId")

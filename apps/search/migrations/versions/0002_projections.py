@@ -1,4 +1,4 @@
-"""search: projections of products, SKUs, vendors, categories, brands; synonym sets
+"""search: projections of products, per-alias index state, SKUs, vendors, categories, brands; synonym sets
 
 Revision ID: 0002
 """
@@ -33,13 +33,17 @@ def upgrade() -> None:
         _timestamp("rating_at", nullable=True),
         sa.Column("units_sold", sa.Integer, nullable=False),
         sa.Column("index_version", sa.Integer, nullable=False),
-        sa.Column("indexed_version", sa.Integer, nullable=False),
         sa.Column("embedding", sa.LargeBinary),
         sa.Column("embedding_key", sa.String(64)),
     )
     op.create_index("ix_search_products_vendor_id", "search_products", ["vendor_id"])
     op.create_index("ix_search_products_brand_id", "search_products", ["brand_id"])
-    op.create_index("ix_search_products_indexed_version", "search_products", ["indexed_version"])
+    op.create_table(
+        "search_index_state",
+        sa.Column("alias", sa.String(100), primary_key=True),
+        sa.Column("product_id", sa.String(36), primary_key=True),
+        sa.Column("indexed_version", sa.Integer, nullable=False),
+    )
     op.create_table(
         "search_skus",
         sa.Column("sku", sa.String(128), primary_key=True),
@@ -83,5 +87,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("search_synonyms", "search_brands", "search_categories", "search_vendors", "search_skus",
-                  "search_products"):
+                  "search_index_state", "search_products"):
         op.drop_table(table)
