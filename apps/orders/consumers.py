@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from apps.orders import vendor_projection
 from apps.orders.clients import OrderClients
-from apps.orders.use_cases import reactions
+from apps.orders.use_cases import fraud, reactions
 from kernel.events import Envelope
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -84,6 +84,18 @@ class Reactions:
         await reactions.delivered(uow=uow, order_no=str(d["orderNo"]), vendor_id=str(d["vendorId"]),
                                   tracking_no=d.get("trackingNo"), at=_when(d.get("deliveredAt")))
 
+    async def fraud_decided(self, *, uow: UnitOfWork, event: Envelope) -> None:
+        """serving's automatic decision: review holds the order, reject cancels it, approve lets it go on."""
+        d = event.data
+        await fraud.decided(uow=uow, clients=self.clients, order_no=str(d["orderNo"]), decision=str(d["decision"]),
+                            by=f"model {d.get('modelVersion') or ''}".strip())
+
+    async def fraud_reviewed(self, *, uow: UnitOfWork, event: Envelope) -> None:
+        """The risk team's decision on a held order: approve releases it, reject cancels it."""
+        d = event.data
+        await fraud.decided(uow=uow, clients=self.clients, order_no=str(d["orderNo"]), decision=str(d["decision"]),
+                            by=f"risk team ({d.get('decidedBy')})")
+
     def handlers(self) -> dict:
         return {
             **{event_type: on_vendor for event_type in VENDOR_STATUS},
@@ -92,4 +104,6 @@ class Reactions:
             "payment.refunded": self.payment_refunded,
             "shipping.label_created": self.label_created,
             "shipping.delivered": self.delivered,
+            "fraud.decided": self.fraud_decided,
+            "fraud.review.decided": self.fraud_reviewed,
         }

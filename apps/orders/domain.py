@@ -60,6 +60,13 @@ def check_return_transition(current: str, target: str) -> None:
         raise IllegalTransition(f"A return cannot go from {current} to {target}.")
 
 
+def check_not_held(*, order_no: str, fraud_hold: bool, action: str) -> None:
+    """Fulfilment guard: an order on hold for fraud review waits for the risk team (409 otherwise)."""
+    if fraud_hold:
+        raise IllegalTransition(f"Order {order_no} is on hold for fraud review: it cannot {action} until the risk "
+                                "team decides.")
+
+
 def is_cancellable(status: str) -> bool:
     return can_transition(status, "cancelled")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -83,6 +84,9 @@ class Order(Base):
     reservation_id: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
     payment_id: Mapped[str | None] = mapped_column(String(120))
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # Fraud review (serving's fraud.decided / fraud.review.decided): while held, no capture and no fulfilment.
+    fraud_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    fraud_decision: Mapped[str | None] = mapped_column(String(8))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,7 +1,7 @@
 """Shopper and vendor order routes (API.md § Orders & payments): thin — schema in, use case, schema out."""
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from apps.orders import views
@@ -27,6 +27,7 @@ from apps.orders.schemas import (
 )
 from apps.orders.use_cases import fulfilment, queries, returns
 from apps.orders.use_cases.place_order import PlaceOrder, place_order
+from kernel.client_signals import client_signals
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["orders"])
@@ -36,10 +37,12 @@ router = APIRouter(prefix="/v1", tags=["orders"])
              responses={400: {"description": "no Idempotency-Key header"},
                         409: {"description": "insufficient stock (nothing reserved) or coupon used up"},
                         422: {"description": "empty cart, bad address, or the key reused with another body"}})
-async def create_order(body: OrderCreate, user: ShopperDep, key: IdempotencyKeyDep, uow: UowDep,
-                       clients: ClientsDep, settings: SettingsDep, _: CheckoutSlotDep) -> JSONResponse:
+async def create_order(body: OrderCreate, request: Request, user: ShopperDep, key: IdempotencyKeyDep,
+                       uow: UowDep, clients: ClientsDep, settings: SettingsDep,
+                       _: CheckoutSlotDep) -> JSONResponse:
     placed = await place_order(uow=uow, clients=clients, settings=settings,
-                               cmd=PlaceOrder(user_id=user.id, idempotency_key=key, cmd=body))
+                               cmd=PlaceOrder(user_id=user.id, idempotency_key=key, cmd=body,
+                                              signals=client_signals(request)))
     headers = {"Idempotent-Replayed": "true"} if placed.replayed else {}
     return JSONResponse(placed.body, status_code=placed.status_code, headers=headers)
 

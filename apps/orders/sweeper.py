@@ -29,7 +29,9 @@ async def _cancel_next(db: Database, outbox: Table, clients: OrderClients, *, no
     """Cancel the next overdue order; returns its id (None when there is none left)."""
     async with UnitOfWork(db.sessions, outbox) as uow:
         stmt = (select(Order).where(Order.status == "unfulfilled", Order.payment_status.in_(("pending", "failed")),
-                                    Order.expires_at <= now)
+                                    Order.expires_at <= now,
+                                    # held for fraud review: the shopper cannot pay until the risk team decides
+                                    Order.fraud_hold.is_(False))
                 .order_by(Order.expires_at).limit(1)
                 .with_for_update(skip_locked=True).execution_options(populate_existing=True))
         if skip:

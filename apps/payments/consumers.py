@@ -9,9 +9,10 @@ from typing import Any
 import structlog
 from sqlalchemy import select
 
-from apps.payments import earnings, projection
+from apps.payments import earnings, fraud, projection
 from apps.payments.config import PaymentsSettings
 from apps.payments.orm import ReturnRequest
+from apps.payments.providers.base import PaymentProvider
 from kernel.events import Envelope
 from kernel.uow import UnitOfWork
 
@@ -26,7 +27,7 @@ def _when(data: dict[str, Any], field: str, event: Envelope) -> datetime:
         return event.occurred_at
 
 
-def build_consumers(settings: PaymentsSettings) -> dict[str, Any]:
+def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None = None) -> dict[str, Any]:
     window = timedelta(days=settings.return_window_days)
 
     async def on_created(*, uow: UnitOfWork, event: Envelope) -> None:
@@ -67,6 +68,7 @@ def build_consumers(settings: PaymentsSettings) -> dict[str, Any]:
         "order.status_changed": on_status_changed,
         "order.payment_status_changed": on_payment_status_changed,
         "order.return_requested": on_return_requested,
+        **(fraud.build_reactions(provider) if provider is not None else {}),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from apps.payments import projection
+from apps.payments import fraud, projection
 from apps.payments.clients import fetch_order
 from apps.payments.exceptions import IntentNotFound, OrderNotFound, OrderNotPayable, ProviderFailed
 from apps.payments.orm import IDEMPOTENCY, OrderProjection, PaymentIntent
@@ -60,6 +60,7 @@ async def _payable_order(uow: UnitOfWork, clients: ServiceClients, user: Current
     if order.status in CLOSED_ORDER_STATUSES or order.payment_status not in PAYABLE_PAYMENT_STATUSES:
         raise OrderNotPayable(f"Order {order_no} is {order.status} with payment {order.payment_status}; "
                               "there is nothing to pay.")
+    await fraud.check_payable(uow, order_no)
     return order
 
 

@@ -18,7 +18,7 @@ def create_app(settings: PaymentsSettings | None = None, wiring: Wiring | None =
     provider = build_provider(settings)
     app = build_service_app(ServiceSpec(
         name="payments", settings=settings, metadata=Base.metadata, routers=[router, money_router],
-        consumers=build_consumers(settings), on_startup=[start_sweeper], on_shutdown=[stop_sweeper],
+        consumers=build_consumers(settings, provider), on_startup=[start_sweeper], on_shutdown=[stop_sweeper],
         description="Payment intents, signed provider webhooks, refunds, vendor earnings and payouts."), wiring)
     app.state.provider = provider
     return app

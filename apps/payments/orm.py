@@ -87,6 +87,17 @@ class PaymentIntent(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class FraudFlag(Base):
+    """Serving's fraud decision on an order, as payments needs it: "hold" (no payment intent until the risk team
+    decides: capture waits), "released", or "rejected" (refund what was captured, and any capture that follows)."""
+
+    __tablename__ = "fraud_flags"
+
+    order_no: Mapped[str] = mapped_column(String(ORDER_NO_MAX), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Payment(Base):
     """A captured payment: the money refunds come out of."""
 

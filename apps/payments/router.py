@@ -52,7 +52,8 @@ async def simulate(intentId: str, body: SimulateIn, request: Request, uow: UowDe
         intent.id, amount_minor=intent.amount_minor if body.amount_minor is None else body.amount_minor,
         currency=intent.currency, order_no=intent.order_no,
         status="succeeded" if succeeded else "requires_payment_method",
-        failure_code=None if succeeded else body.failure_code)
+        failure_code=None if succeeded else body.failure_code,
+        card=body.card.model_dump() if body.card else None)
     event = simulated.event("payment_intent.succeeded" if succeeded else "payment_intent.payment_failed", obj)
     payload, signature = provider.signed(event)
     # In-process delivery through the app's own ASGI stack: the same verification path a real provider takes.

@@ -31,11 +31,18 @@ class IntentOut(_Model):
     status: str
 
 
+class SimulatedCard(_Model):
+    fingerprint: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+
+
 class SimulateIn(_Model):
     outcome: Literal["succeeded", "failed"]
     # Lets a test play a provider that captured a different amount than the intent asked for.
     amount_minor: int | None = Field(None, alias="amountMinor", ge=0, le=MAX_AMOUNT)
     failure_code: str = Field("card_declined", alias="failureCode", min_length=1, max_length=64)
+    # The card the shopper presents, as the provider describes it back (Stripe: payment_method_details.card).
+    card: SimulatedCard | None = None
 
 
 class SimulateOut(_Model):

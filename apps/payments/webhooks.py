@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from apps.payments import projection
+from apps.payments import fraud, projection
 from apps.payments.exceptions import InvalidWebhook, ProviderFailed
 from apps.payments.orm import Payment, PaymentIntent, ProviderEvent, Refund
 from apps.payments.providers.base import (
@@ -65,13 +65,37 @@ def _captured(event: WebhookEvent) -> tuple[int | None, str]:
     return (amount if valid else None), str(event.obj.get("currency") or "").upper()
 
 
-async def _fail(uow: UnitOfWork, intent: PaymentIntent, reason: str, *, amount: int | None = None) -> None:
+def card_of(event: WebhookEvent | None) -> dict[str, str]:
+    """The card of the attempt as the provider describes it (Stripe: latest_charge.payment_method_details.card, or
+    the older charges.data[0]): fingerprint (same card across accounts) and issuing country, for fraud scoring."""
+    if event is None:
+        return {}
+    charge = event.obj.get("latest_charge")
+    if not isinstance(charge, dict):
+        listed = event.obj.get("charges")
+        data = listed.get("data") if isinstance(listed, dict) else None
+        charge = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    details = charge.get("payment_method_details")
+    card = details.get("card") if isinstance(details, dict) else None
+    if not isinstance(card, dict):
+        return {}
+    out = {}
+    if isinstance(card.get("fingerprint"), str) and 0 < len(card["fingerprint"]) <= 64:
+        out["cardFingerprint"] = card["fingerprint"]
+    if isinstance(card.get("country"), str) and len(card["country"]) == 2:
+        out["cardCountry"] = card["country"].upper()
+    return out
+
+
+async def _fail(uow: UnitOfWork, intent: PaymentIntent, reason: str, *, amount: int | None = None,
+                event: WebhookEvent | None = None) -> None:
     now = projection.utcnow()
     intent.status, intent.failure_reason, intent.updated_at = "failed", reason[:200], now
     await projection.update(uow, intent.order_no, payment_status="failed")
     uow.emit("payment.failed", {"intentId": intent.id, "orderNo": intent.order_no, "reason": reason[:200],
                                 "amountMinor": intent.amount_minor if amount is None else amount,
-                                "currency": intent.currency, "provider": intent.provider, "failedAt": now},
+                                "currency": intent.currency, "provider": intent.provider, "failedAt": now,
+                                **card_of(event)},
              key=intent.order_no)
 
 
@@ -101,7 +125,12 @@ async def on_succeeded(uow: UnitOfWork, event: WebhookEvent, provider: PaymentPr
     await projection.update(uow, intent.order_no, payment_status="paid", paid_at=now)
     uow.emit("payment.succeeded", {"paymentId": payment.id, "intentId": intent.id, "orderNo": intent.order_no,
                                    "amountMinor": amount, "currency": intent.currency, "provider": intent.provider,
-                                   "providerEventId": event.id, "succeededAt": now}, key=intent.order_no)
+                                   "providerEventId": event.id, "succeededAt": now, **card_of(event)},
+             key=intent.order_no)
+    if await fraud.flag_of(uow, intent.order_no) == "rejected":
+        # Captured on an intent created before fraud screening rejected the order: give it straight back.
+        await fraud.refund_if_captured(uow, provider, intent.order_no)
+        return "succeeded_refunded_fraud"
     return "succeeded"
 
 
@@ -129,7 +158,7 @@ async def on_failed(uow: UnitOfWork, event: WebhookEvent, provider: PaymentProvi
         return f"ignored_{intent.status}"
     error = event.obj.get("last_payment_error")
     reason = str(error.get("code") or "payment_failed") if isinstance(error, dict) else "payment_failed"
-    await _fail(uow, intent, reason)
+    await _fail(uow, intent, reason, event=event)
     return "failed"
 
 

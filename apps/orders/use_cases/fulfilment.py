@@ -6,6 +6,7 @@ from datetime import datetime
 
 import structlog
 
+from apps.orders import domain
 from apps.orders.clients import OrderClients
 from apps.orders.exceptions import IllegalTransition, InsufficientStock, ItemNotFound, OrderNotFound
 from apps.orders.orm import Order, OrderItem, utcnow
@@ -91,5 +92,6 @@ async def vendor_ship(*, uow: UnitOfWork, vendor_id: str, order_no: str, sku: st
         raise IllegalTransition(f"{sku} was already shipped ({item.carrier} {item.tracking_no}).")
     if order.status not in SHIPPABLE:
         raise IllegalTransition(f"Items of a {order.status} order cannot ship (it must be paid first).")
+    domain.check_not_held(order_no=order.order_no, fraud_hold=order.fraud_hold, action="ship")
     ship(uow, order, [item], carrier=carrier, tracking_no=tracking_no)
     return order

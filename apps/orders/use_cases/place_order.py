@@ -36,6 +36,9 @@ class PlaceOrder:
     user_id: str
     idempotency_key: str
     cmd: OrderCreate
+    # Fraud signals of the request (X-Device-Id, the client IP the gateway saw, the edge's IP country), carried by
+    # order.created for scoring; None when the request did not tell.
+    signals: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ async def _hold_and_insert(*, uow: UnitOfWork, clients: OrderClients, settings: 
                         reservation_id=reservation.id, expires_at=reservation.expires_at)
     uow.session.add(order)
     await uow.session.flush()
-    uow.emit("order.created", payloads.created(order), key=order_no)
+    uow.emit("order.created", {**payloads.created(order), **(cmd.signals or {})}, key=order_no)
     return order
 
 

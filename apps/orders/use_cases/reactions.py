@@ -10,7 +10,7 @@ import structlog
 from apps.orders import domain, payloads
 from apps.orders.clients import OrderClients
 from apps.orders.orm import Order, utcnow
-from apps.orders.use_cases import fulfilment
+from apps.orders.use_cases import fraud, fulfilment
 from apps.orders.use_cases.common import find_order, follow_items, note, set_payment_status, set_status
 from apps.orders.use_cases.transitions import give_back
 from kernel.uow import UnitOfWork
@@ -39,6 +39,8 @@ async def payment_succeeded(*, uow: UnitOfWork, clients: OrderClients, order_no:
     set_payment_status(uow, order, "paid", text=f"payment {payment_id}", at=at)
     if order.status == "cancelled":
         note(order, "note", "payment arrived after cancellation: refund due", at=at)
+        return order
+    if fraud.held_payment(order):
         return order
     await fulfilment.commit_stock(uow=uow, clients=clients, order=order)
     set_status(uow, order, "processing", text="paid", at=at)
@@ -78,6 +80,9 @@ async def label_created(*, uow: UnitOfWork, order_no: str, vendor_id: str, carri
     """A label covers the vendor's items of the order that are still pending."""
     order = await _locked(uow, order_no, "shipping.label_created")
     if order is None or order.status in ("cancelled", "returned"):
+        return order
+    if order.fraud_hold:
+        note(order, "note", f"label {tracking_no} created while on hold for fraud review: not shipped")
         return order
     items = [i for i in order.items if i.vendor_id == vendor_id and i.status == "pending"]
     fulfilment.ship(uow, order, items, carrier=carrier, tracking_no=tracking_no)

@@ -46,6 +46,8 @@ async def admin_set_status(*, uow: UnitOfWork, clients: OrderClients, ref: str, 
     if target not in domain.ADMIN_TARGETS:
         raise IllegalTransition(f"{target} cannot be set by hand (allowed: {', '.join(domain.ADMIN_TARGETS)}).")
     domain.check_transition(order.status, target)
+    if target != "cancelled":
+        domain.check_not_held(order_no=order.order_no, fraud_hold=order.fraud_hold, action=f"move to {target}")
     if target == "cancelled":
         return await cancel(uow=uow, clients=clients, order=order, reason="admin", text=text)
     if target == "processing":

@@ -75,12 +75,16 @@ def event(event_type: str, obj: dict[str, Any], *, event_id: str | None = None) 
 
 
 def intent_object(intent_id: str, *, amount_minor: int, currency: str, order_no: str, status: str,
-                  failure_code: str | None = None) -> dict[str, Any]:
+                  failure_code: str | None = None, card: dict[str, Any] | None = None) -> dict[str, Any]:
     obj: dict[str, Any] = {"id": intent_id, "object": "payment_intent", "amount": amount_minor,
                            "amount_received": amount_minor if status == "succeeded" else 0,
                            "currency": currency.lower(), "status": status, "metadata": {"orderNo": order_no}}
     if failure_code:
         obj["last_payment_error"] = {"code": failure_code, "message": "Your card was declined."}
+    if card:
+        # Where Stripe puts the card of the attempt: the latest charge's payment_method_details.
+        obj["latest_charge"] = {"id": stripe_id("ch"), "object": "charge", "payment_method_details": {
+            "type": "card", "card": {"fingerprint": card.get("fingerprint"), "country": card.get("country")}}}
     return obj
 
 
