@@ -8,6 +8,9 @@ import httpx
 import pytest
 
 os.environ.setdefault("ENV", "test")
+# Fraud decisions are scored and announced but not acted on in test sessions (their shoppers share one address, a
+# fraud signal): the fraud tests switch the in-process serving app to "enforce" while they run.
+os.environ.setdefault("SERVING_FRAUD_MODE", "shadow")
 # Feature flags of this test session live in a Redis hash of their own: tests never flip the running world's flags,
 # and two sessions at once never flip each other's.
 os.environ.setdefault("FEATURE_FLAGS_KEY", f"ff:test:{uuid.uuid4().hex[:12]}")

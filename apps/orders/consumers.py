@@ -87,6 +87,8 @@ class Reactions:
     async def fraud_decided(self, *, uow: UnitOfWork, event: Envelope) -> None:
         """serving's automatic decision: review holds the order, reject cancels it, approve lets it go on."""
         d = event.data
+        if not d.get("enforced", True):
+            return  # shadow mode: scored for measurement, not acted on
         await fraud.decided(uow=uow, clients=self.clients, order_no=str(d["orderNo"]), decision=str(d["decision"]),
                             by=f"model {d.get('modelVersion') or ''}".strip())
 

@@ -57,8 +57,8 @@ async def refund_if_captured(uow: UnitOfWork, provider: PaymentProvider, order_n
 def build_reactions(provider: PaymentProvider) -> dict:
     async def on_decision(*, uow: UnitOfWork, event: Envelope) -> None:
         order_no, decision = str(event.data.get("orderNo") or "")[:64], str(event.data.get("decision") or "")
-        if not order_no or decision not in STATUS_BY_DECISION:
-            return
+        if not order_no or decision not in STATUS_BY_DECISION or not event.data.get("enforced", True):
+            return  # unusable, or shadow mode (scored for measurement, not acted on)
         current = await flag_of(uow, order_no)
         if decision == "approve" and current is None:
             return  # an order the model let through: nothing to remember

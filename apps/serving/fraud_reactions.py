@@ -19,31 +19,31 @@ from kernel.uow import UnitOfWork
 
 
 class _Bound:
-    champions: Any = None
-    online: OnlineFeatures | None = None
+    app: FastAPI | None = None
 
 
 BOUND = _Bound()
 
 
 async def bind(app: FastAPI) -> None:
-    BOUND.champions = app.state.champions
     if getattr(app.state, "fraud_online", None) is None:
-        app.state.fraud_online = OnlineFeatures()
-    BOUND.online = app.state.fraud_online
+        app.state.fraud_online = OnlineFeatures(timeout=app.state.settings.fraud_feature_timeout_seconds)
+    BOUND.app = app
 
 
-def _bound() -> tuple[Any, OnlineFeatures]:
-    if BOUND.online is None:
+def _bound() -> tuple[Any, OnlineFeatures, bool]:
+    """Read from the app at each event, so a store or mode swapped in at run time (tests) is the one used."""
+    if BOUND.app is None:
         raise RuntimeError("fraud reactions ran before the serving app started; retrying")
-    return BOUND.champions, BOUND.online
+    state = BOUND.app.state
+    return state.champions, state.fraud_online, state.settings.fraud_mode == "enforce"
 
 
 async def on_order_created(*, uow: UnitOfWork, event: Envelope) -> None:
-    champions, online = _bound()
+    champions, online, enforced = _bound()
     order = await fraud_service.record_order(uow, event.data, event.occurred_at)
     if order is not None:
-        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order)
+        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced)
 
 
 async def on_user_created(*, uow: UnitOfWork, event: Envelope) -> None:
@@ -51,10 +51,10 @@ async def on_user_created(*, uow: UnitOfWork, event: Envelope) -> None:
 
 
 async def on_payment_with_card(*, uow: UnitOfWork, event: Envelope) -> None:
-    champions, online = _bound()
+    champions, online, enforced = _bound()
     order = await fraud_service.record_card(uow, event.data)
     if order is not None:
-        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order)
+        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced)
 
 
 REACTIONS = {

@@ -27,7 +27,7 @@ OrderNo = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 def online_features(request: Request) -> OnlineFeatures:
     app = request.app
     if getattr(app.state, "fraud_online", None) is None:
-        app.state.fraud_online = OnlineFeatures()
+        app.state.fraud_online = OnlineFeatures(timeout=app.state.settings.fraud_feature_timeout_seconds)
     return app.state.fraud_online
 
 

@@ -100,8 +100,8 @@ def _audit(uow: UnitOfWork, *, order_no: str, decision: str, previous: str | Non
                                      actor_roles=roles, note=note, score=score, decided_at=at))
 
 
-async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures,
-                      order: FraudOrder) -> FraudScore | None:
+async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures, order: FraudOrder,
+                      enforced: bool = True) -> FraudScore | None:
     """Score (or, once the card is known, score again) an order; a new automatic decision is stored, audited and
     announced. A second score only ever tightens the decision, and never after the risk team decided."""
     started = time.perf_counter()
@@ -131,7 +131,8 @@ async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures
     uow.emit("fraud.scored", {**common, "decision": verdict.decision, "reasons": verdict.reasons,
                               "strategy": verdict.strategy, "latencyMs": round(latency, 3), "scoredAt": now},
              key=order.order_no)
-    uow.emit("fraud.decided", {**common, "decision": verdict.decision, "decidedAt": now}, key=order.order_no)
+    uow.emit("fraud.decided", {**common, "decision": verdict.decision, "decidedAt": now, "enforced": enforced},
+             key=order.order_no)
     log.info("serving.fraud.scored", order_no=order.order_no, score=round(verdict.score, 4),
              decision=verdict.decision, strategy=verdict.strategy, latency_ms=round(latency, 1))
     return existing

@@ -39,6 +39,8 @@ class FraudDecided(Payload):
     score: float = Field(ge=0.0, le=1.0)
     model_version: str = Field(alias="modelVersion", max_length=120)
     decided_at: datetime = Field(alias="decidedAt")
+    # False in shadow mode (serving's FRAUD_MODE): scored and announced, but orders and payments do not act on it.
+    enforced: bool = True
 
 
 class FraudReviewDecided(Payload):
