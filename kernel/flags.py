@@ -31,6 +31,8 @@ import structlog
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from kernel.settings import common_settings
+
 log = structlog.get_logger("flags")
 
 FLAGS_HASH = "ff:v1:flags"
@@ -153,10 +155,11 @@ def decide_variant(flag: Flag | None, subject: str) -> str | None:
 
 class FeatureFlags:
     def __init__(self, redis_client: redis.Redis, *, cache_seconds: float = 2.0,
-                 retry_after_seconds: float = 5.0, hash_key: str = FLAGS_HASH) -> None:
-        # hash_key lets tests (and a staging namespace) keep their own flags apart from the shared ones
+                 retry_after_seconds: float = 5.0, hash_key: str | None = None) -> None:
+        # hash_key (default: the FEATURE_FLAGS_KEY setting) lets tests keep their own flags apart from the shared
+        # ones; every store built without one reads the same hash as the admin API.
         self._redis = redis_client
-        self._hash = hash_key
+        self._hash = hash_key or common_settings().feature_flags_key
         self._swap = redis_client.register_script(_SWAP)
         self._cache_seconds = cache_seconds
         self._retry_after = retry_after_seconds

@@ -10,6 +10,8 @@ from apps.serving.orm import Base
 from apps.serving.recommendations import routes as recommendation_routes
 from apps.serving.recommendations.lifecycle import start_recommendations, stop_recommendations
 from apps.serving.router import router
+from apps.serving.vendor_insights_router import router as vendor_insights_router
+from apps.serving.vendor_insights_router import start_vendor_insights, stop_vendor_insights
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
 
@@ -21,9 +23,10 @@ def create_app(settings: ServingSettings | None = None, wiring: Wiring | None = 
 
     app = build_service_app(ServiceSpec(
         name="serving", settings=settings or ServingSettings(), metadata=Base.metadata,
-        routers=[router, fraud_router.router, recommendation_routes.router],
-        consumers=CONSUMERS, on_startup=[start_champions, fraud_reactions.bind, start_recommendations],
-        on_shutdown=[stop_recommendations, stop_champions],
+        routers=[router, fraud_router.router, recommendation_routes.router, vendor_insights_router],
+        consumers=CONSUMERS,
+        on_startup=[start_champions, fraud_reactions.bind, start_recommendations, start_vendor_insights],
+        on_shutdown=[stop_vendor_insights, stop_recommendations, stop_champions],
         readiness={"models": models},
         description="The models in front of their users: recommendations, fraud scores, forecasts, prices."),
         wiring)
