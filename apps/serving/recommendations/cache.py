@@ -55,7 +55,7 @@ class Lookup:
 
 
 class RecoCache:
-    def __init__(self, url: str, *, ttl_seconds: int = 300, timeout_seconds: float = 0.05,
+    def __init__(self, url: str, *, ttl_seconds: int = 300, timeout_seconds: float = 0.25,
                  retry_after_seconds: float = 5.0) -> None:
         self._client = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
                                       retry=Retry(NoBackoff(), 0))
@@ -111,18 +111,26 @@ class RecoCache:
             self._failed("store", exc)
             return False
 
-    async def invalidate_user(self, user_id: str, bought: list[str]) -> None:
-        """The user bought `bought`: every cached answer of theirs goes stale, and the items are remembered."""
-        try:
-            async with self._client.pipeline(transaction=True) as pipe:
-                pipe.hincrby(user_key(user_id), GEN, 1)
-                pipe.expire(user_key(user_id), self._ttl)
-                if bought:
-                    pipe.sadd(bought_key(user_id), *bought)
-                    pipe.expire(bought_key(user_id), BOUGHT_TTL)
-                await pipe.execute()
-        except _FAILURES as exc:
-            self._failed("invalidate", exc)
+    async def invalidate_user(self, user_id: str, bought: list[str], attempts: int = 3) -> bool:
+        """The user bought `bought`: every cached answer of theirs goes stale, and the items are remembered.
+
+        Tried a few times even inside an outage window: a missed invalidation is the one failure a shopper would
+        see (a bought item back "for you" until the ttl)."""
+        for attempt in range(attempts):
+            try:
+                async with self._client.pipeline(transaction=True) as pipe:
+                    pipe.hincrby(user_key(user_id), GEN, 1)
+                    pipe.expire(user_key(user_id), self._ttl)
+                    if bought:
+                        pipe.sadd(bought_key(user_id), *bought)
+                        pipe.expire(bought_key(user_id), BOUGHT_TTL)
+                    await pipe.execute()
+                return True
+            except _FAILURES as exc:
+                self._failed("invalidate", exc)
+                await asyncio.sleep(0.1 * (attempt + 1))
+        log.error("serving.reco_invalidation_lost", user_id=user_id, ttl_seconds=self._ttl)
+        return False
 
     async def bought(self, user_id: str) -> set[str]:
         if not self.available:

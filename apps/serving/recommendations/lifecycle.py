@@ -4,26 +4,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import redis.asyncio as redis
 from fastapi import FastAPI
 
 from apps.serving.recommendations.cache import RecoCache
 from apps.serving.recommendations.reactions import bind_cache
 from apps.serving.recommendations.request_log import RequestLog
 from apps.serving.recommendations.service import Recommendations
-from kernel.flags import FeatureFlags
+from kernel.flags import feature_flags_from
 
 
 async def start_recommendations(app: FastAPI) -> None:
     settings = app.state.settings
     cache = RecoCache(settings.redis_url, ttl_seconds=settings.reco_cache_ttl_seconds)
     bind_cache(cache)
-    flags_redis = redis.from_url(settings.redis_url, socket_timeout=0.05, socket_connect_timeout=0.05)
+    flags = feature_flags_from(settings)  # the admin sets reco_ab_test through /v1/admin/feature-flags
     log = RequestLog(app.state.db, app.state.outbox, flush_seconds=settings.reco_log_flush_seconds)
     app.state.recommendations = Recommendations(db=app.state.db, outbox=app.state.outbox,
                                                 champions=app.state.champions, cache=cache,
-                                                flags=FeatureFlags(flags_redis), log=log)
-    app.state.reco_flags_redis = flags_redis
+                                                flags=flags, log=log)
     app.state.reco_log_stop = asyncio.Event()
     app.state.reco_log_task = asyncio.create_task(log.run(app.state.reco_log_stop))
 
@@ -35,5 +33,3 @@ async def stop_recommendations(app: FastAPI) -> None:
     await app.state.recommendations.log.flush()  # what the last tick did not take
     await app.state.recommendations.cache.close()
     bind_cache(None)
-    with contextlib.suppress(Exception):
-        await app.state.reco_flags_redis.aclose()
