@@ -18,6 +18,55 @@ def _w(col: str) -> str:
     return WINDOW.format(col=col)
 
 
+# A/B test of recommenders (flag reco_ab_test), per variant. Impressions are `ai.recommendation.served` responses
+# (`served`, `items_served`); a `recommendation.clicked` belongs to the variant the server recorded for its
+# requestId, else to the variant the storefront sent, else "none"; a click converts when the same shopper's paid
+# order holds the clicked product within 24 h after the click. Served events from a day before the window still
+# attribute clicks inside it. ctr = clicks / served, conversion_rate = conversions / clicks.
+RECO_AB_SQL = """
+WITH served AS (
+         SELECT JSONExtractString(data, 'requestId') AS request_id,
+                JSONExtractString(data, 'userId') AS user_id,
+                JSONExtractString(data, 'variant') AS raw_variant,
+                if(raw_variant = '', 'none', raw_variant) AS variant,
+                length(JSONExtractArrayRaw(data, 'items')) AS items, occurred_at AS at
+         FROM events FINAL
+         WHERE type = 'ai.recommendation.served'
+               AND occurred_at >= {since:DateTime64(3, 'UTC')} - INTERVAL 1 DAY
+               AND occurred_at < {until:DateTime64(3, 'UTC')}),
+     clicks AS (
+         SELECT c.event_id AS click_id, c.user_id AS user_id, c.product_id AS product_id, c.at AS at,
+                if(s.raw_variant != '', s.raw_variant, if(c.variant != '', c.variant, 'none')) AS variant
+         FROM (SELECT event_id, JSONExtractString(data, 'requestId') AS request_id,
+                      if(JSONExtractString(data, 'userId') != '', JSONExtractString(data, 'userId'), actor_id)
+                          AS user_id,
+                      JSONExtractString(data, 'productId') AS product_id,
+                      JSONExtractString(data, 'variant') AS variant, occurred_at AS at
+               FROM events FINAL
+               WHERE type = 'recommendation.clicked' AND occurred_at >= {since:DateTime64(3, 'UTC')}
+                     AND occurred_at < {until:DateTime64(3, 'UTC')}) AS c
+         LEFT JOIN (SELECT request_id, any(raw_variant) AS raw_variant FROM served WHERE request_id != ''
+                    GROUP BY request_id) AS s ON s.request_id = c.request_id),
+     converted AS (
+         SELECT c.click_id AS click_id, any(c.variant) AS variant,
+                max(p.created_at >= c.at AND p.created_at < c.at + INTERVAL 24 HOUR) AS converted
+         FROM clicks AS c
+         LEFT JOIN (SELECT user_id, product_id, created_at FROM order_items FINAL
+                    WHERE order_no IN (SELECT order_no FROM order_events WHERE event_type = 'order.paid')
+                          AND created_at >= {since:DateTime64(3, 'UTC')}
+                          AND created_at < {until:DateTime64(3, 'UTC')} + INTERVAL 1 DAY) AS p
+              ON p.user_id = c.user_id AND p.product_id = c.product_id
+         GROUP BY c.click_id)
+SELECT variant, served, shoppers, items_served, clicks, if(served > 0, round(clicks / served, 4), NULL) AS ctr,
+       conversions, if(clicks > 0, round(conversions / clicks, 4), NULL) AS conversion_rate,
+       if(served > 0, round(conversions / served, 4), NULL) AS conversions_per_served
+FROM (SELECT variant, count() AS served, uniqExact(user_id) AS shoppers, sum(items) AS items_served
+      FROM served WHERE at >= {since:DateTime64(3, 'UTC')} GROUP BY variant) AS i
+FULL OUTER JOIN (SELECT variant, count() AS clicks, sum(converted) AS conversions FROM converted GROUP BY variant) AS k
+     USING variant
+ORDER BY variant"""
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -110,6 +159,8 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
                       sum(amount_minor) AS refunded_minor, uniqExact(order_no) AS refunded_orders,
                       round(refunded_minor / greatest(gmv_minor, 1), 4) AS refund_rate
                FROM refunds FINAL WHERE {_w('at')}"""),
+    Metric("reco_ab_test", "Recommendations A/B: served, clicks, click-through and conversion per variant",
+           RECO_AB_SQL),
     Metric("on_time_delivery", "Delivered shipments on or before the promised time",
            f"""SELECT vendor_id, count() AS delivered, countIf(late = 0) AS on_time,
                       round(on_time / greatest(delivered, 1), 4) AS on_time_rate

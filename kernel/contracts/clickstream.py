@@ -44,11 +44,17 @@ class SearchPerformed(_SessionEvent):
 
 
 class RecommendationClicked(_SessionEvent):
+    """A click on a recommended product. `requestId` is the served response's (ai.recommendation.served), so the
+    click is attributed to the A/B arm the server recorded; `variant` is what the storefront was told, used only
+    when the request is unknown (kernel/analytics.py metric reco_ab_test)."""
+
     product_id: str = Field(alias="productId", max_length=64)
     position: int | None = Field(None, ge=0)
-    context: Literal["home", "product", "cart"] | None = None
+    context: Literal["home", "product", "cart", "category"] | None = None
     strategy: str | None = Field(None, max_length=64)
     model_version: str | None = Field(None, alias="modelVersion", max_length=64)
+    request_id: str | None = Field(None, alias="requestId", max_length=64)
+    variant: str | None = Field(None, max_length=32)
 
 
 class CartViewed(_SessionEvent):
