@@ -18,6 +18,24 @@ os.environ.setdefault("FEATURE_FLAGS_KEY", f"ff:test:{uuid.uuid4().hex[:12]}")
 os.environ.setdefault("SEARCH_COLLECTION_ALIAS", f"test_products_{uuid.uuid4().hex[:8]}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _drop_session_search_index():
+    """At the end of the session, drop this session's search alias and the collection behind it."""
+    yield
+    from kernel.settings import common_settings
+
+    settings, alias = common_settings(), os.environ["SEARCH_COLLECTION_ALIAS"]
+    headers = {"X-TYPESENSE-API-KEY": settings.typesense_api_key}
+    try:
+        with httpx.Client(base_url=settings.typesense_url, headers=headers, timeout=5) as http:
+            target = http.get(f"/aliases/{alias}")
+            if target.status_code == 200:
+                http.delete(f"/aliases/{alias}")
+                http.delete(f"/collections/{target.json()['collection_name']}")
+    except httpx.HTTPError:
+        pass  # Typesense down: nothing to clean
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
 
