@@ -19,8 +19,10 @@ def _w(col: str) -> str:
 
 
 # A/B test of recommenders (flag reco_ab_test), per variant. Impressions are `ai.recommendation.served` responses
-# (`served`, `items_served`); a `recommendation.clicked` belongs to the variant the server recorded for its
-# requestId, else to the variant the storefront sent, else "none"; a click converts when the same shopper's paid
+# (`served`, `items_served`; "none" when no A/B arm was assigned); a `recommendation.clicked` belongs to the variant
+# the server recorded for its requestId, else to the variant the storefront sent, else to "unattributed" (clicks
+# from before requests were logged, e.g. backfilled history: they have no impressions, so no CTR); a click converts
+# when the same shopper's paid
 # order holds the clicked product within 24 h after the click. Served events from a day before the window still
 # attribute clicks inside it. ctr = clicks / served, conversion_rate = conversions / clicks.
 RECO_AB_SQL = """
@@ -36,7 +38,7 @@ WITH served AS (
                AND occurred_at < {until:DateTime64(3, 'UTC')}),
      clicks AS (
          SELECT c.event_id AS click_id, c.user_id AS user_id, c.product_id AS product_id, c.at AS at,
-                if(s.raw_variant != '', s.raw_variant, if(c.variant != '', c.variant, 'none')) AS variant
+                if(s.request_id != '', s.variant, if(c.variant != '', c.variant, 'unattributed')) AS variant
          FROM (SELECT event_id, JSONExtractString(data, 'requestId') AS request_id,
                       if(JSONExtractString(data, 'userId') != '', JSONExtractString(data, 'userId'), actor_id)
                           AS user_id,
@@ -45,7 +47,7 @@ WITH served AS (
                FROM events FINAL
                WHERE type = 'recommendation.clicked' AND occurred_at >= {since:DateTime64(3, 'UTC')}
                      AND occurred_at < {until:DateTime64(3, 'UTC')}) AS c
-         LEFT JOIN (SELECT request_id, any(raw_variant) AS raw_variant FROM served WHERE request_id != ''
+         LEFT JOIN (SELECT request_id, any(variant) AS variant FROM served WHERE request_id != ''
                     GROUP BY request_id) AS s ON s.request_id = c.request_id),
      converted AS (
          SELECT c.click_id AS click_id, any(c.variant) AS variant,

@@ -26,11 +26,12 @@ FORECAST_COLUMNS = ("sku, product_id, horizon_days, forecast_units, forecast_low
 PRICE_COLUMNS = ("sku, product_id, category_id, current_price_minor, suggested_price_minor, min_price_minor, "
                  "max_price_minor, change_pct, elasticity, elasticity_se, confidence, expected_units_change_pct, "
                  "expected_gain_pct, objective, binding, model_version, generated_at")
-# Soonest stock-out first: what a vendor must act on leads the list; SKUs that never run out come last.
+# Soonest stock-out first: what a vendor must act on leads the list. SKUs that never run out come last, and so do
+# SKUs forecast to sell nothing (an empty shelf that nobody buys from is not urgent).
 FORECASTS_SQL = f"""
 SELECT {FORECAST_COLUMNS} FROM ai_stock_plans FINAL
 WHERE vendor_id = {{vendor:String}} AND ({{sku:String}} = '' OR sku = {{sku:String}})
-ORDER BY isNull(days_to_stockout), days_to_stockout, sku LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}"""
+ORDER BY isNull(days_to_stockout), forecast_units <= 0, days_to_stockout, sku LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}"""
 DAILY_SQL = """
 SELECT ds, yhat, yhat_lower, yhat_upper, model_version, generated_at FROM ai_forecasts FINAL
 WHERE sku = {sku:String}

@@ -68,6 +68,7 @@ def scenario(base: datetime) -> list[tuple[str, str, Envelope]]:
         clicked(u[9], p1, "unknown-request", "challenger", m(55)),  # unknown request: the storefront's variant
         clicked(u[8], p2, f"req0-{base:%s}", None, m(60)),  # served before the window, clicked inside it
         clicked(None, p1, f"req7-{base:%s}", None, m(70)),  # anonymous
+        clicked(u[3], p3, "", None, m(80)),  # neither request nor variant: unattributed, no impressions
     ]
     events += purchase(u[1], p1, m(30 + 600))  # 10 h after the click: converts (champion)
     events += purchase(u[2], p2, m(5))  # before the click: does not
@@ -119,6 +120,7 @@ async def test_ctr_and_conversion_per_variant(client, admin_token, landed):
         "champion": [4, 4, 12, 2, 0.5, 1, 0.5, 0.25],
         "challenger": [2, 2, 4, 3, 1.5, 1, 0.3333, 0.5],
         "none": [1, 1, 4, 1, 1.0, 0, 0.0, 0.0],
+        "unattributed": [0, 0, 0, 1, None, 0, 0.0, None],
     }
 
 

@@ -50,7 +50,8 @@ def vendor(gateway, stack):
 
 
 async def test_forecasts_soonest_stockout_first_and_sku_filter(client, vendor):
-    soon, later, never = sku(), sku(), sku()
+    soon, later, never, idle = sku(), sku(), sku(), sku()
+    write_plan(vendor["id"], idle, days_to_stockout=0.0, reorder_qty=0, stock=0, units=0.0)  # sells nothing
     write_plan(vendor["id"], later, days_to_stockout=20.0, reorder_qty=0, stock=10)
     write_plan(vendor["id"], never, days_to_stockout=None, reorder_qty=0, stock=3)
     write_plan(vendor["id"], soon, days_to_stockout=2.5, reorder_qty=40, stock=1, version="6")
@@ -58,11 +59,11 @@ async def test_forecasts_soonest_stockout_first_and_sku_filter(client, vendor):
     resp = await client.get(f"/v1/vendors/{vendor['id']}/forecasts", headers=vendor["headers"])
     assert resp.status_code == 200, resp.text
     rows = resp.json()
-    assert [r["sku"] for r in rows] == [soon, later, never]
+    assert [r["sku"] for r in rows] == [soon, later, idle, never]
     first = rows[0]
     assert {k: first[k] for k in ("horizonDays", "forecastQty", "daysToStockout", "reorderQty", "modelVersion")} == \
         {"horizonDays": 28, "forecastQty": 14.0, "daysToStockout": 3.0, "reorderQty": 30, "modelVersion": "7"}
-    assert first["stockoutDate"] == (date.today() + timedelta(days=3)).isoformat() and rows[2]["daysToStockout"] is None
+    assert first["stockoutDate"] == (date.today() + timedelta(days=3)).isoformat() and rows[3]["daysToStockout"] is None
     one = await client.get(f"/v1/vendors/{vendor['id']}/forecasts", params={"sku": later}, headers=vendor["headers"])
     assert [r["sku"] for r in one.json()] == [later]
 

@@ -21,9 +21,10 @@ def now() -> datetime:
 
 
 def write_plan(vendor_id: str, sku: str, *, days_to_stockout: float | None, reorder_qty: int, stock: int,
-               product_id: str | None = None, generated_at: datetime | None = None, version: str = "7") -> None:
+               product_id: str | None = None, generated_at: datetime | None = None, version: str = "7",
+               units: float = 14.0) -> None:
     start = date.today()
-    row = [sku, vendor_id, product_id or str(uuid.uuid4()), "tsb", start, 28, 14.0, 6.0, 22.0, 0.5, stock, 7.0, 2.0,
+    row = [sku, vendor_id, product_id or str(uuid.uuid4()), "tsb", start, 28, units, 6.0, 22.0, 0.5, stock, 7.0, 2.0,
            5.5, 16.0, reorder_qty, days_to_stockout,
            start + timedelta(days=int(days_to_stockout)) if days_to_stockout is not None else None, version,
            generated_at or now()]
