@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
 from kernel.settings import BaseServiceSettings
@@ -20,11 +21,19 @@ class ServingSettings(BaseServiceSettings):
     reco_cache_ttl_seconds: int = 300
     reco_log_flush_seconds: float = 0.5
     # Fraud: "enforce" — orders and payments act on the decisions (hold, cancel, refund); "shadow" — every order is
-    # still scored, stored and announced, but fraud.decided says enforced=false and nothing is held (to measure a
-    # model before it may stop orders, and for test sessions whose shoppers all share one address).
-    fraud_mode: Literal["enforce", "shadow"] = "enforce"
+    # still scored, stored, queued for review and announced, but fraud.decided says enforced=false and nothing is
+    # held automatically (the risk team's decisions still act). Unset: enforce in staging/prod, shadow in dev/test,
+    # where several processes share one broker and consumer groups (a test's order must not be held by a dev
+    # server's model); set SERVING_FRAUD_MODE=enforce to see holds locally.
+    fraud_mode: Literal["enforce", "shadow"] | None = None
     # How long scoring waits for the Feast online store before scoring without its features.
     fraud_feature_timeout_seconds: float = 2.0
+
+    @model_validator(mode="after")
+    def _fraud_mode_by_environment(self) -> "ServingSettings":
+        if self.fraud_mode is None:
+            self.fraud_mode = "shadow" if self.env in ("dev", "test") else "enforce"
+        return self
 
     def model_name(self, kind: str) -> str:
         return f"{self.model_name_prefix}marketplace-{kind}"

@@ -103,7 +103,8 @@ def _audit(uow: UnitOfWork, *, order_no: str, decision: str, previous: str | Non
 async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures, order: FraudOrder,
                       enforced: bool = True) -> FraudScore | None:
     """Score (or, once the card is known, score again) an order; a new automatic decision is stored, audited and
-    announced. A second score only ever tightens the decision, and never after the risk team decided."""
+    announced. A second score only ever tightens an approval (to review or reject); it never touches an order
+    already in review or rejected."""
     started = time.perf_counter()
     row = await feature_row(uow, online, order)
     verdict = fraud_scoring.verdict(champions.get("fraud") if champions else None, row)
@@ -111,7 +112,8 @@ async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures
     now = utcnow()
     existing = await uow.session.get(FraudScore, order.order_no, with_for_update=True)
     if existing is not None:
-        if existing.review_status == "decided" or not fraud_scoring.escalates(existing.decision, verdict.decision):
+        # Only an order the model let through may be tightened: one in the risk team's queue (or decided) is theirs.
+        if existing.decision != "approve" or not fraud_scoring.escalates(existing.decision, verdict.decision):
             return None
         previous = existing.decision
         existing.rescored += 1
