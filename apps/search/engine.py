@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from kernel.errors import ServiceUnavailable
+from kernel.errors import ServiceUnavailable, ValidationFailed
 
 
 class SearchUnavailable(ServiceUnavailable):
@@ -138,8 +138,13 @@ class Engine:
         elapsed = (time.perf_counter() - started) * 1000
         results = body["results"]
         for result in results:
-            if "error" in result:
-                raise EngineError(int(result.get("code", 400)), str(result["error"]))
+            if "error" not in result:
+                continue
+            if int(result.get("code", 400)) == 404:
+                # the alias or collection is not there yet: the service creates it at start-up when it can
+                raise SearchUnavailable("The search index is not ready yet; retry shortly.")
+            # Input is validated before it gets here, so this is a query we built wrongly: say so, never a 500.
+            raise ValidationFailed(f"The search engine refused the query: {str(result['error'])[:300]}")
         return results, elapsed
 
     # synonyms

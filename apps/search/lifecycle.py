@@ -30,6 +30,11 @@ async def start_search(app: FastAPI) -> None:
     app.state.collection_ready = False
     app.state.search = SearchDeps(settings=settings, engine=engine, vectors=vectors,
                                   publisher=app.state.publisher, background=set())
+    try:  # the index exists before the first request when Typesense answers now; otherwise the sync loop makes it
+        await asyncio.wait_for(collections.ensure(app.state.db.sessions, engine, settings.collection_alias), 10)
+        app.state.collection_ready = True
+    except Exception as exc:  # noqa: BLE001 - Typesense down at start-up must not stop the service
+        log.warning("search.collection_not_ready", error=f"{type(exc).__name__}: {exc}"[:300])
 
 
 async def sync_tick(app: FastAPI) -> int:
