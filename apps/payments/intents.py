@@ -33,14 +33,15 @@ def intent_body(intent: PaymentIntent) -> dict[str, Any]:
 
 
 async def create_intent(*, uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
-                        order_no: str, idempotency_key: str) -> tuple[int, dict[str, Any]]:
+                        order_no: str, idempotency_key: str,
+                        card: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
     """(status code, body); the caller commits."""
     scope = f"payments.intent:{user.id}"
     stored = await claim(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, body={"orderNo": order_no})
     if stored is not None:
         return stored.status_code, stored.body
     order = await _payable_order(uow, clients, user, order_no)
-    intent = await _open_intent(uow, order_no) or await _new_intent(uow, provider, order)
+    intent = await _open_intent(uow, order_no) or await _new_intent(uow, provider, order, card)
     body = intent_body(intent)
     await remember(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, status_code=201, body=body)
     return 201, body
@@ -69,7 +70,8 @@ async def _open_intent(uow: UnitOfWork, order_no: str) -> PaymentIntent | None:
                                                                 PaymentIntent.status == "requires_payment"))
 
 
-async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderProjection) -> PaymentIntent:
+async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderProjection,
+                      card: dict[str, Any] | None = None) -> PaymentIntent:
     attempt = await uow.session.scalar(select(func.count()).select_from(PaymentIntent)
                                        .where(PaymentIntent.order_no == order.order_no))
     try:
@@ -89,7 +91,8 @@ async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderPr
     await uow.session.flush()
     uow.emit("payment.intent_created", {
         "intentId": intent.id, "orderNo": order.order_no, "userId": order.user_id, "amountMinor": intent.amount_minor,
-        "currency": intent.currency, "provider": intent.provider, "createdAt": intent.created_at},
+        "currency": intent.currency, "provider": intent.provider, "createdAt": intent.created_at,
+        **({"cardFingerprint": card["fingerprint"], "cardCountry": card.get("country")} if card else {})},
         key=order.order_no)
     return intent
 

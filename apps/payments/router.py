@@ -22,7 +22,8 @@ async def create_intent(body: IntentIn, uow: UowDep, user: CurrentUserDep, key: 
                         provider: ProviderDep, clients: ServiceClientsDep) -> JSONResponse:
     async with uow:
         code, answer = await intents.create_intent(uow=uow, provider=provider, clients=clients, user=user,
-                                                   order_no=body.order_no, idempotency_key=key)
+                                                   order_no=body.order_no, idempotency_key=key,
+                                                   card=body.card.model_dump() if body.card else None)
         await uow.commit()
     return JSONResponse(IntentOut.model_validate(answer).model_dump(mode="json", by_alias=True), status_code=code)
 

@@ -17,8 +17,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
 
 
+class SimulatedCard(_Model):
+    fingerprint: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+
+
 class IntentIn(_Model):
     order_no: str = Field(alias="orderNo", min_length=1, max_length=ORDER_NO_MAX)
+    # The payment method chosen at checkout, as the provider describes it (fingerprint, issuing country): fraud
+    # screening decides with it. Optional: a checkout that does not send it is decided when the payment lands.
+    card: SimulatedCard | None = None
 
 
 class IntentOut(_Model):
@@ -29,11 +37,6 @@ class IntentOut(_Model):
     currency: str
     order_no: str = Field(alias="orderNo")
     status: str
-
-
-class SimulatedCard(_Model):
-    fingerprint: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
-    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
 
 
 class SimulateIn(_Model):

@@ -92,4 +92,9 @@ async def context_of(uow: UnitOfWork, order: FraudOrder) -> dict[str, float]:
 
 async def feature_row(uow: UnitOfWork, online: OnlineFeatures, order: FraudOrder) -> dict[str, float]:
     context, values = await asyncio.gather(context_of(uow, order), online.read(order.user_id, order.device_id))
+    days = values.get("account_age_days")
+    if math.isnan(context["account_age_hours"]) and days is not None and not math.isnan(days) and days > 0:
+        # An account older than serving's projection (created before it consumed user.created): the warehouse's
+        # daily view knows its age at its last active day — a lower bound, which is what matters for "new account".
+        context["account_age_hours"] = days * 24.0
     return {**values, **context}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Float, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,7 +63,9 @@ class FraudScore(Base):
     features: Mapped[dict] = mapped_column(JSONB, default=dict)
     latency_ms: Mapped[float] = mapped_column(Float)
     scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    rescored: Mapped[int] = mapped_column(Integer, default=0)  # times scored again when the card became known
+    rescored: Mapped[int] = mapped_column(Integer, default=0)  # times scored again (the card became known)
+    # Scored at order.created without the checkout's card: no decision yet (it comes with the first payment attempt).
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     review_status: Mapped[str | None] = mapped_column(String(8), index=True)
     final_decision: Mapped[str | None] = mapped_column(String(8))
     decided_by: Mapped[str | None] = mapped_column(String(64))

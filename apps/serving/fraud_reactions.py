@@ -1,7 +1,7 @@
-"""Fraud's reactions (merged into apps/serving/consumers.py): every order.created is scored; the projections
-scoring reads are kept from user.created and the payment events that carry the card. When the card of an order
-becomes known (its first payment attempt), the order is scored again — the model was trained with the card
-presented at checkout — and a stricter decision than the first is stored and announced (approve → review → reject).
+"""Fraud's reactions (merged into apps/serving/consumers.py): every order.created is scored at once, provisionally
+while the checkout's card is unknown (the model was trained with the card presented at checkout, and reads a missing
+card as a risk); the decision is taken when the card shows — the payment intent created with it, or the first
+payment attempt — or when the payment lands without one. user.created keeps the account projection (account age).
 
 The handlers need the app's champion store and Feast reader, which exist once the app started: `bind` (an
 on_startup hook) hands them in; a handler that runs before raises, so the consumer retries a moment later.
@@ -39,28 +39,34 @@ def _bound() -> tuple[Any, OnlineFeatures, bool]:
     return state.champions, state.fraud_online, state.settings.fraud_mode == "enforce"
 
 
-async def on_order_created(*, uow: UnitOfWork, event: Envelope) -> None:
-    champions, online, enforced = _bound()
-    order = await fraud_service.record_order(uow, event.data, event.occurred_at)
-    if order is not None:
-        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced)
-
-
 async def on_user_created(*, uow: UnitOfWork, event: Envelope) -> None:
     await fraud_service.record_account(uow, event.data, event.occurred_at)
 
 
-async def on_payment_with_card(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_order_created(*, uow: UnitOfWork, event: Envelope) -> None:
+    """Scored at once; provisional (no decision) unless the checkout's card is already known."""
     champions, online, enforced = _bound()
-    order = await fraud_service.record_card(uow, event.data)
+    order = await fraud_service.record_order(uow, event.data, event.occurred_at)
     if order is not None:
+        await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced,
+                                        final=order.card_fingerprint is not None)
+
+
+async def on_payment(*, uow: UnitOfWork, event: Envelope) -> None:
+    """The decision: when a payment attempt first shows the card, or when the payment lands without one."""
+    champions, online, enforced = _bound()
+    order, learnt_card = await fraud_service.record_card(uow, event.data)
+    if order is None:
+        return
+    landed_undecided = event.type == "payment.succeeded" and not await fraud_service.is_decided(uow, order.order_no)
+    if learnt_card or landed_undecided:
         await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced)
 
 
 REACTIONS = {
     "order.created": on_order_created,
     "user.created": on_user_created,
-    "payment.intent_created": on_payment_with_card,
-    "payment.failed": on_payment_with_card,
-    "payment.succeeded": on_payment_with_card,
+    "payment.intent_created": on_payment,
+    "payment.failed": on_payment,
+    "payment.succeeded": on_payment,
 }

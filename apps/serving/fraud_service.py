@@ -82,16 +82,15 @@ async def record_account(uow: UnitOfWork, data: dict[str, Any], at: datetime) ->
         user_id=str(data["userId"])[:64], created_at=_when(data.get("createdAt"), at)).on_conflict_do_nothing())
 
 
-async def record_card(uow: UnitOfWork, data: dict[str, Any]) -> FraudOrder | None:
-    """The card first presented for an order (payment events carry it); returns the order when it learnt one."""
-    fingerprint, order_no = data.get("cardFingerprint"), data.get("orderNo")
-    if not fingerprint or not order_no:
-        return None
-    order = await uow.session.get(FraudOrder, str(order_no)[:64], with_for_update=True)
-    if order is None or order.card_fingerprint:
-        return None
+async def record_card(uow: UnitOfWork, data: dict[str, Any]) -> tuple[FraudOrder | None, bool]:
+    """The order of a payment event, and whether it learnt its card now (the first card presented for it)."""
+    order_no = data.get("orderNo")
+    order = await uow.session.get(FraudOrder, str(order_no)[:64], with_for_update=True) if order_no else None
+    fingerprint = data.get("cardFingerprint")
+    if order is None or not fingerprint or order.card_fingerprint:
+        return order, False
     order.card_fingerprint, order.card_country = str(fingerprint)[:64], _short(data.get("cardCountry"), 2)
-    return order
+    return order, True
 
 
 def _audit(uow: UnitOfWork, *, order_no: str, decision: str, previous: str | None, actor: str,
@@ -101,43 +100,55 @@ def _audit(uow: UnitOfWork, *, order_no: str, decision: str, previous: str | Non
 
 
 async def score_order(*, uow: UnitOfWork, champions: Any, online: OnlineFeatures, order: FraudOrder,
-                      enforced: bool = True) -> FraudScore | None:
-    """Score (or, once the card is known, score again) an order; a new automatic decision is stored, audited and
-    announced. A second score only ever tightens an approval (to review or reject); it never touches an order
-    already in review or rejected."""
+                      enforced: bool = True, final: bool = True) -> FraudScore | None:
+    """Score an order and store the score, its reasons and the model version.
+
+    A provisional score (order.created, the card not presented yet) is stored and announced (fraud.scored) but
+    decides nothing. The final score — the first payment attempt that shows the card, or the payment landing —
+    is the decision: stored, audited, announced (fraud.scored + fraud.decided). After that a new score may only
+    tighten an approval (to review or reject); an order in review or rejected is left to the risk team."""
     started = time.perf_counter()
     row = await feature_row(uow, online, order)
     verdict = fraud_scoring.verdict(champions.get("fraud") if champions else None, row)
     latency = (time.perf_counter() - started) * 1000
     now = utcnow()
     existing = await uow.session.get(FraudScore, order.order_no, with_for_update=True)
-    if existing is not None:
-        # Only an order the model let through may be tightened: one in the risk team's queue (or decided) is theirs.
-        if existing.decision != "approve" or not fraud_scoring.escalates(existing.decision, verdict.decision):
-            return None
-        previous = existing.decision
-        existing.rescored += 1
-    else:
-        previous, existing = None, FraudScore(order_no=order.order_no, user_id=order.user_id, rescored=0)
+    previous = None
+    if existing is None:
+        existing = FraudScore(order_no=order.order_no, user_id=order.user_id, rescored=0)
         uow.session.add(existing)
+    elif not existing.provisional:
+        if not final or existing.decision != "approve" or \
+                not fraud_scoring.escalates(existing.decision, verdict.decision):
+            return None
+        previous, existing.rescored = existing.decision, existing.rescored + 1
+    else:
+        existing.rescored += 1
     existing.score, existing.decision, existing.reasons = verdict.score, verdict.decision, verdict.reasons
-    existing.model_version, existing.strategy = verdict.model_version, verdict.strategy
+    existing.model_version, existing.strategy, existing.provisional = verdict.model_version, verdict.strategy, not final
     existing.features, existing.latency_ms, existing.scored_at = fraud_scoring.json_features(row), latency, now
-    existing.review_status = "pending" if verdict.decision == "review" else None
-    _audit(uow, order_no=order.order_no, decision=verdict.decision, previous=previous,
-           actor=f"model:{verdict.model_version}", roles=[], note="; ".join(verdict.reasons)[:2000] or None,
-           score=verdict.score, at=now)
+    existing.review_status = "pending" if final and verdict.decision == "review" else None
+    if final:
+        _audit(uow, order_no=order.order_no, decision=verdict.decision, previous=previous,
+               actor=f"model:{verdict.model_version}", roles=[], note="; ".join(verdict.reasons)[:2000] or None,
+               score=verdict.score, at=now)
     await uow.session.flush()
     common = {"orderNo": order.order_no, "userId": order.user_id, "score": verdict.score,
               "modelVersion": verdict.model_version}
     uow.emit("fraud.scored", {**common, "decision": verdict.decision, "reasons": verdict.reasons,
-                              "strategy": verdict.strategy, "latencyMs": round(latency, 3), "scoredAt": now},
-             key=order.order_no)
-    uow.emit("fraud.decided", {**common, "decision": verdict.decision, "decidedAt": now, "enforced": enforced},
-             key=order.order_no)
-    log.info("serving.fraud.scored", order_no=order.order_no, score=round(verdict.score, 4),
+                              "strategy": verdict.strategy, "latencyMs": round(latency, 3), "scoredAt": now,
+                              "provisional": not final}, key=order.order_no)
+    if final:
+        uow.emit("fraud.decided", {**common, "decision": verdict.decision, "decidedAt": now, "enforced": enforced},
+                 key=order.order_no)
+    log.info("serving.fraud.scored", order_no=order.order_no, score=round(verdict.score, 4), final=final,
              decision=verdict.decision, strategy=verdict.strategy, latency_ms=round(latency, 1))
     return existing
+
+
+async def is_decided(uow: UnitOfWork, order_no: str) -> bool:
+    score = await uow.session.get(FraudScore, order_no)
+    return score is not None and not score.provisional
 
 
 async def get_score(uow: UnitOfWork, order_no: str, *, lock: bool = False) -> FraudScore:

@@ -1,7 +1,8 @@
 """Fraud events of the serving service (topic ai.v1; key = the order number, so one order's score and its
 decisions stay in order on one partition).
 
-- `fraud.scored`: an order was scored (model or rules), with its reasons and the model version.
+- `fraud.scored`: an order was scored (model or rules), with its reasons and the model version; provisional while
+  the checkout's card is not known yet.
 - `fraud.decided`: the automatic decision taken on that score (approve / review / reject). Orders hold the order
   on review and cancel it on reject; payments hold capture and refund a rejected order.
 - `fraud.review.decided`: the risk team's decision on an order in review (approve releases it, reject cancels it),
@@ -30,6 +31,10 @@ class FraudScored(Payload):
     strategy: Literal["model", "rules"]
     latency_ms: float | None = Field(None, alias="latencyMs", ge=0)
     scored_at: datetime = Field(alias="scoredAt")
+    # True for the score at order.created while the card is not presented yet: the model was trained with the card
+    # of the checkout, so the decision waits for it (the first payment attempt); no fraud.decided follows a
+    # provisional score.
+    provisional: bool = False
 
 
 class FraudDecided(Payload):

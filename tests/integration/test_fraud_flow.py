@@ -126,26 +126,29 @@ async def test_fraud_routes_refuse_shoppers_vendors_and_bad_input(client, gatewa
                                headers=staff)).status_code == 422
 
 
-async def test_every_order_is_scored_over_kafka_with_request_signals(client, gateway, fraud_shop, staff):
+async def test_every_order_is_scored_over_kafka_and_decided_when_the_card_shows(client, gateway, fraud_shop, staff):
     """order.created crosses Kafka to serving (whichever process of the shared consumer group takes it: they all run
-    this code); the card of the payment crosses Kafka too and lands in the projection linked accounts are read from."""
+    this code) and is scored provisionally; the payment's card crosses Kafka too, and the decision follows."""
     who = shopper(gateway)
     order_no = await buy(client, who, fraud_shop["small"]["sku"], device="dev-kafka-1", country="GB")
-    score = await scored(gateway, order_no)
+    first = await scored(gateway, order_no)
     paid = await pay(client, who, order_no, card={"fingerprint": "fp_kafka_1", "country": "GB"})
     assert paid.status_code == 200, paid.text
-    card = await eventually(lambda: serving_rows(gateway, "SELECT card_fingerprint, card_country FROM "
-                                                          "ai_fraud_orders WHERE order_no = :o", o=order_no),
-                            lambda r: r and r[0][0] is not None, what="serving to learn the card", timeout=45)
-    assert score["decision"] in ("approve", "review", "reject") and score["strategy"] in ("model", "rules")
-    assert score["model_version"]
-    projected = await serving_rows(gateway, "SELECT device_id, ip, ip_country, ship_country FROM ai_fraud_orders "
-                                            "WHERE order_no = :o", o=order_no)
-    device, ip, ip_country, ship_country = projected[0]
-    assert (device, ip_country, ship_country) == ("dev-kafka-1", "GB", "GB") and ip
-    assert tuple(card[0]) == ("fp_kafka_1", "GB")
-    kinds = await serving_rows(gateway, "SELECT event_type FROM outbox WHERE key = :o ORDER BY seq", o=order_no)
-    assert [k[0] for k in kinds][:2] == ["fraud.scored", "fraud.decided"]
+    decided = await eventually(lambda: serving_rows(gateway, "SELECT provisional, decision, model_version FROM "
+                                                             "ai_fraud_scores WHERE order_no = :o", o=order_no),
+                               lambda r: r and not r[0][0], what="serving to decide with the card", timeout=45)
+    assert first["strategy"] in ("model", "rules") and first["model_version"]
+    assert decided[0][1] in ("approve", "review", "reject")
+    projected = await serving_rows(gateway, "SELECT device_id, ip, ip_country, ship_country, card_fingerprint, "
+                                            "card_country FROM ai_fraud_orders WHERE order_no = :o", o=order_no)
+    device, ip, ip_country, ship_country, card, card_country = projected[0]
+    assert (device, ip_country, ship_country, card, card_country) == ("dev-kafka-1", "GB", "GB", "fp_kafka_1", "GB")
+    assert ip
+    kinds = [k[0] for k in await serving_rows(gateway, "SELECT event_type FROM outbox WHERE key = :o ORDER BY seq",
+                                              o=order_no)]
+    assert kinds[0] == "fraud.scored" and kinds[-2:] == ["fraud.scored", "fraud.decided"]
+    audit = await serving_rows(gateway, "SELECT actor FROM ai_fraud_decisions WHERE order_no = :o", o=order_no)
+    assert [a[0].startswith("model:") for a in audit] == [True]
     evaluated = await client.post("/v1/ai/fraud/evaluate", json={"orderNo": order_no}, headers=staff)
     assert evaluated.status_code == 200 and evaluated.json()["orderNo"] == order_no
 
@@ -183,7 +186,7 @@ async def test_review_holds_the_order_then_approval_releases_it(client, gateway,
     assert (body["decision"], body["previousDecision"], body["note"]) == ("approve", "review", "known")
     person = body["audit"][-1]
     assert (person["actor"], person["note"], person["decision"]) == (body["decidedBy"], "known", "approve")
-    assert all(a["actor"].startswith("model:") for a in body["audit"][:-1])
+    assert [a["actor"].startswith("model:") for a in body["audit"][:-1]] == [True]
     assert again.status_code == 409
     assert paid.json()["webhookStatus"] == 200
     done = await order_until(gateway, order_no, lambda o: o["status"] == "processing", "the paid order to go on")

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("latency_ms", sa.Float, nullable=False),
         _timestamp("scored_at"),
         sa.Column("rescored", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("provisional", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("review_status", sa.String(8)),
         sa.Column("final_decision", sa.String(8)),
         sa.Column("decided_by", sa.String(64)),
