@@ -13,7 +13,7 @@ import pytest
 from apps.search.collections import reindex
 from apps.search.config import SearchSettings
 from apps.search.main import create_app
-from tests.flows import _ok, approved_vendor, bearer, eventually, new_category, tag
+from tests.flows import _ok, approved_vendor, bearer, deliver_now, eventually, new_category, set_stock, tag
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -110,6 +110,23 @@ async def test_semantic_and_hybrid_find_meaning_across_languages(client, world):
     assert ids(hybrid)[0] == bengali["id"] and hybrid["mode"] == "hybrid"
     again = (await client.get("/v1/search", params={"q": "television set", "vendor": world["vendor"]["id"]})).json()
     assert again["embedding"] in ("lru", "redis")  # the query vector is cached
+
+
+async def test_stock_from_inventory_events_sets_in_stock(client, world):
+    """inventory.adjusted (over Kafka) sets the in-stock flag: nothing available, then seven."""
+    t, boots = world["t"], world["products"]["boots"]
+    params = {"q": f"Hiking Boots {t}", "mode": "keyword", "facets": "inStock"}
+    # The catalog's events are handed to the in-process consumers here (deliver_now), so inventory opens the SKU's
+    # row without waiting for its consumer group; the inventory.adjusted events reach search over Kafka.
+    await deliver_now(client, "catalog", boots["id"])
+    await set_stock(client, world["vendor"], f"S-boots-{t}", 0)
+    out = await searched(client, params,
+                         lambda b: b["facets"]["inStock"] == [{"value": "false", "count": 1}], "out of stock",
+                         timeout=60)
+    assert ids(out) == [boots["id"]]
+    await set_stock(client, world["vendor"], f"S-boots-{t}", 7)
+    await searched(client, {**params, "inStock": "true"}, lambda b: ids(b) == [boots["id"]],
+                   "in stock after the vendor set stock")
 
 
 async def test_suggest_completes_a_prefix(client, world):
