@@ -28,7 +28,8 @@ log = structlog.get_logger("backoffice.flags")
 SEEDS = (
     Flag("reco_ab_test", enabled=False, variants={"champion": 90, "challenger": 10},
          description="A/B test of recommenders: traffic split champion/challenger, sticky per user"),
-    Flag("pricing_ai", enabled=True, description="Price suggestions for vendors (GET /v1/vendors/{id}/price-suggestions)"),
+    Flag("pricing_ai", enabled=True,
+         description="Price suggestions for vendors (GET /v1/vendors/{id}/price-suggestions)"),
     Flag("new_checkout", enabled=False, description="The new checkout flow (risky feature toggle)"),
 )
 

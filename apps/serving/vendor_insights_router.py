@@ -11,7 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 
 from apps.serving import vendor_insights as use_cases
-from apps.serving.vendor_insights_schemas import DailyForecastOut, DecisionIn, DecisionOut, ForecastOut, PriceSuggestionOut
+from apps.serving.vendor_insights_schemas import (
+    DailyForecastOut, DecisionIn, DecisionOut, ForecastOut, PriceSuggestionOut,
+)
 from apps.serving.vendor_insights_store import VendorInsightsStore
 from kernel.auth import CurrentUser, CurrentUserDep
 from kernel.errors import Forbidden, ValidationFailed

@@ -31,7 +31,8 @@ PRICE_COLUMNS = ("sku, product_id, category_id, current_price_minor, suggested_p
 FORECASTS_SQL = f"""
 SELECT {FORECAST_COLUMNS} FROM ai_stock_plans FINAL
 WHERE vendor_id = {{vendor:String}} AND ({{sku:String}} = '' OR sku = {{sku:String}})
-ORDER BY isNull(days_to_stockout), forecast_units <= 0, days_to_stockout, sku LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}"""
+ORDER BY isNull(days_to_stockout), forecast_units <= 0, days_to_stockout, sku
+LIMIT {{limit:UInt32}} OFFSET {{offset:UInt32}}"""
 DAILY_SQL = """
 SELECT ds, yhat, yhat_lower, yhat_upper, model_version, generated_at FROM ai_forecasts FINAL
 WHERE sku = {sku:String}

@@ -17,7 +17,8 @@ BASE = "/v1/admin/feature-flags"
 
 def bearer(gateway, *roles: str, vendor_id: str | None = None) -> dict[str, str]:
     issuer = gateway.state.services["auth"].state.issuer
-    return {"Authorization": f"Bearer {issuer.access_token(user_id=new_id_str(), roles=list(roles), vendor_id=vendor_id)}"}
+    token = issuer.access_token(user_id=new_id_str(), roles=list(roles), vendor_id=vendor_id)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def audit_and_outbox(key: str) -> tuple[list, list]:
