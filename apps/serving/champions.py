@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +61,9 @@ class ChampionStore:
         self.poll_seconds = poll_seconds
         self._loaded: dict[tuple[str, str], Loaded] = {}
         self._errors: dict[tuple[str, str], str] = {}
+        # Its own worker thread: shutting down must not wait for a model download still in progress (the default
+        # executor is joined when the event loop closes).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="champions")
 
     def get(self, kind: str, alias: str = CHAMPION) -> Loaded | None:
         return self._loaded.get((kind, alias))
@@ -72,14 +76,14 @@ class ChampionStore:
     async def _refresh_one(self, kind: str, name: str, alias: str) -> None:
         key = (kind, alias)
         try:
-            version = await asyncio.to_thread(_resolve_version, self.tracking_uri, name, alias)
+            version = await self._in_thread(_resolve_version, self.tracking_uri, name, alias)
             current = self._loaded.get(key)
             if version is None:
                 self._errors.pop(key, None)
                 return  # keep what we had: an alias removed by hand should not blank serving
             if current is not None and current.version == version:
                 return
-            model = await asyncio.to_thread(_load_version, self.tracking_uri, name, version)
+            model = await self._in_thread(_load_version, self.tracking_uri, name, version)
             self._loaded[key] = Loaded(name, alias, version, model, datetime.now(UTC))
             self._errors.pop(key, None)
             log.info("serving.model_loaded", kind=kind, alias=alias, name=name, version=version,
@@ -87,6 +91,12 @@ class ChampionStore:
         except Exception as exc:  # noqa: BLE001 - MLflow down or a bad artifact: keep serving the last version
             self._errors[key] = f"{type(exc).__name__}: {exc}"[:300]
             log.warning("serving.model_refresh_failed", kind=kind, alias=alias, error=self._errors[key])
+
+    async def _in_thread(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

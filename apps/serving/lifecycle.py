@@ -26,8 +26,10 @@ async def start_champions(app: FastAPI) -> None:
 
 async def stop_champions(app: FastAPI) -> None:
     app.state.champions_stop.set()
+    app.state.champions_task.cancel()  # a load in progress finishes in its thread; nobody waits for it
     with contextlib.suppress(asyncio.CancelledError):
         await app.state.champions_task
+    app.state.champions.close()
 
 
 async def models_status(app: FastAPI) -> dict:
