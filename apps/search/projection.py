@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Text, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.search.orm import SearchBrand, SearchCategory, SearchProduct, SearchSku, SearchVendor
@@ -26,6 +27,16 @@ async def touch(session: AsyncSession, product_ids: Iterable[str]) -> None:
     if ids:
         await session.execute(update(SearchProduct).where(SearchProduct.product_id.in_(ids))
                               .values(index_version=SearchProduct.index_version + 1))
+
+
+async def _sku_row(session: AsyncSession, sku: str, product_id: str | None) -> SearchSku:
+    """The SKU's row, locked; created if missing without racing a concurrent event about the same SKU (a product
+    event and an inventory event arrive on different topics, possibly in two processes at once)."""
+    await session.execute(insert(SearchSku).values(sku=sku, product_id=product_id, option_values={}, active=True)
+                          .on_conflict_do_nothing(index_elements=["sku"]))
+    row = await session.get(SearchSku, sku, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
 
 
 async def apply_product(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> bool:
@@ -67,10 +78,7 @@ async def _apply_variants(session: AsyncSession, product_id: str, variants: list
     for sku, row in existing.items():
         row.active = sku in wanted
     for sku in sorted(wanted):
-        row = existing.get(sku) or await session.get(SearchSku, sku, with_for_update=True)
-        if row is None:
-            row = SearchSku(sku=sku, available=None, stock_at=None)
-            session.add(row)
+        row = existing.get(sku) or await _sku_row(session, sku, product_id)
         row.product_id, row.active = product_id, True
         row.option_values = dict(wanted[sku].get("optionValues") or {})
         if _after(at, row.price_at):
@@ -80,11 +88,8 @@ async def _apply_variants(session: AsyncSession, product_id: str, variants: list
 
 async def apply_price(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> bool:
     changed_at = datetime.fromisoformat(data["changedAt"]) if data.get("changedAt") else at
-    row = await session.get(SearchSku, data["sku"], with_for_update=True)
-    if row is None:
-        row = SearchSku(sku=data["sku"], product_id=data["productId"], option_values={}, active=True)
-        session.add(row)
-    elif not _after(changed_at, row.price_at):
+    row = await _sku_row(session, data["sku"], data["productId"])
+    if not _after(changed_at, row.price_at):
         return False
     row.price_minor, row.price_at = int(data["newPriceMinor"]), changed_at
     await session.flush()
@@ -96,10 +101,7 @@ async def apply_stock(session: AsyncSession, *, sku: str, product_id: str | None
                       delta: int, at: datetime) -> str | None:
     """inventory.adjusted/low_stock carry the SKU's available stock (absolute, set if newer); reservations carry
     only quantities (a delta, applied when newer than the last absolute figure). Returns the product to re-index."""
-    row = await session.get(SearchSku, sku, with_for_update=True)
-    if row is None:
-        row = SearchSku(sku=sku, product_id=product_id, option_values={}, active=True)
-        session.add(row)
+    row = await _sku_row(session, sku, product_id)
     if product_id and not row.product_id:
         row.product_id = product_id
     if available is not None:

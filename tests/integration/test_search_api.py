@@ -7,12 +7,18 @@ suspension below goes over Kafka.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import httpx
 import pytest
 
 from apps.search.collections import reindex
 from apps.search.config import SearchSettings
 from apps.search.main import create_app
+from kernel.contracts.registry import contract_for
+from kernel.events import Envelope
+from kernel.ids import new_id_str
+from kernel.kafka import KafkaPublisher
 from tests.flows import _ok, approved_vendor, bearer, deliver_now, eventually, new_category, set_stock, tag
 
 pytestmark = pytest.mark.timeout(240)
@@ -127,6 +133,54 @@ async def test_stock_from_inventory_events_sets_in_stock(client, world):
     await set_stock(client, world["vendor"], f"S-boots-{t}", 7)
     await searched(client, {**params, "inStock": "true"}, lambda b: ids(b) == [boots["id"]],
                    "in stock after the vendor set stock")
+
+
+async def publish(event_type: str, key: str, data: dict) -> None:
+    """Put one event on its topic, as its producing service would (the consumer reads it over Kafka)."""
+    contract = contract_for(event_type)
+    env = Envelope(type=event_type, data=contract.validate(data))
+    publisher = KafkaPublisher()
+    try:
+        assert await publisher.send_many([(contract.topic.name, key, env.to_json())]) == [None]
+    finally:
+        await publisher.close()
+
+
+async def test_ratings_and_sales_from_review_and_order_events(client, gateway, world):
+    t, sneakers = world["t"], world["products"]["sneakers"]
+    now = datetime.now(timezone.utc).isoformat()
+    await searched(client, {"q": f"Zephyr Sneakers {t}", "mode": "keyword"}, lambda b: sneakers["id"] in ids(b),
+                   "indexing")
+    await publish("review.approved", sneakers["id"], {
+        "reviewId": new_id_str(), "productId": sneakers["id"], "rating": 5, "status": "approved",
+        "ratingAvg": 4.5, "ratingCount": 2, "moderatedAt": now})
+    await publish("order.paid", "ORD-search-test", {
+        "orderNo": f"ORD-{t}", "orderId": new_id_str(), "userId": new_id_str(), "totalMinor": 5_900,
+        "currency": "USD", "vendorSplits": [], "productIds": [sneakers["id"]], "paidAt": now})
+    rated = await searched(client, {"q": t, "minRating": 4, "mode": "keyword", "vendor": world["vendor"]["id"]},
+                           lambda b: ids(b) == [sneakers["id"]], "the rating from review.approved")
+    assert rated["hits"][0]["ratingAvg"] == 4.5
+    engine, alias = search_app(gateway).state.engine, search_app(gateway).state.settings.collection_alias
+
+    async def popularity() -> int:
+        return (await engine.get_document(alias, sneakers["id"]) or {}).get("popularity", 0)
+
+    assert await eventually(popularity, lambda p: p == 1, what="a paid order counted in popularity") == 1
+
+
+async def test_an_archived_product_leaves_the_index(client, admin_token, world):
+    t = world["t"]
+    body = {"title": f"Archive Me {t}", "description": "Soon gone.", "categoryIds": [world["category"]["id"]],
+            "variants": [{"sku": f"S-arch-{t}", "priceMinor": 1_000, "currency": "USD", "weightGrams": 100}]}
+    vendor = world["vendor"]
+    created = _ok(await client.post(f"/v1/vendors/{vendor['id']}/products", json=body,
+                                    headers=bearer(vendor["token"])), 201)
+    _ok(await client.patch(f"/v1/admin/products/{created['id']}/approve", headers=bearer(admin_token)), 200)
+    params = {"q": f"Archive Me {t}", "mode": "keyword"}
+    await searched(client, params, lambda b: ids(b) == [created["id"]], "the product indexed")
+    _ok(await client.patch(f"/v1/vendors/{vendor['id']}/products/{created['id']}", json={"status": "archived"},
+                           headers=bearer(vendor["token"])), 200)
+    await searched(client, params, lambda b: created["id"] not in ids(b), "the archived product gone")
 
 
 async def test_suggest_completes_a_prefix(client, world):
