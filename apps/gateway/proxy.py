@@ -32,6 +32,10 @@ async def forward(request: Request, upstream: httpx.AsyncClient, *, ip: str) -> 
     try:
         resp = await upstream.request(request.method, request.url.path, params=request.query_params,
                                       headers=headers, content=body)
+    except httpx.InvalidURL:
+        # e.g. a NUL or other control byte in the path: the request cannot be forwarded as sent
+        return problem(400, "Bad request", "The request path holds characters that cannot be used in a URL.",
+                       type_slug="invalid-path")
     except httpx.TimeoutException:
         return problem(504, "Upstream timeout", "The service did not answer in time.", type_slug="upstream-timeout")
     except httpx.TransportError:

@@ -93,3 +93,10 @@ async def test_gateway_never_forwards_an_internal_token(client, gateway):
     resp = await client.post("/v1/shipping/track/MKT1ZNOTREAL000/events", json={"status": "in_transit"},
                              headers={"X-Internal-Token": token})
     assert resp.status_code == 401, resp.text
+
+
+@pytest.mark.parametrize("path", ["/v1/products/%00%ff", "/v1/inventory/%1B%C2%82", "/v1/vendors/a%00b/forecasts"])
+async def test_control_bytes_in_a_path_are_4xx_problems(client, path):
+    resp = await client.get(path)
+    assert 400 <= resp.status_code < 500, (path, resp.status_code, resp.text)
+    assert resp.headers["content-type"].startswith("application/problem+json")
