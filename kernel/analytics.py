@@ -163,6 +163,19 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
                FROM refunds FINAL WHERE {_w('at')}"""),
     Metric("reco_ab_test", "Recommendations A/B: served, clicks, click-through and conversion per variant",
            RECO_AB_SQL),
+    Metric("search_quality", "Searches served per mode: count, zero-result rate, latency p50/p95 (ms)",
+           f"""SELECT JSONExtractString(data, 'mode') AS mode, count() AS searches,
+                      round(countIf(JSONExtractInt(data, 'found') = 0) / greatest(count(), 1), 4) AS zero_result_rate,
+                      round(quantile(0.5)(JSONExtractFloat(data, 'latencyMs')), 1) AS p50_ms,
+                      round(quantile(0.95)(JSONExtractFloat(data, 'latencyMs')), 1) AS p95_ms
+               FROM events FINAL WHERE type = 'search.served' AND {_w('occurred_at')}
+               GROUP BY mode ORDER BY searches DESC"""),
+    Metric("zero_result_searches", "The most frequent queries that found nothing",
+           f"""SELECT lower(JSONExtractString(data, 'query')) AS query, count() AS searches,
+                      max(occurred_at) AS last_seen
+               FROM events FINAL WHERE type = 'search.served' AND JSONExtractInt(data, 'found') = 0
+                    AND JSONExtractString(data, 'mode') != 'suggest' AND {_w('occurred_at')}
+               GROUP BY query ORDER BY searches DESC LIMIT 50"""),
     Metric("on_time_delivery", "Delivered shipments on or before the promised time",
            f"""SELECT vendor_id, count() AS delivered, countIf(late = 0) AS on_time,
                       round(on_time / greatest(delivered, 1), 4) AS on_time_rate
