@@ -5,10 +5,12 @@ limit), and a generation counter `_g` in the same hash. A purchase bumps the gen
 answer cached before it stops matching at once; an answer computed while the purchase was being handled carries
 the old generation and is refused by the write script, so a bought item cannot slip back in "a moment later".
 
-A global epoch (`reco:v1:epoch`) is bumped when a product stops being showable (archived, vendor suspended, out of
-stock): cached answers carry the epoch they were computed under and expire with it. One read is one round trip
-(HMGET + GET pipelined). When Redis fails every call degrades to "not cached" and Redis is left alone for
-`retry_after` seconds, as in apps/cart/cache.py.
+Products that stop being showable (archived, vendor suspended, out of stock) are kept in one Redis set
+(`reco:v1:hidden`, reactions.py adds and removes them). A cached answer naming any of them is a miss: the read is
+one Lua call that returns the answer, the generation and which of its products are hidden, so one round trip
+decides. (A global "something changed" epoch was tried first: in a live shop some product sells out every few
+seconds, and the warm cache hit rate fell to ~40 %.) When Redis fails every call degrades to "not cached" and
+Redis is left alone for `retry_after` seconds, as in apps/cart/cache.py.
 """
 from __future__ import annotations
 
@@ -25,10 +27,28 @@ from redis.backoff import NoBackoff
 
 log = structlog.get_logger("serving.reco_cache")
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
-EPOCH_KEY = "reco:v1:epoch"
+HIDDEN_KEY = "reco:v1:hidden"
 GEN = "_g"
 BOUGHT_TTL = 86_400  # the database keeps purchases for good; Redis only guards the moments after one
 
+# KEYS[1] = user hash, KEYS[2] = hidden set; ARGV[1] = field. Returns {answer or false, generation, hidden ids}.
+_LOOKUP = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local gen = redis.call('HGET', KEYS[1], '_g') or '0'
+local hidden = {}
+if raw then
+  local ok, doc = pcall(cjson.decode, raw)
+  if not ok then return {false, gen, hidden} end
+  for _, part in ipairs({'items', 'together'}) do
+    if type(doc[part]) == 'table' then
+      for _, item in ipairs(doc[part]) do
+        if redis.call('SISMEMBER', KEYS[2], item[1]) == 1 then table.insert(hidden, item[1]) end
+      end
+    end
+  end
+end
+return {raw or false, gen, hidden}
+"""
 # KEYS[1] = user hash; ARGV = field, document, generation it was computed under, ttl. 1 stored, 0 refused.
 _PUT_IF_GEN = """
 local g = redis.call('HGET', KEYS[1], '_g') or '0'
@@ -49,9 +69,8 @@ def bought_key(user_id: str) -> str:
 
 @dataclass(frozen=True)
 class Lookup:
-    doc: dict[str, Any] | None  # the cached answer, already checked against generation and epoch
+    doc: dict[str, Any] | None  # the cached answer, already checked against generation and hidden products
     gen: str  # the user's generation now: a fresh answer is cached under it
-    epoch: str
 
 
 class RecoCache:
@@ -60,6 +79,7 @@ class RecoCache:
         self._client = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
                                       retry=Retry(NoBackoff(), 0))
         self._put = self._client.register_script(_PUT_IF_GEN)
+        self._lookup = self._client.register_script(_LOOKUP)
         self._ttl, self._retry_after = ttl_seconds, retry_after_seconds
         self._down_until = 0.0
         self.hits = self.misses = self.failures = 0
@@ -79,32 +99,29 @@ class RecoCache:
         if not self.available:
             return None
         try:
-            async with self._client.pipeline(transaction=False) as pipe:
-                pipe.hmget(user_key(user_id), [field, GEN])
-                pipe.get(EPOCH_KEY)
-                (raw, gen), epoch = await pipe.execute()
+            raw, gen, hidden = await self._lookup(keys=[user_key(user_id), HIDDEN_KEY], args=[field])
         except _FAILURES as exc:
             self._failed("lookup", exc)
             return None
-        gen, epoch = _text(gen) or "0", _text(epoch) or "0"
+        gen = _text(gen) or "0"
         doc = None
-        if raw is not None:
+        if raw and not hidden:
             try:
                 doc = json.loads(raw)
             except ValueError:
                 doc = None
-        if doc is not None and (doc.get("_g") != gen or doc.get("_e") != epoch):
+        if doc is not None and doc.get("_g") != gen:
             doc = None
         if doc is None:
             self.misses += 1
         else:
             self.hits += 1
-        return Lookup(doc, gen, epoch)
+        return Lookup(doc, gen)
 
     async def store(self, user_id: str | None, field: str, doc: dict[str, Any], seen: Lookup) -> bool:
         if not self.available:
             return False
-        body = json.dumps({**doc, "_g": seen.gen, "_e": seen.epoch}, separators=(",", ":"))
+        body = json.dumps({**doc, "_g": seen.gen}, separators=(",", ":"))
         try:
             return bool(await self._put(keys=[user_key(user_id)], args=[field, body, seen.gen, self._ttl]))
         except _FAILURES as exc:
@@ -141,11 +158,20 @@ class RecoCache:
             self._failed("bought", exc)
             return set()
 
-    async def bump_epoch(self) -> None:
+    async def mark(self, *, hidden: list[str], shown: list[str]) -> None:
+        """Products that may no longer be shown, and those that may again (a restock, a reinstated vendor)."""
+        if not hidden and not shown:
+            return
         try:
-            await self._client.incr(EPOCH_KEY)
+            async with self._client.pipeline(transaction=True) as pipe:
+                if hidden:
+                    pipe.sadd(HIDDEN_KEY, *hidden)
+                if shown:
+                    pipe.srem(HIDDEN_KEY, *shown)
+                await pipe.execute()
         except _FAILURES as exc:
-            self._failed("epoch", exc)
+            self._failed("mark", exc)
+            raise  # the consumer retries the event: a product left showable in the cache is the failure to avoid
 
     async def close(self) -> None:
         try:

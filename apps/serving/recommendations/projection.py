@@ -57,20 +57,21 @@ async def _product_of(uow: UnitOfWork, sku: str, product_id: Any) -> str | None:
     return await uow.session.scalar(select(RecoProduct.product_id).where(RecoProduct.skus.contains([sku])).limit(1))
 
 
-async def set_available(uow: UnitOfWork, data: dict[str, Any], occurred_at: datetime) -> int | None:
-    """inventory.adjusted / low_stock carry the absolute number: it wins over anything older."""
+async def set_available(uow: UnitOfWork, data: dict[str, Any], occurred_at: datetime) -> str | None:
+    """inventory.adjusted / low_stock carry the absolute number: it wins over anything older. Returns the SKU's
+    product id when known."""
     sku = str(data.get("sku") or "")[:64]
     if not sku or data.get("available") is None:
         return None
     product_id = await _product_of(uow, sku, data.get("productId"))
     await _upsert_newer(uow, RecoStock.__table__, "sku", {
         "sku": sku, "product_id": product_id, "available": int(data["available"]), "source_occurred_at": occurred_at})
-    return int(data["available"])
+    return product_id
 
 
-async def move_available(uow: UnitOfWork, lines: list[dict[str, Any]], sign: int) -> list[int]:
+async def move_available(uow: UnitOfWork, lines: list[dict[str, Any]], sign: int) -> list[str]:
     """A reservation takes units (sign -1), a release gives them back (+1); unknown SKUs wait for their
-    inventory.adjusted. Returns the SKUs' availability after the move."""
+    inventory.adjusted. Returns the product ids whose stock moved."""
     after = []
     for line in sorted(lines, key=lambda x: str(x.get("sku"))):  # sorted: concurrent handlers never deadlock
         sku, qty = str(line.get("sku") or "")[:64], int(line.get("qty") or 0)
@@ -78,9 +79,14 @@ async def move_available(uow: UnitOfWork, lines: list[dict[str, Any]], sign: int
             continue
         result = await uow.session.execute(update(RecoStock).where(RecoStock.sku == sku)
                                            .values(available=RecoStock.available + sign * qty)
-                                           .returning(RecoStock.available))
-        after.extend(result.scalars().all())
+                                           .returning(RecoStock.product_id))
+        after.extend(p for p in result.scalars().all() if p)
     return after
+
+
+async def vendor_products(uow: UnitOfWork, vendor_id: str) -> list[str]:
+    rows = await uow.session.execute(select(RecoProduct.product_id).where(RecoProduct.vendor_id == vendor_id))
+    return [str(r[0]) for r in rows]
 
 
 def basket_products(data: dict[str, Any]) -> list[str]:

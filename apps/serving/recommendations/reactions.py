@@ -1,16 +1,16 @@
 """Reactions of the recommender to other domains' events: keep the projections (projection.py) current, and drop
 a shopper's cached answers the moment they buy.
 
-The Redis side effects (user generation bump, global epoch) run inside the handler, before the unit of work
-commits: a stale answer is refused a little early rather than a little late. If the commit then fails, the event
-is redelivered and bumps again, which only costs a cache miss.
+The Redis side effects (user generation bump, the hidden-products set) run inside the handler, before the unit of
+work commits: a stale answer is refused a little early rather than a little late. If the commit then fails, the
+event is redelivered and does it again, which only costs a cache miss.
 """
 from __future__ import annotations
 
 import structlog
 
 from apps.serving.config import ServingSettings
-from apps.serving.recommendations import projection
+from apps.serving.recommendations import candidates, projection
 from apps.serving.recommendations.cache import RecoCache
 from kernel.consumer import Handler
 from kernel.events import Envelope
@@ -41,12 +41,21 @@ def bind_cache(cache: RecoCache | None) -> None:
     _CacheHolder.cache = cache
 
 
+async def visibility(uow: UnitOfWork, product_ids: list[str]) -> None:
+    """Tell the cache which of these products may be shown now (this transaction's view of the projections)."""
+    product_ids = sorted(set(product_ids))
+    if not product_ids:
+        return
+    live = await candidates.showable(uow, product_ids)
+    await _CacheHolder.get().mark(hidden=[p for p in product_ids if p not in live], shown=sorted(live))
+
+
 async def on_product(*, uow: UnitOfWork, event: Envelope) -> None:
     status = await projection.apply_product(uow, event.data, event.occurred_at)
     if status is None:
         log.warning("serving.reco_product_skipped", event_id=event.event_id, event_type=event.type)
-    elif status != "active":
-        await _CacheHolder.get().bump_epoch()
+        return
+    await visibility(uow, [str(event.data["productId"]).lower()])
 
 
 async def on_vendor(*, uow: UnitOfWork, event: Envelope) -> None:
@@ -55,24 +64,21 @@ async def on_vendor(*, uow: UnitOfWork, event: Envelope) -> None:
         return
     status = str(event.data.get("status") or VENDOR_STATUS_BY_EVENT[event.type])
     await projection.apply_vendor(uow, vendor_id, status, event.occurred_at)
-    if status != "active":
-        await _CacheHolder.get().bump_epoch()
+    await visibility(uow, await projection.vendor_products(uow, vendor_id.lower()))
 
 
 async def on_stock(*, uow: UnitOfWork, event: Envelope) -> None:
-    available = await projection.set_available(uow, event.data, event.occurred_at)
-    if available is not None and available <= 0:
-        await _CacheHolder.get().bump_epoch()
+    product_id = await projection.set_available(uow, event.data, event.occurred_at)
+    if product_id:
+        await visibility(uow, [product_id])
 
 
 async def on_reserved(*, uow: UnitOfWork, event: Envelope) -> None:
-    after = await projection.move_available(uow, event.data.get("items") or [], -1)
-    if any(a <= 0 for a in after):
-        await _CacheHolder.get().bump_epoch()
+    await visibility(uow, await projection.move_available(uow, event.data.get("items") or [], -1))
 
 
 async def on_released(*, uow: UnitOfWork, event: Envelope) -> None:
-    await projection.move_available(uow, event.data.get("items") or [], +1)
+    await visibility(uow, await projection.move_available(uow, event.data.get("items") or [], +1))
 
 
 async def on_order_created(*, uow: UnitOfWork, event: Envelope) -> None:
