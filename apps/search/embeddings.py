@@ -26,6 +26,8 @@ REDIS_PREFIX = "search:qvec:v1:"
 class Embedder:
     """One engine per process; calls are serialised (the C engine runs its own OpenMP threads per call)."""
 
+    CHUNK = 16
+
     def __init__(self, *, threads: int | None = None) -> None:
         self._threads = threads
         self._model: Any = None
@@ -41,9 +43,14 @@ class Embedder:
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
-            out = self._engine().passage(texts)
-        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+        parts = []
+        # Small chunks, the lock taken per chunk: a shopper's query waits for one chunk of the indexer's batch
+        # (~1 s on a busy core), not for the whole batch.
+        for start in range(0, len(texts), self.CHUNK):
+            chunk = texts[start:start + self.CHUNK]
+            with self._lock:
+                parts.append(np.asarray(self._engine().passage(chunk), dtype=np.float32).reshape(len(chunk), -1))
+        return np.concatenate(parts)
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
