@@ -51,7 +51,8 @@ async def apply_product(session: AsyncSession, data: dict[str, Any], *, at: date
                             index_version=0)
         session.add(row)
     row.vendor_id, row.title, row.slug = data["vendorId"], data["title"], data["slug"]
-    row.status, row.category_ids, row.brand_id = data["status"], list(data.get("categoryIds") or []), data.get("brandId")
+    row.status, row.brand_id = data["status"], data.get("brandId")
+    row.category_ids = list(data.get("categoryIds") or [])
     if data.get("description") is not None:
         row.description = data["description"]
     elif row.description is None:
