@@ -45,6 +45,19 @@ class FraudAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class FraudPendingPayment(Base):
+    """What a payment event said about an order serving has not seen yet: topics are ordered per topic only, so
+    payments.v1 may deliver an order's card (or its capture) before orders.v1 delivers order.created."""
+
+    __tablename__ = "ai_fraud_pending_payments"
+
+    order_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    card_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    card_country: Mapped[str | None] = mapped_column(String(2))
+    paid: Mapped[bool] = mapped_column(Boolean, default=False)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class FraudScore(Base):
     """The score of an order, its reasons and the model that gave it; then the risk team's verdict, if any.
 

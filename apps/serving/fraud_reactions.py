@@ -46,10 +46,10 @@ async def on_user_created(*, uow: UnitOfWork, event: Envelope) -> None:
 async def on_order_created(*, uow: UnitOfWork, event: Envelope) -> None:
     """Scored at once; provisional (no decision) unless the checkout's card is already known."""
     champions, online, enforced = _bound()
-    order = await fraud_service.record_order(uow, event.data, event.occurred_at)
+    order, complete = await fraud_service.record_order(uow, event.data, event.occurred_at)
     if order is not None:
         await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order, enforced=enforced,
-                                        final=order.card_fingerprint is not None)
+                                        final=complete)
 
 
 async def on_payment(*, uow: UnitOfWork, event: Envelope) -> None:

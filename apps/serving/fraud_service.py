@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from apps.serving import fraud_scoring
 from apps.serving.fraud_features import OnlineFeatures, feature_row
-from apps.serving.fraud_orm import FraudAccount, FraudDecisionLog, FraudOrder, FraudScore
+from apps.serving.fraud_orm import FraudAccount, FraudDecisionLog, FraudOrder, FraudPendingPayment, FraudScore
 from kernel.auth import CurrentUser
 from kernel.errors import Conflict, NotFound
 from kernel.uow import UnitOfWork
@@ -67,12 +67,21 @@ def order_values(data: dict[str, Any], default_at: datetime) -> dict[str, Any] |
             "created_at": _when(data.get("createdAt"), default_at)}
 
 
-async def record_order(uow: UnitOfWork, data: dict[str, Any], at: datetime) -> FraudOrder | None:
+async def record_order(uow: UnitOfWork, data: dict[str, Any], at: datetime) -> tuple[FraudOrder | None, bool]:
+    """The order projected, and whether its checkout is already complete (its card or its capture came first)."""
     values = order_values(data, at)
     if values is None:
-        return None
+        return None, False
     await uow.session.execute(insert(FraudOrder).values(**values).on_conflict_do_nothing())
-    return await uow.session.get(FraudOrder, values["order_no"], populate_existing=True)
+    order = await uow.session.get(FraudOrder, values["order_no"], populate_existing=True, with_for_update=True)
+    pending = await uow.session.get(FraudPendingPayment, order.order_no, with_for_update=True)
+    if pending is None:
+        return order, order.card_fingerprint is not None
+    if pending.card_fingerprint and not order.card_fingerprint:
+        order.card_fingerprint, order.card_country = pending.card_fingerprint, pending.card_country
+    paid = pending.paid
+    await uow.session.delete(pending)
+    return order, order.card_fingerprint is not None or paid
 
 
 async def record_account(uow: UnitOfWork, data: dict[str, Any], at: datetime) -> None:
@@ -84,13 +93,28 @@ async def record_account(uow: UnitOfWork, data: dict[str, Any], at: datetime) ->
 
 async def record_card(uow: UnitOfWork, data: dict[str, Any]) -> tuple[FraudOrder | None, bool]:
     """The order of a payment event, and whether it learnt its card now (the first card presented for it)."""
-    order_no = data.get("orderNo")
-    order = await uow.session.get(FraudOrder, str(order_no)[:64], with_for_update=True) if order_no else None
+    order_no = str(data.get("orderNo") or "")[:64]
+    order = await uow.session.get(FraudOrder, order_no, with_for_update=True) if order_no else None
     fingerprint = data.get("cardFingerprint")
+    if order is None and order_no:
+        await _remember_payment(uow, order_no, data)
     if order is None or not fingerprint or order.card_fingerprint:
         return order, False
     order.card_fingerprint, order.card_country = str(fingerprint)[:64], _short(data.get("cardCountry"), 2)
     return order, True
+
+
+async def _remember_payment(uow: UnitOfWork, order_no: str, data: dict[str, Any]) -> None:
+    """A payment event ahead of its order.created: keep its card (the first one) and whether the payment landed."""
+    card, paid = data.get("cardFingerprint"), data.get("succeededAt") is not None
+    values = {"order_no": order_no, "card_fingerprint": str(card)[:64] if card else None,
+              "card_country": _short(data.get("cardCountry"), 2) if card else None, "paid": paid}
+    update: dict[str, Any] = {"paid": FraudPendingPayment.paid | paid}
+    if card:
+        update["card_fingerprint"] = func.coalesce(FraudPendingPayment.card_fingerprint, values["card_fingerprint"])
+        update["card_country"] = func.coalesce(FraudPendingPayment.card_country, values["card_country"])
+    await uow.session.execute(insert(FraudPendingPayment).values(**values)
+                              .on_conflict_do_update(index_elements=["order_no"], set_=update))
 
 
 def _audit(uow: UnitOfWork, *, order_no: str, decision: str, previous: str | None, actor: str,

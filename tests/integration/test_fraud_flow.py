@@ -51,7 +51,7 @@ async def scored(gateway, order_no: str) -> dict:
     found = await eventually(lambda: serving_rows(gateway, "SELECT decision, score, reasons, model_version, strategy,"
                                                            " review_status FROM ai_fraud_scores WHERE order_no = :o",
                                                   o=order_no),
-                             bool, what=f"serving to score {order_no}", timeout=45)
+                             bool, what=f"serving to score {order_no}", timeout=120)
     return dict(found[0]._mapping)
 
 
@@ -136,7 +136,7 @@ async def test_every_order_is_scored_over_kafka_and_decided_when_the_card_shows(
     assert paid.status_code == 200, paid.text
     decided = await eventually(lambda: serving_rows(gateway, "SELECT provisional, decision, model_version FROM "
                                                              "ai_fraud_scores WHERE order_no = :o", o=order_no),
-                               lambda r: r and not r[0][0], what="serving to decide with the card", timeout=45)
+                               lambda r: r and not r[0][0], what="serving to decide with the card", timeout=120)
     assert first["strategy"] in ("model", "rules") and first["model_version"]
     assert decided[0][1] in ("approve", "review", "reject")
     projected = await serving_rows(gateway, "SELECT device_id, ip, ip_country, ship_country, card_fingerprint, "

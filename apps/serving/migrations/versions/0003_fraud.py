@@ -47,6 +47,15 @@ def upgrade() -> None:
         if_not_exists=True,
     )
     op.create_table(
+        "ai_fraud_pending_payments",
+        sa.Column("order_no", sa.String(64), primary_key=True),
+        sa.Column("card_fingerprint", sa.String(64)),
+        sa.Column("card_country", sa.String(2)),
+        sa.Column("paid", sa.Boolean, nullable=False, server_default=sa.false()),
+        _timestamp("seen_at"),
+        if_not_exists=True,
+    )
+    op.create_table(
         "ai_fraud_scores",
         sa.Column("order_no", sa.String(64), primary_key=True),
         sa.Column("user_id", sa.String(64)),
@@ -91,5 +100,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("ai_fraud_decisions", "ai_fraud_scores", "ai_fraud_accounts", "ai_fraud_orders"):
+    for table in ("ai_fraud_decisions", "ai_fraud_scores", "ai_fraud_pending_payments", "ai_fraud_accounts",
+                  "ai_fraud_orders"):
         op.drop_table(table, if_exists=True)
