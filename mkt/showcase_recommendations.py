@@ -12,34 +12,34 @@ from mkt.demo import DEMO_ADMIN, DEMO_ADMIN_PASSWORD
 SHOWN = 8
 
 
-def _titles(http: httpx.Client, ids: list[str]) -> dict[str, str]:
-    """Product titles for display (public catalog listing; unknown ids show as ids)."""
-    titles: dict[str, str] = {}
-    for pid in ids:
-        resp = http.get(f"/v1/products/{pid}")
-        if resp.status_code == 200:
-            titles[pid] = resp.json().get("title", pid)
-    return titles
-
-
-def _table(http: httpx.Client, title: str, items: list[dict]) -> Table:
-    names = _titles(http, [i["productId"] for i in items[:SHOWN]])
+def _table(title: str, items: list[dict]) -> Table:
     table = Table(title=title)
     for col in ("#", "product", "score", "why"):
         table.add_column(col, overflow="fold")
     for n, item in enumerate(items[:SHOWN], start=1):
-        table.add_row(str(n), names.get(item["productId"], item["productId"]), f"{item['score']:.3f}",
-                      item.get("reason", ""))
+        table.add_row(str(n), item["productId"], f"{item['score']:.3f}", item.get("reason", ""))
     return table
 
 
-def _recent_order(http: httpx.Client, staff: dict) -> dict | None:
-    resp = http.get("/v1/admin/orders", params={"perPage": 20}, headers=staff)
+def _recent_orders(http: httpx.Client, staff: dict) -> list[dict]:
+    resp = http.get("/v1/admin/orders", params={"perPage": 50}, headers=staff)
     if resp.status_code != 200:
-        return None
+        return []
     body = resp.json()
-    orders = body.get("items", body) if isinstance(body, dict) else body
-    return next((o for o in orders if o.get("userId") and o.get("items")), None)
+    orders = body.get("items", []) if isinstance(body, dict) else body
+    return [o for o in orders if o.get("userId")]
+
+
+def _first(answers, good):
+    """The first answer that shows the feature at its best, else the first answer at all."""
+    seen = []
+    for answer in answers:
+        if answer is None:
+            continue
+        if good(answer):
+            return answer
+        seen.append(answer)
+    return seen[0] if seen else None
 
 
 def show(base_url: str, console: Console) -> None:
@@ -49,27 +49,38 @@ def show(base_url: str, console: Console) -> None:
             console.print("[yellow]no demo admin to sign in as (run `make demo`)[/]")
             return
         staff = {"Authorization": f"Bearer {login.json()['accessToken']}"}
-        order = _recent_order(http, staff)
-        params = {"userId": order["userId"], "limit": SHOWN} if order else {"limit": SHOWN}
-        home = http.get("/v1/ai/recommendations", params=params, headers=staff)
-        if home.status_code != 200:
-            console.print(f"[red]recommendations answered {home.status_code}: {home.text[:300]}[/]")
-            return
-        body = home.json()
+        orders = _recent_orders(http, staff)[:30]
+
+        def personal(order: dict) -> tuple[dict, dict] | None:
+            resp = http.get("/v1/ai/recommendations", params={"userId": order["userId"], "limit": SHOWN},
+                            headers=staff)
+            return (order, resp.json()) if resp.status_code == 200 else None
+
+        # a buyer the model knows shows the model at work; others get the fallback chain
+        found = _first((personal(o) for o in orders), lambda pair: pair[1]["strategy"] == "model")
+        if found is None:
+            anonymous = http.get("/v1/ai/recommendations", params={"limit": SHOWN})
+            found = (None, anonymous.json())
+        order, body = found
         who = f"shopper {order['userId'][:8]}…" if order else "an anonymous visitor"
-        console.print(_table(http, f"Recommended for {who}", body["items"]))
+        console.print(_table(f"Recommended for {who}", body["items"]))
         console.print(f"strategy [bold]{body['strategy']}[/], model version {body['modelVersion'] or 'none'}, "
                       f"A/B variant {body.get('variant') or '—'}, requestId {body['requestId']}, "
                       f"cache hit {body['cacheHit']}")
-        product = (order["items"][0].get("productId") if order else None) or \
-            (body["items"][0]["productId"] if body["items"] else None)
-        if product is None:
+        products = [line["productId"] for o in orders for line in o.get("items") or [] if line.get("productId")]
+        products += [i["productId"] for i in body["items"]]
+
+        def page(product_id: str) -> tuple[str, dict] | None:
+            resp = http.get("/v1/ai/recommendations", params={"context": "product", "productId": product_id,
+                                                               "limit": SHOWN})
+            return (product_id, resp.json()) if resp.status_code == 200 else None
+
+        shown = _first((page(p) for p in dict.fromkeys(products[:40])),
+                       lambda pair: bool(pair[1].get("frequentlyBoughtTogether")))
+        if shown is None:
             console.print("[yellow]no product to show 'frequently bought together' for[/]")
             return
-        page = http.get("/v1/ai/recommendations", params={"context": "product", "productId": product,
-                                                           "limit": SHOWN}).json()
-        name = _titles(http, [product]).get(product, product)
-        console.print(_table(http, f"Frequently bought together with “{name}”",
-                             page.get("frequentlyBoughtTogether") or []))
-        console.print(_table(http, f"Similar to “{name}” (strategy {page['strategy']}, model "
-                                   f"{page['modelVersion'] or 'none'})", page["items"]))
+        product, answer = shown
+        console.print(_table(f"Frequently bought together with {product}", answer.get("frequentlyBoughtTogether") or []))
+        console.print(_table(f"Similar to {product} (strategy {answer['strategy']}, model "
+                             f"{answer['modelVersion'] or 'none'})", answer["items"]))
