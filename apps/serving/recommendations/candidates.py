@@ -71,12 +71,6 @@ async def purchases(uow: UnitOfWork, user_id: str, recent: int = 20) -> list[str
     return [str(r[0]) for r in rows]
 
 
-async def all_purchases(uow: UnitOfWork, user_id: str) -> set[str]:
-    rows = await uow.session.execute(text("SELECT product_id FROM reco_purchases WHERE user_id = :u"),
-                                     {"u": user_id})
-    return {str(r[0]) for r in rows}
-
-
 async def categories_of(uow: UnitOfWork, product_ids: list[str]) -> list[str]:
     """The first category of each known product, in the order given (duplicates dropped)."""
     if not product_ids:
