@@ -16,12 +16,22 @@ class WarehouseResource(ConfigurableResource):
     """ClickHouse (locally the chDB process serving ClickHouse's HTTP interface)."""
     url: str
     database: str = "warehouse"
+    # Batch predictions go to `<prefix><table>` (created like the real table): a test run's predictions from its
+    # small world must not overwrite the ones the services serve.
+    predictions_prefix: str = ""
 
     def client(self) -> Any:
         from kernel.warehouse import warehouse_client
 
         settings = CommonSettings(CLICKHOUSE_URL=self.url, CLICKHOUSE_DATABASE=self.database)
         return warehouse_client(settings, send_receive_timeout=600)
+
+    def predictions_table(self, table: str) -> str:
+        if not self.predictions_prefix:
+            return table
+        name = f"{self.predictions_prefix}{table}"
+        self.client().command(f"CREATE TABLE IF NOT EXISTS `{name}` AS `{table}`")
+        return name
 
 
 class FeatureStoreResource(ConfigurableResource):

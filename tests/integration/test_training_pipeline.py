@@ -20,7 +20,7 @@ from kernel.warehouse import warehouse_client
 os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from pipelines.defs.resources import MlflowResource, local_resources  # noqa: E402
+from pipelines.defs.resources import MlflowResource, WarehouseResource, local_resources  # noqa: E402
 from pipelines.run import run_training  # noqa: E402
 
 KINDS = ["recommendations", "fraud", "forecasting", "pricing"]
@@ -30,12 +30,22 @@ WORSE_RECS = {"factors": 2, "iterations": 1, "ease_max_items": 0,
                           "new_item_in_category": 0.0}}
 
 
+PREDICTION_TABLES = ("ai_forecasts", "ai_stock_plans", "ai_price_suggestions", "ai_recommendations")
+
+
 @pytest.fixture(scope="module")
 def namespace(stack):
-    prefix = f"test-{uuid.uuid4().hex[:8]}-"
-    resources = {**local_resources(),
-                 "mlflow": MlflowResource(tracking_uri=common_settings().mlflow_tracking_uri, name_prefix=prefix)}
-    return prefix, resources
+    token = uuid.uuid4().hex[:8]
+    prefix = f"test-{token}-"
+    local = local_resources()
+    resources = {**local,
+                 "mlflow": MlflowResource(tracking_uri=common_settings().mlflow_tracking_uri, name_prefix=prefix),
+                 "warehouse": WarehouseResource(url=local["warehouse"].url, database=local["warehouse"].database,
+                                                predictions_prefix=f"test_{token}_")}
+    yield prefix, resources
+    client = warehouse_client()
+    for table in PREDICTION_TABLES:
+        client.command(f"DROP TABLE IF EXISTS `test_{token}_{table}`")
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +83,14 @@ def test_the_window_and_figures_reach_the_mlflow_run(first_run):
     assert run.data.tags["window.cut"] and run.data.tags["alias_decision"] == reg["alias"]
 
 
-def test_batch_predictions_come_from_the_champions(first_run):
+def test_batch_predictions_come_from_the_champions(first_run, namespace):
     outcome, started = first_run
     client = warehouse_client()
     for kind, table in (("forecasting", "ai_stock_plans"), ("pricing", "ai_price_suggestions"),
                         ("recommendations", "ai_recommendations")):
         reg = outcome.kinds[kind].registration
-        rows = client.query(f"SELECT count(), any(model_version) FROM {table} WHERE generated_at >= {{t:DateTime64(3)}}",
+        table = namespace[1]["warehouse"].predictions_table(table)
+        rows = client.query(f"SELECT count(), any(model_version) FROM `{table}` WHERE generated_at >= {{t:DateTime64(3)}}",
                             parameters={"t": started}).result_rows[0]
         if reg["alias"] == "champion":
             assert rows[0] > 0 and rows[1] == reg["version"], (table, rows, reg)

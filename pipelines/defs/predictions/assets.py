@@ -35,7 +35,7 @@ def _write(warehouse: WarehouseResource, table: str, frame: pd.DataFrame, versio
     if frame.empty:
         return 0
     frame = frame.assign(model_version=version, generated_at=datetime.now(timezone.utc))
-    warehouse.client().insert_df(table, frame)
+    warehouse.client().insert_df(warehouse.predictions_table(table), frame)
     return len(frame)
 
 
