@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,12 +28,17 @@ SERVICE = "fraud_v1"
 class OnlineFeatures:
     """fraud_v1 rows from the online store; `timeout` bounds how long checkout-time scoring waits for them."""
 
-    def __init__(self, *, timeout: float = 2.0, opener: Any = None) -> None:
+    def __init__(self, *, timeout: float = 2.0, opener: Any = None, workers: int = 2) -> None:
         self.timeout = timeout
         self._opener = opener
         self._store: Any = None
         self._lock = asyncio.Lock()
         self.last_error: str | None = None
+        # Feast calls run on threads of their own: a store that hangs (its database restarting) ties up these two,
+        # never the event loop's default executor that every other part of the process shares.
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="feast-online")
+        self._busy = 0
+        self._count_lock = threading.Lock()
 
     def _open(self) -> Any:
         if self._opener is not None:
@@ -40,10 +47,23 @@ class OnlineFeatures:
 
         return open_store()
 
+    def _counted(self, fn: Any, *args: Any) -> Any:
+        """Runs on a Feast thread; counts the threads busy (a read abandoned by its timeout still counts)."""
+        with self._count_lock:
+            self._busy += 1
+        try:
+            return fn(*args)
+        finally:
+            with self._count_lock:
+                self._busy -= 1
+
+    async def _in_pool(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._counted, fn, *args)
+
     async def _get_store(self) -> Any:
         async with self._lock:
             if self._store is None:
-                self._store = await asyncio.to_thread(self._open)
+                self._store = await self._in_pool(self._open)
         return self._store
 
     @staticmethod
@@ -54,9 +74,12 @@ class OnlineFeatures:
         return {name: (values.get(name) or [None])[0] for name in ONLINE_FEATURES}
 
     async def read(self, user_id: str, device_id: str | None) -> dict[str, Any]:
+        if self._busy >= self._pool._max_workers:  # every Feast thread is stuck: do not queue behind them
+            self.last_error = "online store busy (earlier reads still running)"
+            return {name: math.nan for name in ONLINE_FEATURES}
         try:
             store = await asyncio.wait_for(self._get_store(), timeout=max(self.timeout, 30.0))
-            row = await asyncio.wait_for(asyncio.to_thread(self._read, store, user_id, device_id or ""),
+            row = await asyncio.wait_for(self._in_pool(self._read, store, user_id, device_id or ""),
                                          timeout=self.timeout)
             self.last_error = None
         except Exception as exc:  # noqa: BLE001 - the store down or slow must not stop scoring
