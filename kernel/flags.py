@@ -263,9 +263,10 @@ class FeatureFlags:
 def feature_flags_from(settings: Any) -> FeatureFlags:
     """The store every service builds at start-up: REDIS_URL, FEATURE_FLAGS_KEY, FEATURE_FLAGS_CACHE_SECONDS.
 
-    Short socket timeouts and no retries: a flag read sits in request paths, so a dead Redis must cost one short
-    wait per outage window, not a hang."""
+    Short socket timeouts and no retry on a timeout: a flag read sits in request paths, so a dead Redis must cost
+    one short wait per outage window, not a hang. One immediate retry on a connection error: after a Redis restart
+    the pooled connections are dead, and the first command on each must reconnect instead of failing."""
     client = redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
-                            retry=Retry(NoBackoff(), 0))
+                            retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
     return FeatureFlags(client, cache_seconds=settings.feature_flags_cache_seconds,
                         hash_key=settings.feature_flags_key)

@@ -79,3 +79,26 @@ async def test_redis_down_reads_default_off_and_writes_raise():
     with pytest.raises(FlagStoreUnavailable):
         await flags.all()
     await client.aclose()
+
+
+async def test_the_service_store_survives_its_connections_being_dropped(stack):
+    """After a Redis restart every pooled connection is dead: the next write must reconnect, not fail."""
+    from types import SimpleNamespace
+
+    from kernel.flags import feature_flags_from
+
+    url = common_settings().redis_url
+    key = f"ff:test:{uuid.uuid4().hex}"
+    flags = feature_flags_from(SimpleNamespace(redis_url=url, feature_flags_cache_seconds=0.0,
+                                               feature_flags_key=key))
+    admin = redis.from_url(url)
+    try:
+        await flags.put(Flag(key="reconnect", enabled=True))
+        # drop only this store's pooled connection (as a restart would), not the other services' of the session
+        own = await flags._redis.client_id()
+        assert await admin.client_kill_filter(_id=own) == 1
+        await flags.put(Flag(key="reconnect", enabled=False))
+        assert (await flags.get("reconnect")).enabled is False
+    finally:
+        await admin.delete(key)
+        await admin.aclose()
