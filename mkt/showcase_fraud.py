@@ -7,7 +7,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from mkt.demo import DEMO_ADMIN, DEMO_ADMIN_PASSWORD
+from mkt.showcase_auth import staff_headers
 
 SHOWN = 10
 
@@ -41,11 +41,9 @@ def _queue_table(items: list[dict], total: int, status: str) -> Table:
 
 def show(base_url: str, console: Console) -> None:
     with httpx.Client(base_url=base_url, timeout=30) as http:
-        login = http.post("/v1/auth/login", json={"email": DEMO_ADMIN, "password": DEMO_ADMIN_PASSWORD})
-        if login.status_code != 200:
-            console.print("[yellow]no demo admin to sign in as (run `make demo`)[/]")
+        staff = staff_headers(http, console)
+        if staff is None:
             return
-        staff = {"Authorization": f"Bearer {login.json()['accessToken']}"}
         queue = http.get("/v1/admin/fraud/queue", params={"status": "pending", "perPage": 50}, headers=staff)
         if queue.status_code != 200:
             console.print(f"[red]risk queue answered {queue.status_code}[/]: {queue.text[:300]}")

@@ -7,7 +7,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from mkt.demo import DEMO_ADMIN, DEMO_ADMIN_PASSWORD
+from mkt.showcase_auth import staff_headers
 
 SHOWN = 8
 
@@ -44,11 +44,9 @@ def _first(answers, good):
 
 def show(base_url: str, console: Console) -> None:
     with httpx.Client(base_url=base_url, timeout=30) as http:
-        login = http.post("/v1/auth/login", json={"email": DEMO_ADMIN, "password": DEMO_ADMIN_PASSWORD})
-        if login.status_code != 200:
-            console.print("[yellow]no demo admin to sign in as (run `make demo`)[/]")
+        staff = staff_headers(http, console)
+        if staff is None:
             return
-        staff = {"Authorization": f"Bearer {login.json()['accessToken']}"}
         orders = _recent_orders(http, staff)[:30]
 
         def personal(order: dict) -> tuple[dict, dict] | None:
