@@ -28,9 +28,8 @@ from typing import Any
 
 import redis.asyncio as redis
 import structlog
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
+from kernel.redis_guard import OutageWindow, request_path_client
 from kernel.settings import common_settings
 
 log = structlog.get_logger("flags")
@@ -162,9 +161,8 @@ class FeatureFlags:
         self._hash = hash_key or common_settings().feature_flags_key
         self._swap = redis_client.register_script(_SWAP)
         self._cache_seconds = cache_seconds
-        self._retry_after = retry_after_seconds
         self._cache: dict[str, tuple[float, Flag | None]] = {}
-        self._down_until = 0.0
+        self._outage = OutageWindow(retry_after_seconds, log=log, event="flags.redis_unavailable")
 
     async def close(self) -> None:
         try:
@@ -173,10 +171,7 @@ class FeatureFlags:
             pass
 
     def _failed(self, op: str, exc: BaseException) -> None:
-        if time.monotonic() >= self._down_until:  # once per outage window, not once per request
-            log.warning("flags.redis_unavailable", op=op, error=f"{type(exc).__name__}: {exc}"[:300],
-                        retry_after_seconds=self._retry_after)
-        self._down_until = time.monotonic() + self._retry_after
+        self._outage.failed(op, exc)
 
     @staticmethod
     def _parse(key: str, raw: str | bytes | None) -> Flag | None:
@@ -194,7 +189,7 @@ class FeatureFlags:
         cached = self._cache.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
-        if now < self._down_until:
+        if not self._outage.available:
             return None
         try:
             raw = await self._redis.hget(self._hash, key)
@@ -261,12 +256,8 @@ class FeatureFlags:
 
 
 def feature_flags_from(settings: Any) -> FeatureFlags:
-    """The store every service builds at start-up: REDIS_URL, FEATURE_FLAGS_KEY, FEATURE_FLAGS_CACHE_SECONDS.
-
-    Short socket timeouts and no retry on a timeout: a flag read sits in request paths, so a dead Redis must cost
-    one short wait per outage window, not a hang. One immediate retry on a connection error: after a Redis restart
-    the pooled connections are dead, and the first command on each must reconnect instead of failing."""
-    client = redis.from_url(settings.redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
-                            retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
+    """The store every service builds at start-up: REDIS_URL, FEATURE_FLAGS_KEY, FEATURE_FLAGS_CACHE_SECONDS (a flag
+    read sits in request paths: kernel.redis_guard's client)."""
+    client = request_path_client(settings.redis_url, timeout_seconds=0.5)
     return FeatureFlags(client, cache_seconds=settings.feature_flags_cache_seconds,
                         hash_key=settings.feature_flags_key)

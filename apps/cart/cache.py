@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 import redis.asyncio as redis
 import structlog
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+
+from kernel.redis_guard import OutageWindow, request_path_client
 
 log = structlog.get_logger("cart.cache")
 
@@ -43,24 +42,20 @@ def cart_key(user_id: str) -> str:
 
 class CartCache:
     def __init__(self, url: str, *, ttl_seconds: int, timeout_seconds: float, retry_after_seconds: float) -> None:
-        self._client = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
-                                      retry=Retry(NoBackoff(), 0))
+        self._client = request_path_client(url, timeout_seconds=timeout_seconds)
         self._put = self._client.register_script(_PUT_NEWER)
-        self._ttl, self._retry_after = ttl_seconds, retry_after_seconds
-        self._down_until = 0.0
+        self._ttl = ttl_seconds
+        self.outage = OutageWindow(retry_after_seconds, log=log, event="cart.cache_unavailable")
         self._dirty: dict[str, None] = {}  # insertion-ordered set of user ids
         self.hits = self.misses = self.failures = 0
 
     @property
     def available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return self.outage.available
 
     def _failed(self, op: str, exc: BaseException) -> None:
         self.failures += 1
-        if self.available:  # log once per outage window, not once per request
-            log.warning("cart.cache_unavailable", op=op, error=f"{type(exc).__name__}: {exc}"[:300],
-                        retry_after_seconds=self._retry_after)
-        self._down_until = time.monotonic() + self._retry_after
+        self.outage.failed(op, exc)
 
     def _mark_dirty(self, user_id: str) -> None:
         self._dirty[user_id] = None

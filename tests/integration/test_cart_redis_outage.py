@@ -81,9 +81,9 @@ async def test_a_skipped_rewrite_never_serves_the_older_cart(stack):
     user = f"outage-{time.time_ns()}"
     try:
         assert await cache.put({"userId": user, "version": 1, "items": ["old"]}) is True
-        cache._down_until = time.monotonic() + 60  # noqa: SLF001 - Redis "down" while the cart changes
+        cache.outage.down_until = time.monotonic() + 60  # Redis "down" while the cart changes
         assert await cache.put({"userId": user, "version": 2, "items": ["new"]}) is False
-        cache._down_until = 0.0  # noqa: SLF001 - back, still holding version 1
+        cache.outage.down_until = 0.0  # back, still holding version 1
         assert cache.is_dirty(user) and await cache.get(user) is None  # read PostgreSQL, not the stale copy
         assert await cache.put({"userId": user, "version": 2, "items": ["new"]}) is True
         assert not cache.is_dirty(user) and (await cache.get(user))["items"] == ["new"]

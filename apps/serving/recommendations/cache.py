@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as redis
 import structlog
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+
+from kernel.redis_guard import OutageWindow, request_path_client
 
 log = structlog.get_logger("serving.reco_cache")
 _FAILURES = (redis.RedisError, OSError, asyncio.TimeoutError)
@@ -76,23 +75,20 @@ class Lookup:
 class RecoCache:
     def __init__(self, url: str, *, ttl_seconds: int = 300, timeout_seconds: float = 0.25,
                  retry_after_seconds: float = 5.0) -> None:
-        self._client = redis.from_url(url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
-                                      retry=Retry(NoBackoff(), 0))
+        self._client = request_path_client(url, timeout_seconds=timeout_seconds)
         self._put = self._client.register_script(_PUT_IF_GEN)
         self._lookup = self._client.register_script(_LOOKUP)
-        self._ttl, self._retry_after = ttl_seconds, retry_after_seconds
-        self._down_until = 0.0
+        self._ttl = ttl_seconds
+        self.outage = OutageWindow(retry_after_seconds, log=log, event="serving.reco_cache_unavailable")
         self.hits = self.misses = self.failures = 0
 
     @property
     def available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return self.outage.available
 
     def _failed(self, op: str, exc: BaseException) -> None:
         self.failures += 1
-        if self.available:
-            log.warning("serving.reco_cache_unavailable", op=op, error=f"{type(exc).__name__}: {exc}"[:300])
-        self._down_until = time.monotonic() + self._retry_after
+        self.outage.failed(op, exc)
 
     async def lookup(self, user_id: str | None, field: str) -> Lookup | None:
         """None when Redis is unavailable (then nothing is cached either)."""
