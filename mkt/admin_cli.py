@@ -19,19 +19,26 @@ admin_app = typer.Typer(no_args_is_help=True)
 console = Console()
 
 
-async def create_super_admin(email: str, password: str, name: str | None = None) -> tuple[str, bool]:
-    """Creates the account with role super_admin, or grants the role to an existing one. (user_id, created)."""
+STAFF_ROLES = ("super_admin", "staff")
+
+
+async def create_super_admin(email: str, password: str, name: str | None = None,
+                             role: str = "super_admin") -> tuple[str, bool]:
+    """Creates the account with a staff role (super_admin by default), or grants the role to an existing one.
+    (user_id, created)."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {STAFF_ROLES}")
     settings = AuthSettings()
     db = Database(settings.db_url(), pool_size=1)
     try:
         async with UnitOfWork(db.sessions, OUTBOX) as uow:
             try:
                 user = await service.create_user(uow=uow, settings=settings, email=email, password=password,
-                                                 name=name, roles=["super_admin"])
+                                                 name=name, roles=[role])
                 created = True
             except EmailTaken:
                 await uow.rollback()
-                user = await service.grant_role(uow=uow, email=email, role="super_admin")
+                user = await service.grant_role(uow=uow, email=email, role=role)
                 created = False
             await uow.commit()
             return user.id, created
@@ -44,15 +51,18 @@ def create(
     email: Annotated[str, typer.Option(help="The super admin's email.")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, help="At least 8 characters.")],
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    role: Annotated[str, typer.Option(help="super_admin, or staff (support and refunds, no settings).")] = "super_admin",
 ) -> None:
-    """Create the first super_admin (there is no open endpoint for it), or promote an existing account."""
+    """Create the first super_admin or a staff member (there is no open endpoint for it), or promote an account."""
+    if role not in STAFF_ROLES:
+        raise typer.BadParameter(f"one of {', '.join(STAFF_ROLES)}", param_hint="--role")
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise typer.BadParameter(str(exc), param_hint="--email") from None
     try:
-        user_id, created = asyncio.run(create_super_admin(email, password, name))
+        user_id, created = asyncio.run(create_super_admin(email, password, name, role))
     except DomainError as exc:
         console.print(f"[red]✗[/] {exc.detail}")
         raise typer.Exit(1) from None
-    console.print(f"[green]✓[/] super_admin {email} ({user_id}) {'created' if created else 'granted the role'}")
+    console.print(f"[green]✓[/] {role} {email} ({user_id}) {'created' if created else 'granted the role'}")

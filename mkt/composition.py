@@ -26,6 +26,8 @@ from apps.serving.main import create_app as create_serving
 from apps.shipping.main import create_app as create_shipping
 from apps.tracking.main import create_app as create_tracking
 from apps.vendors.main import create_app as create_vendors
+from apps.web.main import asgi as web_asgi
+from apps.web.main import create_app as create_web
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
@@ -83,6 +85,11 @@ def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> F
 
     gateway = create_gateway(upstreams=clients)
     gateway_lifespan = gateway.router.lifespan_context
+    # The web pages sit behind the gateway on every non-/v1 path, and call the public API back through it, so
+    # they cross the same token check and rate limit as any other client.
+    web_api = _in_process_client(gateway, "gateway")
+    web = create_web(api_client=web_api)
+    gateway.mount("/", web_asgi(web))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,11 +98,12 @@ def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> F
                 for sub in service_apps.values():
                     await stack.enter_async_context(sub.router.lifespan_context(sub))
                 await stack.enter_async_context(gateway_lifespan(app))
+                await stack.enter_async_context(web.router.lifespan_context(web))
                 app.state.services = service_apps
                 yield
         finally:
             # Only after every service stopped: their background tasks (sweepers) may still call each other.
-            for client in clients.values():
+            for client in (*clients.values(), web_api):
                 await client.aclose()
             await publisher.close()
 
@@ -106,6 +114,8 @@ def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> F
 def build_one(service: str) -> FastAPI:
     if service == "gateway":
         return create_gateway()
+    if service == "web":
+        return web_asgi(create_web())
     if service not in SERVICE_FACTORIES:
         raise KeyError(service)
     return SERVICE_FACTORIES[service]()

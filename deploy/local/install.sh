@@ -25,14 +25,16 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PYTHON="$(command -v python3.11 || command -v python3 || true)"
 if [ -z "$PYTHON" ]; then echo "python3.11 not found" >&2; exit 1; fi
 
-# 1. Debian packages: PostgreSQL 15 and Redis. Installing postgresql may create and start Debian's own cluster on
+# 1. Debian packages: PostgreSQL 15, Redis and Chromium (the browser tests drive Debian's chromium through
+#    Playwright; Playwright's own browser download cannot reach its CDN from these machines). Installing postgresql may create and start Debian's own cluster on
 #    5432 (and redis-server's service on 6379); they are left alone: the stack runs its own servers on its own
 #    ports and data dirs.
 missing_pkgs=()
 [ -x "$PG_BIN/postgres" ] || missing_pkgs+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing_pkgs+=(redis-server)
+[ -x /usr/bin/chromium ] || missing_pkgs+=(chromium)
 if [ ${#missing_pkgs[@]} -eq 0 ]; then
-  step "apt packages" "present (postgresql 15, redis-server)"
+  step "apt packages" "present (postgresql 15, redis-server, chromium)"
 else
   t=$(date +%s.%N)
   export DEBIAN_FRONTEND=noninteractive
