@@ -216,7 +216,9 @@ class WarehousePart(Part):
 
 class TypesensePart(Part):
     name = "typesense"
-    start_timeout = 60.0
+    # A restart replays the raft log of every indexed document before /health says ok: with the demo's catalog
+    # and the test sessions' collections that took over 60 s here.
+    start_timeout = 240.0
     description = "Typesense 0.24 search server"
 
     def __init__(self, settings: CommonSettings):

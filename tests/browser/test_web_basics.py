@@ -16,7 +16,7 @@ def test_anonymous_visitor_is_sent_to_sign_in_and_back(new_page, admin_email, sh
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin")
-    assert page.locator("body").get_attribute("data-role") == "super_admin"
+    assert page.locator("main").get_attribute("data-role") == "super_admin"
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["mkt_access"]["httpOnly"] and cookies["mkt_refresh"]["httpOnly"]
     assert cookies["mkt_access"]["value"] not in page.content()  # the token never reaches the page
