@@ -18,6 +18,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("Search: typo, synonym, Bengali (shopper)", "mkt.showcase_search"),
     ("Fraud review queue (risk team)", "mkt.showcase_fraud"),
     ("Forecasts and price suggestions (vendor)", "mkt.showcase_vendor_insights"),
+    ("Where to look: the web faces and the data tools", "mkt.showcase_web"),
 )
 
 
