@@ -93,6 +93,14 @@ async def apply(body: ApplyIn, uow: UowDep, user: CurrentUserDep) -> ApplyOut:
     return ApplyOut(id=vendor.id, slug=vendor.slug, status=vendor.status)
 
 
+@router.get("/vendors/mine", response_model=VendorFull,
+            description="The caller's own vendor application (any state), so an applicant can follow it before "
+                        "approval puts the vendorId in their token; 404 when they never applied.")
+async def my_vendor(uow: UowDep, user: CurrentUserDep) -> VendorFull:
+    async with uow:
+        return await _full(uow, await service.own_vendor(uow, user))
+
+
 @router.get("/vendors/{vendor_id}", response_model=VendorFull | VendorPublic,
             description="Public view of an active vendor; the full view for its owner or an admin.")
 async def get_vendor(vendor_id: str, uow: UowDep, user: OptionalUserDep) -> VendorFull | VendorPublic:

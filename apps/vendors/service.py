@@ -64,6 +64,16 @@ async def managed_vendor(uow: UnitOfWork, vendor_id: str, user: CurrentUser, *, 
     return vendor
 
 
+async def own_vendor(uow: UnitOfWork, user: CurrentUser) -> Vendor:
+    """The vendor this user applied for (owner), else the one their token names."""
+    vendor = await uow.session.scalar(select(Vendor).where(Vendor.owner_user_id == user.id))
+    if vendor is None and user.vendor_id and is_uuid(user.vendor_id):
+        vendor = await uow.session.scalar(select(Vendor).where(Vendor.id == user.vendor_id))
+    if vendor is None:
+        raise VendorNotFound("This account has no vendor application.")
+    return vendor
+
+
 # ---- apply / view / update ---------------------------------------------------------------------------------------
 
 async def _free_slug(uow: UnitOfWork, name: str, vendor_id: str) -> str:

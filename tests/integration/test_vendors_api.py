@@ -223,3 +223,15 @@ async def test_invalid_bank_kyc_status_and_ids(client, admin_token):
         assert (await client.get(f"/v1/vendors/{vendor_id}", headers=auth)).status_code == 404
         assert (await set_status(client, admin_token, vendor_id, "active")).status_code == 404
         assert (await client.get(f"/v1/vendors/{vendor_id}/bank", headers=auth)).status_code == 404
+
+
+async def test_mine_shows_the_callers_own_application_in_any_state(client, admin_token):
+    owner, other = await new_user(client), await new_user(client, "other")
+    assert (await client.get("/v1/vendors/mine", headers=bearer(owner["accessToken"]))).status_code == 404
+    vid = (await apply(client, owner))["id"]
+    mine = await client.get("/v1/vendors/mine", headers=bearer(owner["accessToken"]))
+    assert mine.status_code == 200 and mine.json()["id"] == vid and mine.json()["status"] == "pending"
+    assert (await client.get("/v1/vendors/mine", headers=bearer(other["accessToken"]))).status_code == 404
+    assert (await client.get("/v1/vendors/mine")).status_code == 401
+    assert (await set_status(client, admin_token, vid, "rejected", reason="blurry documents")).status_code == 200
+    assert (await client.get("/v1/vendors/mine", headers=bearer(owner["accessToken"]))).json()["status"] == "rejected"
