@@ -120,6 +120,9 @@ class OrderOut(_Model):
     shipped_at: datetime | None = Field(alias="shippedAt")
     delivered_at: datetime | None = Field(alias="deliveredAt")
     timeline: list[TimelineOut]
+    # Fraud screening (serving's decisions): held while the risk team reviews it; the last decision applied.
+    fraud_hold: bool = Field(False, alias="fraudHold")
+    fraud_decision: str | None = Field(None, alias="fraudDecision")
 
 
 class InternalOrderOut(OrderOut):
@@ -202,6 +205,13 @@ class ReturnOut(_Model):
     currency: str
     created_at: datetime = Field(alias="createdAt")
     updated_at: datetime = Field(alias="updatedAt")
+
+
+class ReturnPage(_Model):
+    items: list[ReturnOut]
+    total: int
+    page: int
+    per_page: int = Field(alias="perPage")
 
 
 class ReturnPatch(_Model):

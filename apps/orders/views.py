@@ -51,7 +51,8 @@ def _order_fields(o: Order) -> dict[str, Any]:
         couponCode=o.coupon_code, shippingMethod=o.shipping_method, shippingEtaDays=o.shipping_eta_days,
         shippingAddress=o.shipping_address, expiresAt=o.expires_at, createdAt=o.created_at, updatedAt=o.updated_at,
         paidAt=o.paid_at, cancelledAt=o.cancelled_at, cancelReason=o.cancel_reason, shippedAt=o.shipped_at,
-        deliveredAt=o.delivered_at, timeline=[timeline_out(t) for t in o.timeline])
+        deliveredAt=o.delivered_at, timeline=[timeline_out(t) for t in o.timeline],
+        fraudHold=bool(o.fraud_hold), fraudDecision=o.fraud_decision)
 
 
 def order_out(o: Order) -> OrderOut:

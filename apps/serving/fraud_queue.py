@@ -65,6 +65,15 @@ async def queue(uow: UnitOfWork, *, status: str, page: int, per_page: int) -> tu
     return entries, int(total or 0)
 
 
+async def entry(uow: UnitOfWork, order_no: str) -> QueueEntry | None:
+    """One scored order as the queue shows it (whether or not it ever went to review); None if never scored."""
+    score = await uow.session.get(FraudScore, order_no[:64])
+    if score is None:
+        return None
+    order = await uow.session.get(FraudOrder, score.order_no)
+    return QueueEntry(score, order, await linked_accounts(uow, order) if order else [])
+
+
 def order_summary(order: FraudOrder | None) -> dict[str, Any] | None:
     if order is None:
         return None

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Path, Query, Request
 
 from apps.serving import fraud_queue, fraud_scoring, fraud_service
 from apps.serving.fraud_features import OnlineFeatures, feature_row
-from apps.serving.fraud_orm import FraudOrder
+from apps.serving.fraud_orm import FraudDecisionLog, FraudOrder
 from apps.serving.fraud_schemas import (AuditOut, DecisionIn, DecisionOut, EvaluateIn, EvaluateOut, LinkedAccountOut,
-                                        QueueItemOut, QueueOut)
+                                        QueueItemOut, QueueOut, ReviewOut)
 from kernel.auth import StaffDep
 from kernel.service_app import UowDep
 
@@ -56,14 +56,21 @@ async def queue(uow: UowDep, _: StaffDep, status: Literal["pending", "decided", 
                 per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> QueueOut:
     async with uow:
         entries, total = await fraud_queue.queue(uow, status=status, page=page, per_page=per_page)
-    items = [QueueItemOut(
-        orderNo=e.score.order_no, score=e.score.score, decision=e.score.decision, reasons=e.score.reasons,
-        modelVersion=e.score.model_version, strategy=e.score.strategy, scoredAt=e.score.scored_at,
-        reviewStatus=e.score.review_status, finalDecision=e.score.final_decision, decidedBy=e.score.decided_by,
-        decidedAt=e.score.decided_at, note=e.score.note, order=fraud_queue.order_summary(e.order),
-        linkedAccounts=[LinkedAccountOut(userId=a.user_id, shared=sorted(a.shared), orderNos=a.order_nos)
-                        for a in e.linked]) for e in entries]
+    items = [QueueItemOut(**_item_fields(e)) for e in entries]
     return QueueOut(items=items, total=total, page=page, perPage=per_page)
+
+
+@router.get("/admin/fraud/{order_no}", response_model=ReviewOut)
+async def review(order_no: OrderNo, uow: UowDep, _: StaffDep) -> ReviewOut:
+    """One scored order with its audit trail: what the risk console's order page shows (pending or decided)."""
+    async with uow:
+        found = await fraud_queue.entry(uow, order_no)
+        if found is None:
+            raise fraud_service.FraudScoreNotFound(f"No fraud score for order {order_no!r} (unknown, or not scored "
+                                                   "yet).")
+        trail = await fraud_service.audit_trail(uow, found.score.order_no)
+    return ReviewOut(**_item_fields(found), provisional=bool(found.score.provisional),
+                     audit=[_audit_out(a) for a in trail])
 
 
 @router.patch("/admin/fraud/{order_no}", response_model=DecisionOut)
@@ -76,5 +83,19 @@ async def decide(order_no: OrderNo, body: DecisionIn, uow: UowDep, user: StaffDe
         trail = await fraud_service.audit_trail(uow, score.order_no)
     return DecisionOut(orderNo=score.order_no, decision=score.final_decision, previousDecision=score.decision,
                        decidedBy=score.decided_by, decidedAt=score.decided_at, note=score.note,
-                       audit=[AuditOut(decision=a.decision, previousDecision=a.previous_decision, actor=a.actor,
-                                       note=a.note, score=a.score, decidedAt=a.decided_at) for a in trail])
+                       audit=[_audit_out(a) for a in trail])
+
+
+def _item_fields(e: fraud_queue.QueueEntry) -> dict:
+    return dict(
+        orderNo=e.score.order_no, score=e.score.score, decision=e.score.decision, reasons=e.score.reasons,
+        modelVersion=e.score.model_version, strategy=e.score.strategy, scoredAt=e.score.scored_at,
+        reviewStatus=e.score.review_status, finalDecision=e.score.final_decision, decidedBy=e.score.decided_by,
+        decidedAt=e.score.decided_at, note=e.score.note, order=fraud_queue.order_summary(e.order),
+        linkedAccounts=[LinkedAccountOut(userId=a.user_id, shared=sorted(a.shared), orderNos=a.order_nos)
+                        for a in e.linked])
+
+
+def _audit_out(a: FraudDecisionLog) -> AuditOut:
+    return AuditOut(decision=a.decision, previousDecision=a.previous_decision, actor=a.actor, note=a.note,
+                    score=a.score, decidedAt=a.decided_at)

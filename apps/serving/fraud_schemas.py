@@ -103,6 +103,14 @@ class AuditOut(_Model):
     decided_at: datetime = Field(alias="decidedAt")
 
 
+class ReviewOut(QueueItemOut):
+    """One scored order for the risk console: the queue's fields plus its audit trail (every decision, oldest
+    first) and whether it is still provisional (scored before the checkout's card was known)."""
+
+    provisional: bool
+    audit: list[AuditOut]
+
+
 class DecisionOut(_Model):
     order_no: str = Field(alias="orderNo")
     decision: Literal["approve", "reject"]

@@ -107,6 +107,7 @@ async def test_fraud_routes_refuse_shoppers_vendors_and_bad_input(client, gatewa
     for who in (bearer(customer["accessToken"]), bearer(mint(gateway, "vendor_admin", vendor_id="v-1"))):
         assert (await client.post("/v1/ai/fraud/evaluate", json=body, headers=who)).status_code == 403
         assert (await client.get("/v1/admin/fraud/queue", headers=who)).status_code == 403
+        assert (await client.get("/v1/admin/fraud/ORD-1", headers=who)).status_code == 403
         assert (await client.patch("/v1/admin/fraud/ORD-1", json={"decision": "approve"},
                                    headers=who)).status_code == 403
     bad = [{}, {"orderNo": "X", "features": {}}, {"features": {"no_such_feature": 1}},
@@ -120,6 +121,8 @@ async def test_fraud_routes_refuse_shoppers_vendors_and_bad_input(client, gatewa
     assert (await client.get("/v1/admin/fraud/queue?status=maybe", headers=staff)).status_code == 422
     assert (await client.patch("/v1/admin/fraud/NOPE-404", json={"decision": "approve"},
                                headers=staff)).status_code == 404
+    assert (await client.get("/v1/admin/fraud/NOPE-404", headers=staff)).status_code == 404
+    assert (await client.get("/v1/admin/fraud/bad%20no", headers=staff)).status_code == 422
     assert (await client.patch("/v1/admin/fraud/NOPE-404", json={"decision": "review"},
                                headers=staff)).status_code == 422
     assert (await client.patch("/v1/admin/fraud/NOPE-404", json={"decision": "reject", "note": "a\x00b"},
@@ -169,8 +172,11 @@ async def test_review_holds_the_order_then_approval_releases_it(client, gateway,
                               f"{fraud_shop['medium']['sku']}/ship", json={"carrier": "UPS", "trackingNo": "1Z"},
                               headers=fraud_shop["vendor"]["headers"])
     queue = (await client.get("/v1/admin/fraud/queue?perPage=100", headers=staff)).json()
+    pending = (await client.get(f"/v1/admin/fraud/{order_no}", headers=staff)).json()
+    held_api = (await client.get(f"/v1/admin/orders/{order_no}", headers=staff)).json()
     decision = await client.patch(f"/v1/admin/fraud/{order_no}", json={"decision": "approve", "note": "known"},
                                   headers=staff)
+    reviewed = (await client.get(f"/v1/admin/fraud/{order_no}", headers=staff)).json()
     again = await client.patch(f"/v1/admin/fraud/{order_no}", json={"decision": "reject"}, headers=staff)
     await order_until(gateway, order_no, lambda o: not o["fraud_hold"], "orders to release the hold")
     paid = await eventually(lambda: pay(client, second, order_no), lambda r: r.status_code == 200,
@@ -188,6 +194,13 @@ async def test_review_holds_the_order_then_approval_releases_it(client, gateway,
     assert (person["actor"], person["note"], person["decision"]) == (body["decidedBy"], "known", "approve")
     assert [a["actor"].startswith("model:") for a in body["audit"][:-1]] == [True]
     assert again.status_code == 409
+    # The one-order read the risk console shows: pending with the model's audit row, then decided with the person's.
+    assert (pending["reviewStatus"], pending["provisional"], pending["order"]["deviceId"]) == ("pending", False,
+                                                                                             ring_device)
+    assert [a["actor"].startswith("model:") for a in pending["audit"]] == [True]
+    assert (held_api["fraudHold"], held_api["fraudDecision"]) == (True, "review")
+    assert (reviewed["reviewStatus"], reviewed["finalDecision"], reviewed["note"]) == ("decided", "approve", "known")
+    assert reviewed["audit"] == body["audit"]
     assert paid.json()["webhookStatus"] == 200
     done = await order_until(gateway, order_no, lambda o: o["status"] == "processing", "the paid order to go on")
     assert done["payment_status"] == "paid" and done["fraud_decision"] == "approve"
