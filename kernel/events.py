@@ -10,13 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from kernel.clock import utcnow
 from kernel.ids import new_id_str
 
 ActorType = Literal["user", "system", "admin", "vendor", "simulator"]
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class _Camel(BaseModel):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -19,6 +19,7 @@ from apps.auth.exceptions import (
 from apps.auth.orm import PasswordResetToken, RefreshToken, User
 from apps.auth.tokens import TokenIssuer
 from kernel.auth import ROLES
+from kernel.clock import utcnow
 from kernel.events import Actor
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -29,10 +30,6 @@ class IssuedTokens:
     access_token: str
     refresh_token: str
     expires_in: int
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _check_password(password: str, settings: AuthSettings) -> None:
@@ -72,7 +69,7 @@ async def create_user(*, uow: UnitOfWork, settings: AuthSettings, email: str, pa
 
 
 async def _add_user(uow: UnitOfWork, account: NewAccount, password_hash: str) -> User:
-    at = account.at or _now()
+    at = account.at or utcnow()
     user = User(id=account.user_id or new_id_str(), email=account.email.strip().lower(), password_hash=password_hash,
                 name=account.name, roles=_known_roles(account.roles), created_at=at)
     uow.session.add(user)
@@ -107,7 +104,7 @@ async def _issue(*, uow: UnitOfWork, issuer: TokenIssuer, user: User,
     refresh = domain.new_opaque_token()
     row = RefreshToken(id=new_id_str(), user_id=user.id, family_id=family_id or new_id_str(),
                        token_hash=domain.token_hash(refresh),
-                       expires_at=_now() + timedelta(days=issuer.settings.refresh_token_ttl_days))
+                       expires_at=utcnow() + timedelta(days=issuer.settings.refresh_token_ttl_days))
     uow.session.add(row)
     await uow.session.flush()
     access = issuer.access_token(user_id=user.id, roles=list(user.roles), vendor_id=user.vendor_id)
@@ -135,16 +132,16 @@ async def refresh(*, uow: UnitOfWork, issuer: TokenIssuer, token: str) -> Issued
         raise InvalidRefreshToken("Unknown refresh token.")
     if row.revoked_at is not None:
         await uow.session.execute(update(RefreshToken).where(
-            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
         await uow.commit()
         raise RefreshTokenReused("This refresh token was already used; all sessions of its family are revoked.")
-    if row.expires_at <= _now():
+    if row.expires_at <= utcnow():
         raise InvalidRefreshToken("Refresh token expired.")
     user = await uow.session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise InvalidRefreshToken("Account disabled.")
     tokens, new_row_id = await _issue(uow=uow, issuer=issuer, user=user, family_id=row.family_id)
-    row.revoked_at, row.replaced_by = _now(), new_row_id
+    row.revoked_at, row.replaced_by = utcnow(), new_row_id
     return tokens
 
 
@@ -153,7 +150,7 @@ async def logout(*, uow: UnitOfWork, token: str) -> None:
     row = await uow.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == domain.token_hash(token)))
     if row is not None:
         await uow.session.execute(update(RefreshToken).where(
-            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+            RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
 async def request_password_reset(*, uow: UnitOfWork, settings: AuthSettings, email: str) -> tuple[str, str] | None:
@@ -163,22 +160,22 @@ async def request_password_reset(*, uow: UnitOfWork, settings: AuthSettings, ema
         return None
     token = domain.new_opaque_token()
     uow.session.add(PasswordResetToken(user_id=user.id, token_hash=domain.token_hash(token),
-                                       expires_at=_now() + timedelta(minutes=settings.reset_token_ttl_minutes)))
+                                       expires_at=utcnow() + timedelta(minutes=settings.reset_token_ttl_minutes)))
     return user.email, token
 
 
 async def reset_password(*, uow: UnitOfWork, settings: AuthSettings, token: str, new_password: str) -> None:
     row = await uow.session.scalar(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == domain.token_hash(token)).with_for_update())
-    if row is None or row.used_at is not None or row.expires_at <= _now():
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise InvalidResetToken("The reset link is invalid or has expired.")
     _check_password(new_password, settings)
     user = await uow.session.get(User, row.user_id)
     user.password_hash = domain.hash_password(new_password)
-    row.used_at = _now()
+    row.used_at = utcnow()
     # A reset means the old password may be known to someone else: end every session.
     await uow.session.execute(update(RefreshToken).where(
-        RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)).values(revoked_at=_now()))
+        RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
     uow.emit("user.password_reset", {"userId": user.id}, key=user.id, actor=Actor(type="user", id=user.id))
 
 

@@ -1,7 +1,7 @@
 """Product use cases: vendor create/update, admin approve/reject. Never commits; the caller's unit of work does."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select
@@ -15,12 +15,9 @@ from apps.catalog.product_queries import load_product
 from apps.catalog.product_schemas import ImageRefIn, ProductCreate
 from apps.catalog.variants import apply_variant_patches, check_rules, ensure_skus_free, snapshot, variant_dicts
 from apps.catalog.vendor_projection import vendor_status
+from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def _require_active_vendor(uow: UnitOfWork, vendor_id: str) -> None:
@@ -91,7 +88,7 @@ async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_i
     categories = await _categories(uow, cmd.category_ids)
     brand_id = await _brand(uow, cmd.brand_id)
     await ensure_skus_free(uow, [v["sku"] for v in variants])
-    product_id, now = product_id or new_id_str(), at or _now()
+    product_id, now = product_id or new_id_str(), at or utcnow()
     low, high = domain.price_bounds([v["price_minor"] for v in variants])
     product = Product(
         id=product_id, vendor_id=vendor_id, title=cmd.title, slug=await _free_slug(uow, slug or cmd.title, product_id),
@@ -139,7 +136,7 @@ async def update_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_i
     check_rules(product.options, variant_dicts(product), settings)
     product.min_price_minor, product.max_price_minor = domain.price_bounds([v.price_minor for v in product.variants])
     previous = _change_status(product, changes.get("status"), by_admin=False)
-    product.updated_at = _now()
+    product.updated_at = utcnow()
     await flush(uow)
     for change in price_changes:
         uow.emit("product.price.updated", {**change, "changedAt": product.updated_at}, key=product.id)
@@ -158,7 +155,7 @@ async def approve_product(*, uow: UnitOfWork, product_id: str, at: datetime | No
     if product.status != "pending":
         raise InvalidStatusChange(f"Only a pending product can be approved; this one is {product.status!r}.")
     previous = _change_status(product, "active", by_admin=True)
-    product.approved_at = product.updated_at = at or _now()
+    product.approved_at = product.updated_at = at or utcnow()
     product.rejection_reason = None
     await flush(uow)
     uow.emit("product.approved", snapshot(product, previous_status=previous), key=product.id, occurred_at=at)
@@ -174,7 +171,7 @@ async def reject_product(*, uow: UnitOfWork, product_id: str, reason: str | None
     if product.status != "pending":
         raise InvalidStatusChange(f"Only a pending product can be rejected; this one is {product.status!r}.")
     previous = _change_status(product, "draft", by_admin=True)
-    product.rejection_reason, product.updated_at = reason, _now()
+    product.rejection_reason, product.updated_at = reason, utcnow()
     await flush(uow)
     uow.emit("product.rejected", {**snapshot(product, previous_status=previous), "reason": reason}, key=product.id)
     return product

@@ -1,7 +1,7 @@
 """Message use cases: enqueue (one message per active channel of a template), read, list. Sending is sender.py."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from apps.notifications import rendering, templates
 from apps.notifications.exceptions import MessageNotFound, MissingPlaceholders, TemplateNotFound
 from apps.notifications.orm import Message
+from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
 
@@ -16,15 +17,11 @@ from kernel.uow import UnitOfWork
 FILLED_AT_SEND = frozenset({"name"})
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def emit_change(uow: UnitOfWork, msg: Message, *, error: str | None = None) -> None:
     uow.emit(f"notification.{msg.status}", {
         "messageId": msg.id, "templateKey": msg.template_key, "channel": msg.channel, "status": msg.status,
         "recipientKind": msg.recipient_kind, "reference": msg.reference, "sourceEventType": msg.source_event_type,
-        "attempts": msg.attempts, "error": error, "at": _now()}, key=msg.id)
+        "attempts": msg.attempts, "error": error, "at": utcnow()}, key=msg.id)
 
 
 async def enqueue(*, uow: UnitOfWork, template_key: str, recipient_kind: str, recipient_ref: str,
@@ -38,7 +35,7 @@ async def enqueue(*, uow: UnitOfWork, template_key: str, recipient_kind: str, re
                       recipient_kind=recipient_kind, recipient_ref=recipient_ref[:320], payload=payload,
                       reference=(reference or "")[:120] or None, source_event_type=source_event_type,
                       status="queued", attempts=0, max_attempts=max_attempts,
-                      next_attempt_at=not_before or _now(), created_at=_now())
+                      next_attempt_at=not_before or utcnow(), created_at=utcnow())
         uow.session.add(msg)
         emit_change(uow, msg)
         queued.append(msg)

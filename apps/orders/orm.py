@@ -3,7 +3,7 @@ vendor commission projection, idempotency keys, outbox and inbox. CHECK constrai
 even if a use case had a bug: a split's net is its gross minus commission, an order's total adds up."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from apps.orders.domain import ITEM_STATUSES, PAYMENT_STATUSES, RETURN_STATUSES, STATUSES
+from kernel.clock import utcnow
 from kernel.db import ServiceBase, new_metadata
 from kernel.idempotency import idempotency_table
 from kernel.ids import new_id_str
@@ -32,10 +33,6 @@ from kernel.outbox import outbox_table
 
 SKU_MAX = 64
 ORDER_NO_MAX = 32
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

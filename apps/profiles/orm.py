@@ -1,19 +1,16 @@
 """Tables of the profiles database: one profile per user (keyed by the auth service's user id) and addresses."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, String, false, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kernel.clock import utcnow
 from kernel.db import ServiceBase, new_metadata
 from kernel.ids import new_id_str
 from kernel.outbox import outbox_table
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Base(ServiceBase):

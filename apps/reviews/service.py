@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import structlog
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from apps.reviews.clients import OrdersClient
 from apps.reviews.exceptions import AlreadyReviewed, InvalidModeration, NotAVerifiedPurchase, ReviewNotFound
 from apps.reviews.orm import ProductRating, Purchase, Review
 from kernel.auth import CurrentUser
+from kernel.clock import utcnow
 from kernel.errors import ServiceUnavailable
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
@@ -35,10 +35,6 @@ class Page:
     items: list[Review]
     total: int
     stats: domain.RatingStats
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def _purchase(uow: UnitOfWork, orders: OrdersClient | None, order_no: str) -> Purchase | None:
@@ -67,7 +63,7 @@ async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: C
         raise AlreadyReviewed(f"This product of order {cmd.order_no} is already reviewed.")
     review = Review(id=new_id_str(), product_id=cmd.product_id, user_id=user.id, order_no=cmd.order_no,
                     rating=cmd.rating, title=cmd.title or None, body=cmd.body or None, status="pending",
-                    created_at=_now())
+                    created_at=utcnow())
     uow.session.add(review)
     try:
         await uow.session.flush()
@@ -98,7 +94,7 @@ async def moderate(*, uow: UnitOfWork, moderator: CurrentUser, review_id: str, a
         review.rating, was_approved=review.status == "approved", is_approved=approve)
     rating.rating_sum, rating.rating_count = stats.total, stats.count
     previous, review.status = review.status, new_status
-    review.moderated_by, review.moderated_at = moderator.id[:64], _now()
+    review.moderated_by, review.moderated_at = moderator.id[:64], utcnow()
     review.rejection_reason = None if approve else reason
     await uow.session.flush()
     uow.emit(f"review.{new_status}", {

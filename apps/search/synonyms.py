@@ -4,13 +4,13 @@ the root also finds the synonyms, not the reverse)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.search.engine import Engine
 from apps.search.orm import SearchSynonym
+from kernel.clock import utcnow
 from kernel.errors import NotFound, ValidationFailed
 
 # The seeded set: words shoppers use for the simulated catalogue's product types (simulator/catalog_data.py).
@@ -33,10 +33,6 @@ SEEDED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("jeans", ("jeans", "denim")),
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def engine_body(row: SearchSynonym) -> dict:
@@ -64,7 +60,7 @@ async def seed(session: AsyncSession) -> int:
     added = 0
     for synonym_id, words in SEEDED:
         if synonym_id not in have:
-            session.add(SearchSynonym(synonym_id=synonym_id, root=None, synonyms=list(words), updated_at=_now()))
+            session.add(SearchSynonym(synonym_id=synonym_id, root=None, synonyms=list(words), updated_at=utcnow()))
             added += 1
     await session.flush()
     return added
@@ -95,7 +91,7 @@ async def put(session: AsyncSession, engine: Engine, collection: str, *, synonym
     if row is None:
         row = SearchSynonym(synonym_id=synonym_id)
         session.add(row)
-    row.synonyms, row.root, row.updated_at = words, root_word, _now()
+    row.synonyms, row.root, row.updated_at = words, root_word, utcnow()
     await session.flush()
     # Engine first: if Typesense is down the caller gets a 503 and the database change is rolled back.
     await engine.upsert_synonym(collection, synonym_id, engine_body(row))

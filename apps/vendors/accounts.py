@@ -11,8 +11,9 @@ from apps.vendors import domain
 from apps.vendors.config import VendorsSettings
 from apps.vendors.exceptions import InvalidBankAccount, TooMany
 from apps.vendors.orm import BankAccount, KycDocument
-from apps.vendors.service import managed_vendor, now
+from apps.vendors.service import managed_vendor
 from kernel.auth import CurrentUser
+from kernel.clock import utcnow
 from kernel.crypto import DataCipher
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -29,7 +30,7 @@ async def submit_kyc(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id: s
     if await _count(uow, KycDocument, vendor.id) >= settings.max_kyc_documents:
         raise TooMany(f"A vendor may hold at most {settings.max_kyc_documents} KYC documents.")
     doc = KycDocument(id=new_id_str(), vendor_id=vendor.id, doc_type=doc_type, doc_url=doc_url,
-                      status="submitted", submitted_by=user.id, created_at=now())
+                      status="submitted", submitted_by=user.id, created_at=utcnow())
     uow.session.add(doc)
     await uow.session.flush()
     uow.emit("vendor.kyc_submitted", {"vendorId": vendor.id, "documentId": doc.id, "docType": doc.doc_type,
@@ -67,7 +68,7 @@ async def add_bank_account(*, uow: UnitOfWork, settings: VendorsSettings, cipher
     row = BankAccount(id=new_id_str(), vendor_id=vendor.id, account_holder=account_holder,
                       account_type=account_type, account_number_encrypted=cipher.encrypt(number),
                       account_last4=domain.last4(number), bank_name=bank_name, country=country,
-                      created_by=user.id, created_at=now())
+                      created_by=user.id, created_at=utcnow())
     uow.session.add(row)
     await uow.session.flush()
     uow.emit("vendor.bank_account_added", {"vendorId": vendor.id, "bankAccountId": row.id,

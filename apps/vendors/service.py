@@ -3,7 +3,7 @@ commits; KYC and bank accounts live in accounts.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,12 +19,9 @@ from apps.vendors.exceptions import (
 )
 from apps.vendors.orm import CommissionRule, Vendor, VendorStatusAudit
 from kernel.auth import CurrentUser
+from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ async def apply(*, uow: UnitOfWork, owner: CurrentUser, name: str, support_email
     """`vendor_id` and `at` (when it applied) are for imports that must keep ids and history."""
     if await uow.session.scalar(select(Vendor.id).where(Vendor.owner_user_id == owner.id)):
         raise VendorAlreadyExists("This account already has a vendor application.")
-    vendor_id, at = vendor_id or new_id_str(), at or now()
+    vendor_id, at = vendor_id or new_id_str(), at or utcnow()
     vendor = Vendor(id=vendor_id, owner_user_id=owner.id, name=name, slug=await _free_slug(uow, name, vendor_id),
                     status=domain.VendorStatus.PENDING.value, support_email=str(support_email).lower(),
                     support_phone=support_phone, created_at=at, updated_at=at)
@@ -112,7 +109,7 @@ async def update(*, uow: UnitOfWork, vendor_id: str, user: CurrentUser, changes:
         return vendor
     for field in changed:
         setattr(vendor, field, changes[field])
-    vendor.updated_at = now()
+    vendor.updated_at = utcnow()
     await uow.session.flush()
     uow.emit("vendor.updated", {"vendorId": vendor.id, "name": vendor.name, "slug": vendor.slug,
                                 "status": vendor.status, "changedFields": [_camel(f) for f in changed],
@@ -134,7 +131,7 @@ async def current_commissions(uow: UnitOfWork, vendor_ids: list[str]) -> dict[st
     rows = await uow.session.scalars(
         select(CommissionRule)
         .where(CommissionRule.vendor_id.in_(vendor_ids), CommissionRule.category_id.is_(None),
-               CommissionRule.active_from <= now())
+               CommissionRule.active_from <= utcnow())
         .order_by(CommissionRule.vendor_id, CommissionRule.active_from.desc(), CommissionRule.id.desc())
         .distinct(CommissionRule.vendor_id))
     return {r.vendor_id: r for r in rows}
@@ -181,7 +178,7 @@ async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id
         event_type = domain.transition_event(previous, change.status)
     except domain.IllegalTransition as exc:
         raise IllegalStatusTransition(str(exc)) from None
-    at = change.at or now()
+    at = change.at or utcnow()
     rule = (await current_commissions(uow, [vendor.id])).get(vendor.id)
     becomes_active = change.status == domain.VendorStatus.ACTIVE
     commission = change.commission or (default_commission(settings) if becomes_active and rule is None else None)
