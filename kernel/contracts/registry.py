@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from kernel.contracts import (
-    ai, backoffice, carts, catalog, clickstream, coupons, fraud, inventory, notifications, orders, payments,
-    profiles, reviews, search, shipping, users, vendors,
+    ai, backoffice, carts, catalog, clickstream, coupons, fraud, inventory, notifications, ops, orders,
+    payments, profiles, reviews, search, shipping, users, vendors,
 )
 from kernel.contracts.base import Contract
 
 _MODULES = (users, profiles, vendors, catalog, inventory, orders, payments, carts, coupons, shipping, reviews,
-            notifications, clickstream, ai, search, fraud, backoffice)
+            notifications, clickstream, ai, search, fraud, backoffice, ops)
 
 REGISTRY: dict[str, Contract] = {c.type: c for module in _MODULES for c in module.CONTRACTS}
 

@@ -31,11 +31,12 @@ CLICKSTREAM = Topic("clickstream.v1", 4, "storefront events the services cannot 
 AI = Topic("ai.v1", 4, "serving: recommendations requested and served, fraud scores and decisions, promotions")
 SEARCH = Topic("search.v1", 4, "search: queries performed (query, result count, latency)")
 BACKOFFICE = Topic("backoffice.v1", 4, "backoffice: admin changes (feature flags)")
+OPS = Topic("ops.v1", 4, "operations: gateway 5xx responses, alerts raised and scheduled reports (pipelines)")
 DEAD_LETTER = Topic("deadletter.v1", 1, "events that failed validation, with the reason")
 
 ALL_TOPICS: tuple[Topic, ...] = (
     USERS, PRODUCTS, VENDORS, INVENTORY, ORDERS, PAYMENTS, SHIPPING, REVIEWS, CARTS, CLICKSTREAM, DEAD_LETTER,
-    PROFILES, COUPONS, NOTIFICATIONS, AI, SEARCH, BACKOFFICE,
+    PROFILES, COUPONS, NOTIFICATIONS, AI, SEARCH, BACKOFFICE, OPS,
 )
 DOMAIN_TOPICS: tuple[Topic, ...] = tuple(t for t in ALL_TOPICS if t is not DEAD_LETTER)
 
