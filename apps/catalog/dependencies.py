@@ -38,12 +38,19 @@ def _public_filters(
     max_price: Annotated[int | None, Query(alias="maxPrice", ge=0, le=MAX_PRICE_MINOR)] = None,
     currency: Annotated[str | None, Query(pattern=domain.CURRENCY_PATTERN)] = None,
     sort: Literal["newest", "price_asc", "price_desc", "title"] = "newest",
+    ids: Annotated[str | None, Query(max_length=3_800, description="comma-separated product ids (at most 100): "
+                                     "the storefront shows recommended ids as cards with one call")] = None,
 ) -> PublicFilters:
     try:
         prices = domain.PriceRange(min_price, max_price)
     except domain.RuleViolation as exc:
         raise ValidationFailed(str(exc), errors=exc.errors) from None
-    return PublicFilters(category=category, brand=brand, vendor=vendor, prices=prices, currency=currency, sort=sort)
+    wanted = tuple(dict.fromkeys(p.strip().lower() for p in (ids or "").split(",") if p.strip()))
+    if len(wanted) > 100 or any(not is_uuid(p) for p in wanted):
+        raise ValidationFailed("ids are at most 100 product ids (UUIDs), comma-separated.",
+                               errors=[{"field": "ids", "in": "query", "message": "not a list of product ids"}])
+    return PublicFilters(category=category, brand=brand, vendor=vendor, prices=prices, currency=currency, sort=sort,
+                         ids=wanted)
 
 
 class Paging:

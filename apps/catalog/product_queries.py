@@ -28,6 +28,7 @@ class PublicFilters:
     prices: domain.PriceRange = domain.PriceRange()
     currency: str | None = None
     sort: str = "newest"
+    ids: tuple[str, ...] = ()  # only these products (still only public ones)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ async def _brand_id(uow: UnitOfWork, ref: str) -> str | None:
 async def _filtered(uow: UnitOfWork, f: PublicFilters) -> Select | None:
     """The public query narrowed by the filters; None when a filter names nothing (so nothing matches)."""
     stmt = _public()
+    if f.ids:
+        stmt = stmt.where(Product.id.in_(f.ids))
     if f.category:
         path = await _category_path(uow, f.category)
         if path is None:

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apps.web import auth_pages, backoffice_pages, risk_pages, storefront_pages, vendor_pages
+from apps.web import shop_cart_pages, shop_checkout_pages, shop_orders_pages, shop_payment_pages
 from apps.web.access import LoginRequired, RoleForbidden
 from apps.web.api import Api, ApiError
 from apps.web.config import WebSettings
@@ -60,7 +61,8 @@ def create_app(settings: WebSettings | None = None, api_client: httpx.AsyncClien
     app = FastAPI(title="marketplace web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (auth_pages, storefront_pages, vendor_pages, backoffice_pages, risk_pages):
+    for module in (auth_pages, storefront_pages, vendor_pages, backoffice_pages, risk_pages,
+                   shop_cart_pages, shop_checkout_pages, shop_payment_pages, shop_orders_pages):
         app.include_router(module.router)
 
     @app.middleware("http")

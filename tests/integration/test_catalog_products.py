@@ -84,6 +84,11 @@ async def test_public_filters_and_pagination(client, admin_token, vendor, cats):
     assert await found(minPrice=1000, maxPrice=2000) == sorted(ids[1:3])
     assert await found(maxPrice=499) == []
     assert await found(category=f"no-such-{tag()}") == []
+    # ids: the storefront turns recommended ids into cards with one call; unknown or non-public ids are skipped
+    assert await found(ids=f"{ids[3]},{ids[0]},{new_id_str()}") == sorted([ids[0], ids[3]])
+    for bad_ids in ("not-a-uuid", ",".join(new_id_str() for _ in range(101))):
+        resp = await client.get("/v1/products", params={"ids": bad_ids})
+        assert resp.status_code == 422 and resp.json()["errors"][0]["field"] == "ids"
 
     cheapest_first = (await client.get("/v1/products", params={"vendor": vendor["id"], "sort": "price_asc"})).json()
     assert [p["priceMinor"] for p in cheapest_first["items"]] == [500, 1200, 2000, 3000, 4000]
