@@ -1,6 +1,7 @@
 """Money as integer minor units with an ISO currency; Decimal only at the edges. Never float."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -10,6 +11,28 @@ _EXPONENT = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "BHD": 3, "KWD": 
 
 def exponent(currency: str) -> int:
     return _EXPONENT.get(currency.upper(), 2)
+
+
+def divide_half_even(numerator: int, denominator: int) -> int:
+    """numerator / denominator to the nearest integer, ties to even (never float)."""
+    return int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def allocate(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split `amount` into parts proportional to `weights` that sum to exactly `amount` (largest remainder; ties go
+    to the earlier part). All-zero weights split evenly, so a fee or discount is never lost when every weight is
+    zero (a fully discounted cart). Negative weights are refused."""
+    if not weights:
+        return []
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must be non-negative")
+    usable = list(weights) if sum(weights) > 0 else [1] * len(weights)
+    total = sum(usable)
+    shares = [amount * w // total for w in usable]
+    order = sorted(range(len(usable)), key=lambda i: (-(amount * usable[i] % total), i))
+    for i in order[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
 
 
 @dataclass(frozen=True, order=True)
@@ -51,16 +74,9 @@ class Money:
         value = (Decimal(self.amount_minor) * Decimal(pct) / 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
         return Money(int(value), self.currency)
 
-    def allocate(self, weights: list[int]) -> list["Money"]:
-        """Split into parts proportional to `weights` whose sum is exactly this amount (largest remainder)."""
-        total = sum(weights)
-        if total <= 0 or any(w < 0 for w in weights):
-            raise ValueError("weights must be non-negative with a positive sum")
-        shares = [self.amount_minor * w // total for w in weights]
-        remainders = sorted(range(len(weights)), key=lambda i: -(self.amount_minor * weights[i] % total))
-        for i in remainders[: self.amount_minor - sum(shares)]:
-            shares[i] += 1
-        return [Money(s, self.currency) for s in shares]
+    def allocate(self, weights: Sequence[int]) -> list["Money"]:
+        """Split into parts proportional to `weights` whose sum is exactly this amount (module `allocate`)."""
+        return [Money(s, self.currency) for s in allocate(self.amount_minor, weights)]
 
     def to_api(self) -> dict[str, int | str]:
         return {"amountMinor": self.amount_minor, "currency": self.currency}

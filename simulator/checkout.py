@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 
+from kernel.money import allocate, divide_half_even
 from simulator.population import Shopper
 from simulator.world import World
 
@@ -74,24 +74,6 @@ class Money:
     splits: list[Split] = field(default_factory=list)
 
 
-def bankers(numerator: int, denominator: int) -> int:
-    return int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def allocate(amount: int, weights: list[int]) -> list[int]:
-    """Split `amount` by `weights`, summing exactly (largest remainder), like the payments service."""
-    if not weights:
-        return []
-    if sum(weights) == 0:
-        weights = [1] * len(weights)
-    total = sum(weights)
-    shares = [amount * w // total for w in weights]
-    order = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
-    for i in order[: amount - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 def zone(country: str) -> str:
     return "domestic" if country == HOME_COUNTRY else "international"
 
@@ -107,14 +89,14 @@ def price_order(world: World, plan: OrderPlan) -> Money:
         if where == "domestic" and plan.service_level == "standard" and gross >= FREE_SHIPPING_FROM:
             amount = 0
         bps = world.vendors[v].commission_bps
-        splits.append(Split(v, gross, bankers(gross * bps, BPS), amount, bps, eta))
+        splits.append(Split(v, gross, divide_half_even(gross * bps, BPS), amount, bps, eta))
     subtotal = sum(by_vendor.values())
     shipping = sum(s.shipping for s in splits)
     return Money(subtotal, shipping, subtotal + shipping, splits)
 
 
 def provider_fee(total: int) -> int:
-    return bankers(total * PAYMENT_FEE_BPS, BPS) + PAYMENT_FEE_FIXED_MINOR if total > 0 else 0
+    return divide_half_even(total * PAYMENT_FEE_BPS, BPS) + PAYMENT_FEE_FIXED_MINOR if total > 0 else 0
 
 
 def vendor_fees(money: Money) -> list[int]:

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from simulator.checkout import Money, OrderPlan, Split, bankers, zone
+from kernel.money import divide_half_even
+from simulator.checkout import Money, OrderPlan, Split, zone
 from simulator.emitter import Emitter
 from simulator.ids import IdSource
 from simulator.stock import StockBook
@@ -52,8 +53,8 @@ class Fulfilment:
         s, fee = o.money.splits[i], o.fees[i]
         refunded = o.vendor_refunded.get(s.vendor, 0)
         left = s.gross - min(refunded, s.gross)
-        commission = bankers(s.commission * left, s.gross) if s.gross else 0
-        fees = bankers(fee * left, s.gross) if s.gross else fee
+        commission = divide_half_even(s.commission * left, s.gross) if s.gross else 0
+        fees = divide_half_even(fee * left, s.gross) if s.gross else fee
         vendor = self.world.vendors[s.vendor]
         self.em.emit("earning.recorded", {
             "earningId": None, "vendorId": vendor.id, "orderNo": o.order_no, "grossMinor": left,

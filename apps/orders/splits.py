@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from kernel.money import Money
+from kernel.money import allocate
 
 BPS = 10_000
 
@@ -54,16 +54,6 @@ class VendorSplit:
     commission: Commission
 
 
-def allocate(amount: int, weights: Sequence[int], currency: str = "USD") -> list[int]:
-    """kernel.money's largest-remainder split; all-zero weights split evenly (a fully discounted cart)."""
-    if not weights:
-        return []
-    if amount == 0:
-        return [0] * len(weights)
-    usable = list(weights) if sum(weights) > 0 else [1] * len(weights)
-    return [m.amount_minor for m in Money(amount, currency).allocate(usable)]
-
-
 def line_discounts(lines: Sequence[Line], discount_minor: int,
                    allocations: Mapping[str, int] | None = None) -> dict[str, int]:
     """Each line's share of the discount: the coupon's own per-SKU allocation when it adds up (scoped coupons
@@ -91,8 +81,8 @@ def vendor_splits(lines: Sequence[Line], *, discounts: Mapping[str, int], shippi
     discount = {v: sum(discounts.get(line.sku, 0) for line in lines if line.vendor_id == v) for v in vendors}
     gross = [subtotal[v] - discount[v] for v in vendors]
     weights = gross if sum(gross) > 0 else [subtotal[v] for v in vendors]
-    shipping = allocate(shipping_minor, weights, currency)
-    tax = allocate(tax_minor, weights, currency)
+    shipping = allocate(shipping_minor, weights)
+    tax = allocate(tax_minor, weights)
     out = []
     for i, vendor in enumerate(vendors):
         rule = commissions.get(vendor, default)

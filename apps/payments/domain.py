@@ -23,7 +23,8 @@ commission + fees already exceeded the gross.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+
+from kernel.money import allocate, divide_half_even
 
 BPS = 10_000
 HOUSE = "__house__"
@@ -35,35 +36,11 @@ PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _round(numerator: int, denominator: int) -> int:
-    """numerator / denominator to the nearest integer, ties to even (never float)."""
-    return int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
-
-
-def allocate(amount: int, weights: list[int]) -> list[int]:
-    """Split `amount` in proportion to `weights`, summing exactly to `amount` (largest remainder).
-
-    All-zero weights split evenly, so a fee is never lost when every vendor's gross is zero.
-    """
-    if not weights:
-        return []
-    if any(w < 0 for w in weights):
-        raise ValueError("weights must be non-negative")
-    if sum(weights) == 0:
-        weights = [1] * len(weights)
-    total = sum(weights)
-    shares = [amount * w // total for w in weights]
-    order = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
-    for i in order[: amount - sum(shares)]:
-        shares[i] += 1
-    return shares
-
-
 def provider_fee(total_minor: int, *, fee_bps: int, fixed_minor: int) -> int:
     """What the provider keeps of a captured payment; nothing for a zero-amount order."""
     if total_minor <= 0:
         return 0
-    return _round(total_minor * fee_bps, BPS) + fixed_minor
+    return divide_half_even(total_minor * fee_bps, BPS) + fixed_minor
 
 
 @dataclass(frozen=True)
@@ -95,8 +72,8 @@ def remaining_figures(original: Figures, refunded_gross: int) -> Figures:
     if original.gross_minor <= 0:
         return original
     left = original.gross_minor - min(max(refunded_gross, 0), original.gross_minor)
-    return Figures(left, _round(original.commission_minor * left, original.gross_minor),
-                   _round(original.fees_minor * left, original.gross_minor))
+    return Figures(left, divide_half_even(original.commission_minor * left, original.gross_minor),
+                   divide_half_even(original.fees_minor * left, original.gross_minor))
 
 
 def refund_shares(amount: int, *, weights: dict[str, int], remaining_gross: dict[str, int],

@@ -40,3 +40,13 @@ def test_allocate_never_loses_or_creates_a_cent(amount, weights):
     for w, p in zip(weights, parts):
         exact = amount * w / sum(weights)
         assert abs(p.amount_minor - exact) < 1 + 1e-9
+
+
+def test_allocate_splits_evenly_when_every_weight_is_zero_and_refuses_negative_weights():
+    from kernel.money import allocate
+
+    assert allocate(10, [0, 0, 0]) == [4, 3, 3]
+    assert allocate(0, [5, 0]) == [0, 0]
+    assert allocate(7, []) == []
+    with pytest.raises(ValueError):
+        allocate(5, [3, -1])
