@@ -6,10 +6,9 @@ exponentially until max_attempts, then the message is `failed` with the last err
 work, callable directly (tests, an admin "retry now")."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import structlog
 from fastapi import FastAPI
@@ -22,7 +21,9 @@ from apps.notifications.exceptions import DeliveryFailed
 from apps.notifications.messages import emit_change
 from apps.notifications.orm import Message
 from apps.notifications.transports import Transport
+from kernel.clock import utcnow
 from kernel.db import Database
+from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("notifications.sender")
@@ -86,7 +87,7 @@ async def deliver_due(ctx: SenderContext, *, now: datetime | None = None, limit:
     """Attempt every queued message due at `now` (or only `message_ids`); returns how many were attempted."""
     done, limit = 0, limit or ctx.settings.sender_batch_size
     while done < limit:
-        moment = now or datetime.now(timezone.utc)
+        moment = now or utcnow()
         query = select(Message).where(Message.status == "queued", Message.next_attempt_at <= moment)
         if message_ids is not None:
             query = query.where(Message.id.in_(message_ids))
@@ -101,29 +102,10 @@ async def deliver_due(ctx: SenderContext, *, now: datetime | None = None, limit:
     return done
 
 
-async def _run(ctx: SenderContext, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            sent = await deliver_due(ctx)
-        except Exception as exc:  # noqa: BLE001 - a database hiccup is retried next tick
-            sent = 0
-            log.warning("notifications.sender_failed", error=f"{type(exc).__name__}: {exc}"[:300])
-        if sent < ctx.settings.sender_batch_size:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=ctx.settings.sender_interval_seconds)
-            except asyncio.TimeoutError:
-                pass
+async def _tick(app: FastAPI) -> int:
+    return await deliver_due(context_for(app))
 
 
-async def start_sender(app: FastAPI) -> None:
-    app.state.sender_stop = asyncio.Event()
-    app.state.sender = None
-    if app.state.settings.run_sender:
-        app.state.sender = asyncio.create_task(_run(context_for(app), app.state.sender_stop),
-                                               name="notifications-sender")
-
-
-async def stop_sender(app: FastAPI) -> None:
-    app.state.sender_stop.set()
-    if app.state.sender is not None:
-        await app.state.sender
+start_sender, stop_sender = periodic_hooks("notifications", _tick, interval_setting="sender_interval_seconds",
+                                           enabled_setting="run_sender", batch_setting="sender_batch_size",
+                                           task="sender")
