@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from apps.serving.vendor_insights_orm import PriceDecision
 from apps.serving.vendor_insights_schemas import (
-    DailyForecastOut, DailyPoint, DecisionOut, ForecastOut, PriceSuggestionOut,
+    DailyForecastOut, DailyPoint, DecisionOut, ForecastOut, PriceSuggestionOut, SalesHistoryOut, SalesPoint,
 )
 from apps.serving.vendor_insights_store import VendorInsightsStore, WarehouseUnavailable
 from kernel.auth import CurrentUser
@@ -70,6 +70,11 @@ async def daily_forecast(store: VendorInsightsStore, vendor_id: str, sku: str) -
                             generatedAt=rows[0]["generated_at"] if rows else None,
                             days=[DailyPoint(date=r["ds"], qty=r["yhat"], lower=r["yhat_lower"],
                                              upper=r["yhat_upper"]) for r in rows])
+
+
+async def sales_history(store: VendorInsightsStore, vendor_id: str, sku: str, *, days: int) -> SalesHistoryOut:
+    rows = await _read(store.sales_history(vendor_id, sku, days=days))
+    return SalesHistoryOut(sku=sku, days=[SalesPoint(date=r["day"], units=r["units"]) for r in rows])
 
 
 async def require_pricing(flags: FeatureFlags, vendor_id: str) -> None:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 
 from apps.serving import vendor_insights as use_cases
 from apps.serving.vendor_insights_schemas import (
-    DailyForecastOut, DecisionIn, DecisionOut, ForecastOut, PriceSuggestionOut,
+    DailyForecastOut, DecisionIn, DecisionOut, ForecastOut, PriceSuggestionOut, SalesHistoryOut,
 )
 from apps.serving.vendor_insights_store import VendorInsightsStore
 from kernel.auth import CurrentUser, CurrentUserDep
@@ -72,6 +72,13 @@ async def forecasts(vendor_id: ReaderDep, request: Request, sku: Sku = None, lim
 async def daily_forecast(vendor_id: ReaderDep, sku: SkuPath, request: Request) -> DailyForecastOut:
     """The daily forecast band of one SKU (for a plot)."""
     return await use_cases.daily_forecast(_store(request), vendor_id, sku)
+
+
+@router.get("/forecasts/{sku}/history", response_model=SalesHistoryOut, response_model_by_alias=True)
+async def sales_history(vendor_id: ReaderDep, sku: SkuPath, request: Request,
+                        days: Annotated[int, Query(ge=1, le=730)] = 90) -> SalesHistoryOut:
+    """Units of the SKU sold per day over the last `days` days (the history beside the forecast band)."""
+    return await use_cases.sales_history(_store(request), vendor_id, sku, days=days)
 
 
 @router.get("/price-suggestions", response_model=list[PriceSuggestionOut], response_model_by_alias=True)

@@ -49,6 +49,16 @@ class DailyForecastOut(_Out):
     days: list[DailyPoint]
 
 
+class SalesPoint(_Out):
+    date: date
+    units: int
+
+
+class SalesHistoryOut(_Out):
+    sku: str
+    days: list[SalesPoint] = Field(description="Days with sales only, oldest first")
+
+
 PriceStatus = Literal["open", "accepted", "dismissed"]
 
 

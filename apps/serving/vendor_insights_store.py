@@ -38,6 +38,12 @@ SELECT ds, yhat, yhat_lower, yhat_upper, model_version, generated_at FROM ai_for
 WHERE sku = {sku:String}
   AND generated_at = (SELECT max(generated_at) FROM ai_forecasts WHERE sku = {sku:String})
 ORDER BY ds"""
+# Units sold per day (orders placed, as the forecast's training data counts them); the vendor filter sits in the
+# query itself, so another vendor's SKU reads as no sales.
+HISTORY_SQL = """
+SELECT toDate(created_at) AS day, toInt64(sum(qty)) AS units FROM order_items FINAL
+WHERE vendor_id = {vendor:String} AND sku = {sku:String} AND created_at >= now() - toIntervalDay({days:UInt32})
+GROUP BY day ORDER BY day"""
 OWNER_SQL = "SELECT vendor_id FROM ai_stock_plans FINAL WHERE sku = {sku:String} LIMIT 1"
 PRICES_SQL = f"""
 SELECT {PRICE_COLUMNS} FROM ai_price_suggestions FINAL
@@ -90,6 +96,9 @@ class VendorInsightsStore:
 
     async def daily(self, sku: str) -> list[dict]:
         return await self.query(DAILY_SQL, sku=sku)
+
+    async def sales_history(self, vendor_id: str, sku: str, *, days: int) -> list[dict]:
+        return await self.query(HISTORY_SQL, vendor=vendor_id, sku=sku, days=days)
 
     async def price_suggestions(self, vendor_id: str, *, sku: str | None, limit: int, offset: int) -> list[dict]:
         return await self.query(PRICES_SQL, vendor=vendor_id, sku=sku or "", limit=limit, offset=offset)
