@@ -11,3 +11,6 @@ class GatewaySettings(BaseServiceSettings):
     service_name: str = "gateway"
     upstream_timeout_seconds: float = 15.0
     trust_forwarded_for: bool = False
+    # Publish every 5xx answer as a gateway.server_error event (ops.v1) for the 5xx-burst alert.
+    record_server_errors: bool = True
+    server_error_queue: int = 1000

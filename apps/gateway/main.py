@@ -14,6 +14,7 @@ from apps.gateway.proxy import client_ip, forward
 from apps.gateway.ratelimit import RateLimiter
 from apps.gateway.routes import requires_auth, service_for
 from apps.gateway.routes import services as routed_services
+from apps.gateway.server_errors import ServerErrorLog, ServerErrorMiddleware
 from kernel.auth import TokenVerifier, bearer_token
 from kernel.context import bind_user
 from kernel.errors import DomainError
@@ -39,9 +40,15 @@ def create_app(settings: GatewaySettings | None = None,
         app.state.redis = redis.from_url(settings.redis_url)
         app.state.limiter = RateLimiter(app.state.redis, per_minute=settings.rate_limit_per_minute,
                                         burst=settings.rate_limit_burst)
+        if settings.record_server_errors:
+            app.state.server_errors = ServerErrorLog(settings.kafka_bootstrap_servers,
+                                                     capacity=settings.server_error_queue)
+            app.state.server_errors.start()
         try:
             yield
         finally:
+            if settings.record_server_errors:
+                await app.state.server_errors.stop()
             await app.state.redis.aclose()
             if owned:
                 for client in app.state.upstreams.values():
@@ -104,6 +111,7 @@ def create_app(settings: GatewaySettings | None = None,
 
     app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(ServerErrorMiddleware, owner=app)  # inside the request context: records carry its ids
     app.add_middleware(RequestContextMiddleware, service="gateway", max_body_bytes=settings.max_body_bytes)
     configure_logging(settings.log_level)
     return app

@@ -20,3 +20,5 @@ class NotificationsSettings(BaseServiceSettings):
     sender_batch_size: int = Field(50, ge=1, le=1000)
     run_sender: bool = True
     smtp_timeout_seconds: float = Field(10.0, gt=0)
+    # Who receives operational alerts (alert.raised) and the daily executive summary (report.generated).
+    operator_email: str = Field("ops@marketplace.local", max_length=320)

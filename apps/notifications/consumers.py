@@ -91,11 +91,30 @@ class Reactions:
                    "amount": money(d.get("amountMinor"), d.get("currency"))}
         await self._queue(uow, event, "payout_processed", "vendor", d.get("vendorId"), payload, d.get("payoutId"))
 
+    async def alert_raised(self, *, uow: UnitOfWork, event: Envelope) -> None:
+        """An operational alert (pipelines' sensors): to the operator, with the alert's own template."""
+        d = event.data
+        payload = {**(d.get("facts") or {}), "title": d.get("title"), "summary": d.get("summary"),
+                   "details": "  \n".join(d.get("details") or []) or "none", "incident": d.get("incidentId"),
+                   "windowMinutes": d.get("windowMinutes"), "raisedAt": str(d.get("raisedAt") or "")[:16]}
+        await self._queue(uow, event, f"alert_{d.get('alert')}", "email", self.settings.operator_email, payload,
+                          d.get("incidentId"))
+
+    async def report_generated(self, *, uow: UnitOfWork, event: Envelope) -> None:
+        """The daily report: the executive summary to the operator, a vendor's summary to the vendor (its support
+        address, else its owner's account, as for every vendor mail)."""
+        d = event.data
+        vendor = d.get("audience") == "vendor"
+        kind, ref = ("vendor", d.get("vendorId")) if vendor else ("email", self.settings.operator_email)
+        reference = f"{d.get('report')}:{d.get('reportDate')}" + (f":{d.get('vendorId')}" if vendor else "")
+        await self._queue(uow, event, str(d.get("report")), kind, ref, dict(d.get("figures") or {}), reference)
+
     def handlers(self) -> dict[str, Handler]:
         found: dict[str, Handler] = {
             "order.created": self.order_created, "shipping.label_created": self.label_created,
             "payment.refunded": self.refunded, "inventory.low_stock": self.low_stock,
             "payout.processed": self.payout_processed, **{t: vendor_contact for t in VENDOR_EVENTS},
+            "alert.raised": self.alert_raised, "report.generated": self.report_generated,
         }
         # Only events whose contracts exist: a producing service may land after this one, and the kernel refuses
         # to subscribe to unknown event types.

@@ -8,6 +8,8 @@ from dagster import AssetChecksDefinition, Definitions
 
 from pipelines.defs.features.assets import online_features
 from pipelines.defs.predictions.assets import prediction_assets
+from pipelines.defs.reports.daily import daily_report_job, daily_report_schedule
+from pipelines.defs.reports.sensors import ALERT_SENSORS
 from pipelines.defs.schedules import hourly_features, materialize_features, new_orders_sensor, nightly_retrain, train_all
 from pipelines.defs.training.assets import training_assets
 from pipelines.defs.training.kinds import KINDS
@@ -27,5 +29,7 @@ def checks() -> list:
 
 
 def build_definitions(resources: dict) -> Definitions:
-    return Definitions(assets=assets(), asset_checks=checks(), jobs=[train_all, materialize_features],
-                       schedules=[nightly_retrain, hourly_features], sensors=[new_orders_sensor], resources=resources)
+    return Definitions(assets=assets(), asset_checks=checks(),
+                       jobs=[train_all, materialize_features, daily_report_job],
+                       schedules=[nightly_retrain, hourly_features, daily_report_schedule],
+                       sensors=[new_orders_sensor, *ALERT_SENSORS], resources=resources)

@@ -10,6 +10,7 @@ from typing import Any
 from dagster import ConfigurableResource, EnvVar
 
 from kernel.settings import CommonSettings, common_settings
+from pipelines.defs.reports.resources import AlertThresholds, EventsResource
 
 
 class WarehouseResource(ConfigurableResource):
@@ -82,6 +83,8 @@ def local_resources(settings: CommonSettings | None = None) -> dict[str, Configu
         "feature_store": FeatureStoreResource(repo_path=str(FEATURES_REPO)),
         "mlflow": MlflowResource(tracking_uri=s.mlflow_tracking_uri),
         "ground_truth": GroundTruthResource(search_root=str(s.stack_dir / "simulator")),
+        "events": EventsResource(bootstrap_servers=s.kafka_bootstrap_servers),
+        "alert_thresholds": AlertThresholds.from_settings(),
     }
 
 
@@ -91,6 +94,8 @@ def production_resources() -> dict[str, ConfigurableResource]:
         "feature_store": FeatureStoreResource(repo_path=EnvVar("FEATURES_REPO")),
         "mlflow": MlflowResource(tracking_uri=EnvVar("MLFLOW_TRACKING_URI")),
         "ground_truth": GroundTruthResource(directory=EnvVar("LABELS_DIR")),
+        "events": EventsResource(bootstrap_servers=EnvVar("KAFKA_BOOTSTRAP_SERVERS")),
+        "alert_thresholds": AlertThresholds.from_settings(),
     }
 
 
