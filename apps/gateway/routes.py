@@ -31,6 +31,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/admin/orders", "orders"),
     ("/v1/admin/returns", "orders"),
     ("/v1/shipping", "shipping"),
+    ("/v1/admin/shipping", "shipping"),
     ("/v1/reviews", "reviews"),
     ("/v1/products/*/reviews", "reviews"),
     ("/v1/admin/reviews", "reviews"),

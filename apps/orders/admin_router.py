@@ -2,13 +2,14 @@
 payments and shipping call (/internal/v1, service-to-service only, X-Internal-Token)."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from apps.orders import views
 from apps.orders.dependencies import ClientsDep, PagingDep, PaymentStatusQuery, StatusQuery
-from apps.orders.schemas import InternalOrderOut, OrderOut, OrderPage, ReturnOut, ReturnPatch, StatusPatch
+from apps.orders.schemas import (InternalOrderOut, OrderOut, OrderPage, ReturnOut, ReturnPage, ReturnPatch,
+                                 StatusPatch)
 from apps.orders.use_cases import queries, returns, transitions
 from apps.orders.use_cases.common import get_order
 from kernel.auth import StaffDep
@@ -45,6 +46,16 @@ async def set_status(id: str, body: StatusPatch, _: StaffDep, uow: UowDep,  # no
                                                    text=body.note)
         await uow.commit()
     return views.order_out(order)
+
+
+@router.get("/returns", response_model=ReturnPage)
+async def list_returns(_: StaffDep, uow: UowDep, paging: PagingDep,
+                       status: Annotated[Literal["requested", "approved", "received", "rejected"] | None,
+                                         Query()] = None) -> ReturnPage:
+    async with uow:
+        rows, total = await returns.list_returns(uow, status=status, page=paging.page, per_page=paging.per_page)
+    return ReturnPage(items=[views.return_out(rma, order) for rma, order in rows], total=total, page=paging.page,
+                      perPage=paging.per_page)
 
 
 @router.patch("/returns/{rmaId}", response_model=ReturnOut, responses={409: {"description": "illegal change"}})

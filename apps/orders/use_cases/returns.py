@@ -3,7 +3,7 @@ received, which emits `order.returned` (inventory restocks, payments refunds thr
 The order becomes "returned" once every unit of every item is back."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from apps.orders import domain, payloads
 from apps.orders.exceptions import InvalidReturn, OrderNotFound, ReturnNotFound
@@ -87,6 +87,18 @@ def _receive(uow: UnitOfWork, order: Order, rma: ReturnRequest) -> None:
         by_sku[line.sku].returned_qty += line.qty
     if all(i.returned_qty >= i.qty for i in order.items):
         set_status(uow, order, "returned", text=f"every item returned (return {rma.id})")
+
+
+async def list_returns(uow: UnitOfWork, *, status: str | None, page: int,
+                       per_page: int) -> tuple[list[tuple[ReturnRequest, Order]], int]:
+    """The staff queue: returns newest first with their orders (for the order number and currency)."""
+    stmt = select(ReturnRequest, Order).join(Order, Order.id == ReturnRequest.order_id)
+    if status:
+        stmt = stmt.where(ReturnRequest.status == status)
+    total = await uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = await uow.session.execute(stmt.order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc())
+                                     .offset((page - 1) * per_page).limit(per_page))
+    return [(rma, order) for rma, order in rows.all()], int(total or 0)
 
 
 def _summary(rma: ReturnRequest) -> str:
