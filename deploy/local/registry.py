@@ -4,11 +4,12 @@ from __future__ import annotations
 from deploy.local.dagster_parts import DagsterDaemonPart, DagsterWebserverPart
 from deploy.local.parts import (KafkaPart, MlflowPart, Part, PostgresPart, RedisPart, SmtpPart, TypesensePart,
                                 WarehousePart)
+from deploy.local.superset_part import SupersetPart
 from kernel.settings import CommonSettings
 
 PART_CLASSES: tuple[type[Part], ...] = (
     PostgresPart, KafkaPart, WarehousePart, TypesensePart, RedisPart, SmtpPart, MlflowPart,
-    DagsterWebserverPart, DagsterDaemonPart,
+    DagsterWebserverPart, DagsterDaemonPart, SupersetPart,
 )
 PART_NAMES: tuple[str, ...] = tuple(cls.name for cls in PART_CLASSES)
 
