@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apps.web import auth_pages, backoffice_pages, risk_pages, storefront_pages, vendor_pages
 from apps.web import shop_cart_pages, shop_checkout_pages, shop_orders_pages, shop_payment_pages
+from apps.web import (admin_analytics_pages, admin_approvals_pages, admin_flags_pages, admin_marketing_pages,
+                     admin_orders_pages, admin_payouts_pages, admin_shipping_pages)
 from apps.web.access import LoginRequired, RoleForbidden
 from apps.web.api import Api, ApiError
 from apps.web.config import WebSettings
@@ -62,7 +64,9 @@ def create_app(settings: WebSettings | None = None, api_client: httpx.AsyncClien
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for module in (auth_pages, storefront_pages, vendor_pages, backoffice_pages, risk_pages,
-                   shop_cart_pages, shop_checkout_pages, shop_payment_pages, shop_orders_pages):
+                   shop_cart_pages, shop_checkout_pages, shop_payment_pages, shop_orders_pages,
+                   admin_approvals_pages, admin_orders_pages, admin_payouts_pages, admin_flags_pages,
+                   admin_marketing_pages, admin_shipping_pages, admin_analytics_pages):
         app.include_router(module.router)
 
     @app.middleware("http")
