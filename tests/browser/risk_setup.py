@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import httpx
 from sqlalchemy import delete, select
@@ -25,6 +28,16 @@ from kernel.uow import UnitOfWork
 from tests.flows import active_product, approved_vendor, bearer, eventually, new_shopper
 from tests.integration.fraud_helpers import FOREIGN_IP, MEDIUM, FixedChampions, trained_model
 from tests.integration.orders_helpers import ORDER_BODY
+
+
+T = TypeVar("T")
+
+
+def run_async(coro: Awaitable[T]) -> T:
+    """Run async setup code from a sync browser test: Playwright's sync API keeps an event loop running on this
+    thread, so the coroutine gets a loop of its own on another thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _no_feast() -> None:
@@ -84,7 +97,7 @@ async def _held_orders(base_url: str, admin_token: str, count: int) -> dict:
 
 def held_orders(base_url: str, admin_token: str, count: int = 2) -> dict:
     """`count` orders on hold for fraud review, linked to each other by their device: {orderNos, shoppers, ...}."""
-    return asyncio.run(_held_orders(base_url, admin_token, count))
+    return run_async(_held_orders(base_url, admin_token, count))
 
 
 def pay(api: httpx.Client, shopper: dict, order_no: str) -> httpx.Response:

@@ -1,0 +1,201 @@
+"""The role matrix, walked in Chromium: every page of apps.web.access.PAGES (the one role table the navigation
+reads) against every kind of visitor — anonymous, customer, vendor_admin of an approved vendor, staff,
+super_admin — each signed in through the login form.
+
+- allowed → 200 (a page with path parameters gets a sample that exists where the API has one; otherwise only its
+  guard is checked: anything but the guard's refusal, and never a 500);
+- forbidden → the 403 page with the reason in words (signed in) or a redirect to /login (anonymous), and no data:
+  not a table row on the page;
+- independently of PAGES, each area's pages stay inside the roles its area may ever have (a page declared with a
+  too-wide role fails here, not only in review);
+- every declared page is served by the app.
+
+A second test loads every page for a role of its own on a phone-sized screen and checks nothing overflows sideways.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+import apps.web.main as web_main
+from apps.web.access import PAGES, PUBLIC, PageSpec
+from apps.web.config import WebSettings
+from tests.browser.conftest import PASSWORD, api_token, register_shopper, sign_in
+from tests.browser.risk_setup import run_async
+from tests.flows import approved_vendor, bearer, claims
+
+pytestmark = pytest.mark.timeout(300)
+
+ROLES = ("anonymous", "customer", "vendor_admin", "staff", "super_admin")
+SIGNED_IN = set(ROLES) - {"anonymous"}
+# What each area may ever grant, whatever a page declares (the product plan's roles; staff see the back office's
+# support side — which of its pages is for super_admin only is the back office's own test).
+AREA_LIMITS = {"admin": {"staff", "super_admin"}, "risk": {"staff", "super_admin"},
+               "vendor": SIGNED_IN, "account": SIGNED_IN}
+GUARD_TEXT = "may not open"
+PARAM = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass
+class Visitor:
+    role: str
+    roles: tuple[str, ...]  # the roles in the visitor's token (a vendor owner may also be a customer)
+    context: Any = None
+    state: Any = None
+    page: Any = None
+    email: str | None = None
+
+
+@dataclass
+class Matrix:
+    cells: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, ok: bool, where: str, what: str) -> None:
+        if not ok:
+            self.failures.append(f"{where}: {what}")
+
+
+def _allowed(spec: PageSpec, visitor: Visitor) -> bool:
+    return PUBLIC in spec.roles or any(r in spec.roles for r in visitor.roles)
+
+
+def _samples(api: httpx.Client, admin_token: str) -> dict[str, str]:
+    """Path → a URL with ids that exist, for the pages the API can give a sample for."""
+    found: dict[str, str] = {}
+    products = api.get("/v1/products", params={"perPage": 1}).json().get("items") or []
+    if products:
+        found["/p/{slug}"] = f"/p/{products[0]['slug']}"
+    reviewed = api.get("/v1/admin/fraud/queue", params={"status": "all", "perPage": 1},
+                       headers=bearer(admin_token)).json().get("items") or []
+    if reviewed:
+        found["/risk/orders/{order_no}"] = f"/risk/orders/{reviewed[0]['orderNo']}"
+    return found
+
+
+def _url(path: str, samples: dict[str, str]) -> tuple[str, bool]:
+    """(url, real): a sample that exists, or a placeholder for a guard-only check."""
+    if "{" not in path:
+        return path, True
+    if path in samples:
+        return samples[path], True
+    return PARAM.sub(lambda m: f"sample-{m.group(1).replace('_', '-')}-0", path), False
+
+
+@pytest.fixture(scope="module")
+def visitors(playwright_browser, web_base_url, api, admin_email, staff_email):
+    admin_token = api_token(api, admin_email)
+
+    async def vendor_owner() -> dict:
+        async with httpx.AsyncClient(base_url=web_base_url, timeout=30) as client:
+            return await approved_vendor(client, admin_token)
+
+    vendor = run_async(vendor_owner())
+    accounts = {"customer": (register_shopper(api), PASSWORD), "vendor_admin": (vendor["owner"]["email"],
+                                                                                 vendor["owner"]["password"]),
+                "staff": (staff_email, PASSWORD), "super_admin": (admin_email, PASSWORD)}
+    made = {"anonymous": Visitor("anonymous", ())}
+    for role, (email, password) in accounts.items():
+        roles = tuple(claims(api_token(api, email, password))["roles"])
+        assert role in roles, (role, roles)
+        made[role] = Visitor(role, roles, email=email)
+    for visitor in made.values():
+        visitor.context = playwright_browser.new_context(base_url=web_base_url, viewport={"width": 1280,
+                                                                                          "height": 900})
+        visitor.context.set_default_timeout(20_000)
+        visitor.page = visitor.context.new_page()
+        if visitor.email:
+            sign_in(visitor.page, visitor.email, accounts[visitor.role][1])
+            assert visitor.page.locator("main").get_attribute("data-role") == visitor.role
+        visitor.state = visitor.context.storage_state()
+    yield {"visitors": made, "samples": _samples(api, admin_token), "vendor": vendor}
+    for visitor in made.values():
+        visitor.context.close()
+
+
+def _get_paths(routes: list) -> set[str]:
+    """GET paths of an app, through included routers (FastAPI keeps them as wrappers around the original)."""
+    paths: set[str] = set()
+    for route in routes:
+        if hasattr(route, "original_router"):
+            paths |= _get_paths(route.original_router.routes)
+        elif "GET" in (getattr(route, "methods", None) or ()):
+            paths.add(route.path)
+    return paths
+
+
+def test_every_page_is_served_and_kept_within_its_area():
+    served = _get_paths(web_main.create_app(WebSettings()).routes)
+    missing = sorted(set(PAGES) - served)
+    assert not missing, f"declared in PAGES but not served (module not in apps/web/main.py?): {missing}"
+    too_wide = [f"{s.path} ({s.area}) grants {sorted(set(ROLES if PUBLIC in s.roles else s.roles) - AREA_LIMITS[s.area])}"
+                for s in PAGES.values() if s.area in AREA_LIMITS
+                and not set(ROLES if PUBLIC in s.roles else s.roles) <= AREA_LIMITS[s.area]]
+    assert not too_wide, too_wide
+
+
+def test_role_matrix_in_chromium(visitors):
+    matrix, started = Matrix(), time.monotonic()
+    samples = visitors["samples"]
+    for path, spec in sorted(PAGES.items()):
+        url, real = _url(path, samples)
+        for role in ROLES:
+            visitor = visitors["visitors"][role]
+            where = f"{role:>12} {url}"
+            response = visitor.page.goto(url)
+            status, html = response.status, visitor.page.content()
+            landed = visitor.page.url
+            matrix.cells += 1
+            matrix.check(status != 500 and "Traceback" not in html, where, f"crashed ({status})")
+            if _allowed(spec, visitor):
+                matrix.check(GUARD_TEXT not in html and "/login?next=" not in landed, where,
+                             f"refused by the guard although {role} is allowed")
+                if real:
+                    matrix.check(status == 200, where, f"answered {status}, expected 200")
+            elif role == "anonymous":
+                matrix.check("/login?next=" in landed, where, f"not sent to sign in (landed on {landed})")
+            else:
+                matrix.check(status == 403 and GUARD_TEXT in html, where, f"not refused: {status}")
+                matrix.check(visitor.page.locator("main tr").count() == 0, where, "a refused page shows table rows")
+    took = time.monotonic() - started
+    print(f"\nrole matrix: {matrix.cells} cells ({len(PAGES)} pages x {len(ROLES)} roles) in {took:.1f} s; "
+          f"samples for {sorted(samples)}")
+    assert not matrix.failures, "\n".join(matrix.failures)
+
+
+def _own_role(spec: PageSpec, visitors: dict) -> str | None:
+    preferred = {"admin": "staff", "risk": "staff", "vendor": "vendor_admin", "account": "customer"}.get(spec.area)
+    order = ([preferred] if preferred else []) + list(ROLES)
+    return next((r for r in order if _allowed(spec, visitors[r])), None)
+
+
+def test_every_page_fits_a_phone(visitors, playwright_browser, web_base_url):
+    """Each page, for a role of its own, on a 390 px wide screen: nothing wider than the screen."""
+    phones, overflowing, checked = {}, [], 0
+    try:
+        for path, spec in sorted(PAGES.items()):
+            url, real = _url(path, visitors["samples"])
+            role = _own_role(spec, visitors["visitors"])
+            if not real or role is None:
+                continue
+            if role not in phones:
+                ctx = playwright_browser.new_context(base_url=web_base_url, viewport={"width": 390, "height": 844},
+                                                     storage_state=visitors["visitors"][role].state)
+                phones[role] = ctx.new_page()
+            page = phones[role]
+            page.goto(url)
+            page.wait_for_load_state("load")
+            width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            checked += 1
+            if width > inner:
+                overflowing.append(f"{url} as {role}: {width}px > {inner}px")
+    finally:
+        for page in phones.values():
+            page.context.close()
+    print(f"\nphone check: {checked} pages, {len(overflowing)} overflowing")
+    assert not overflowing, "pages wider than a phone:\n" + "\n".join(overflowing)
