@@ -99,10 +99,17 @@ class SupersetPart(Part):
         return status == 200 and body.strip() == b"OK"
 
     def after_up(self) -> str | None:
+        from dashboards.bundle import database_bundle, database_uri
         from dashboards.superset_api import SupersetApi
-        from dashboards.bundle import database_bundle
 
+        # The import takes seconds (Superset tests the connection): done again only when the URI changed or the
+        # metadata DB was made anew since (its file's creation is in the stamp).
+        stamp_path = self.dir / "warehouse-connection"
+        stamp = f"{database_uri(self.settings)} {(self.dir / 'superset.db').stat().st_ino}"
+        if stamp_path.exists() and stamp_path.read_text() == stamp:
+            return None
         with SupersetApi.login(self.settings) as api:
-            api.import_bundle(database_bundle(self.settings))
-        return f"database 'warehouse' -> {self.settings.clickhouse_url}/{self.settings.clickhouse_database}"
+            api.import_bundle(database_bundle(self.settings), self.settings)
+        stamp_path.write_text(stamp)
+        return f"database 'warehouse' -> {database_uri(self.settings)}"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
@@ -18,6 +19,8 @@ from kernel.analytics import run_metric
 from kernel.warehouse import warehouse_client
 from tests.integration.superset_world import build_world, land
 
+# Superset serves requests on threads and the warehouse runs a pool of 4 chDB handles: a few charts at once.
+PARALLEL = 4
 UUID_LIKE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 
 
@@ -38,11 +41,10 @@ def superset(stack):
 @pytest.fixture(scope="module")
 def charts(superset) -> dict[str, dict]:
     """Chart key (from the YAML) -> Superset's chart record with its saved query_context."""
-    by_uuid: dict[str, dict] = {}
     keys = [spec["key"] for board in load_yaml("boards").values() for spec in board["charts"]]
-    for chart in superset.list("chart"):
-        detail = superset.get(f"chart/{chart['id']}")
-        by_uuid[detail.get("uuid") or ""] = detail | {"id": chart["id"]}
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        details = pool.map(lambda c: superset.get(f"chart/{c['id']}") | {"id": c["id"]}, superset.list("chart"))
+        by_uuid = {d.get("uuid") or "": d for d in details}
     missing = [k for k in keys if asset_uuid("chart", k) not in by_uuid]
     assert not missing, f"charts not imported: {missing}"
     return {k: by_uuid[asset_uuid("chart", k)] for k in keys}
@@ -78,13 +80,14 @@ def day_of(value) -> str:
 
 def test_every_chart_answers(superset, charts):
     """Each chart's own saved query runs in Superset against the warehouse (its default time range)."""
-    failures = {}
-    for key, chart in charts.items():
+    def fetch(chart: dict) -> str | None:
         try:
-            rows = superset.chart_data(chart["id"])
-            assert isinstance(rows, list)
+            return None if isinstance(superset.chart_data(chart["id"]), list) else "no rows list"
         except Exception as exc:  # noqa: BLE001 - collect them all
-            failures[key] = str(exc)[:300]
+            return str(exc)[:300]
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        failures = {k: e for k, e in zip(charts, pool.map(fetch, charts.values())) if e}
     assert not failures, failures
     assert len(charts) >= 30
 
@@ -158,9 +161,11 @@ def test_catalog_and_customer_figures_match(superset, charts, world):
 
 
 def test_grouped_charts_show_names_never_ids(superset, charts, world):
-    for key, chart in charts.items():
-        if chart["viz_type"] not in ("table", "pie"):
-            continue
-        for row in in_window(superset, chart, world):
+    grouped = {k: c for k, c in charts.items() if c["viz_type"] in ("table", "pie")}
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        results = dict(zip(grouped, pool.map(lambda c: in_window(superset, c, world), grouped.values())))
+    assert sum(len(rows) for rows in results.values()) >= 10  # the world's vendors, products, categories, ...
+    for key, rows in results.items():
+        for row in rows:
             ids = [v for v in row.values() if isinstance(v, str) and UUID_LIKE.match(v)]
             assert not ids, f"{key} shows raw ids: {ids}"
