@@ -71,10 +71,22 @@ def _money_cell(column: str, value) -> str:
     return str(value)
 
 
+def named(client, columns: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]]:
+    """Names from the warehouse's dimensions in place of the ids a person cannot read (vendor, category, product):
+    the back office's lookup adds the name beside each id; the report then drops the id."""
+    from apps.backoffice.analytics import NAME_LOOKUPS, with_names
+
+    columns, rows = with_names(client, columns, rows)
+    keep = [i for i, c in enumerate(columns)
+            if not any(c == id_col and name_col in columns for id_col, name_col, _ in NAME_LOOKUPS)]
+    return [columns[i] for i in keep], [tuple(r[i] for i in keep) for r in rows]
+
+
 def print_metric(name: str, *, days: int, vendor_id: str | None = None) -> None:
     from kernel.analytics import METRICS, run_metric, window
 
-    columns, rows = run_metric(warehouse_client(), name, vendor_id=vendor_id, **window(None, None, days))
+    client = warehouse_client()
+    columns, rows = named(client, *run_metric(client, name, vendor_id=vendor_id, **window(None, None, days)))
     table = Table(title=f"{name} — {METRICS[name].title} (last {days} days)", title_justify="left")
     for column in columns:
         table.add_column(column.replace("_minor", ""), justify="right" if column != columns[0] else "left")
