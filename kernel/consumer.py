@@ -21,6 +21,7 @@ from kernel.db import Database
 from kernel.events import Envelope
 from kernel.inbox import first_time
 from kernel.kafka import KafkaPublisher
+from kernel.retry import retrying
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("consumer")
@@ -59,24 +60,26 @@ class EventConsumer:
         if handler is None or event.actor.type == "simulator":
             # Backfilled history (mkt simulate backfill) is for the data platform; services never act on it.
             return False
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                async with UnitOfWork(self.db.sessions, self.outbox) as uow:
-                    if not await first_time(uow.session, self.inbox, event_id=event.event_id,
-                                            event_type=event.type, consumer=self.name):
-                        return False
-                    await handler(uow=uow, event=event)
-                    await uow.commit()
-                    self.handled += 1
-                    return True
-            except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the other events
-                log.warning("consumer.handler_failed", consumer=self.name, event_type=event.type,
-                            event_id=event.event_id, attempt=attempt, error=str(exc)[:300])
-                if attempt == MAX_ATTEMPTS:
-                    await self._dead_letter(raw, f"{self.name}: {type(exc).__name__}: {exc}")
-                    return False
-                await asyncio.sleep(0.2 * 2 ** attempt)
-        return False
+        try:
+            async for attempt in retrying(MAX_ATTEMPTS):
+                with attempt:
+                    try:
+                        async with UnitOfWork(self.db.sessions, self.outbox) as uow:
+                            if not await first_time(uow.session, self.inbox, event_id=event.event_id,
+                                                    event_type=event.type, consumer=self.name):
+                                return False
+                            await handler(uow=uow, event=event)
+                            await uow.commit()
+                    except Exception as exc:
+                        log.warning("consumer.handler_failed", consumer=self.name, event_type=event.type,
+                                    event_id=event.event_id, attempt=attempt.retry_state.attempt_number,
+                                    error=str(exc)[:300])
+                        raise
+            self.handled += 1
+            return True
+        except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the other events
+            await self._dead_letter(raw, f"{self.name}: {type(exc).__name__}: {exc}")
+            return False
 
     async def _dead_letter(self, raw: bytes, reason: str) -> None:
         record = json.dumps({"reason": reason[:2000], "consumer": self.name, "original": raw.decode("utf-8", "replace")})

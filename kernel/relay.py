@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import Table, delete, func, select, update
-from tenacity import wait_exponential
 
+from kernel.clock import utcnow
 from kernel.db import Database
 from kernel.kafka import KafkaPublisher
+from kernel.retry import backoff_seconds, retrying
 
 log = structlog.get_logger("outbox.relay")
 RELAY_LOCK_ID = 0x0B0C5  # one advisory lock id per database: databases are per service, so no clash
-_backoff = wait_exponential(multiplier=0.2, min=0.2, max=10)
 
 
 def _message(row) -> tuple[str, str, bytes]:
@@ -83,16 +83,14 @@ class OutboxRelay:
     async def _send_with_retries(self, messages: list[tuple[str, str, bytes]], attempts: int = 6) -> None:
         """A freshly restarted broker may refuse the first requests; resending a whole batch only duplicates,
         which consumers absorb by eventId."""
-        for attempt in range(1, attempts + 1):
-            errors = await self.publisher.send_many(messages)
-            if not any(errors):
-                return
-            if attempt == attempts:
-                raise RelayError(f"{self.name}: replay failed: {next(e for e in errors if e)}")
-            await asyncio.sleep(_backoff(_RetryState(attempt)))
+        async for attempt in retrying(attempts):
+            with attempt:
+                errors = await self.publisher.send_many(messages)
+                if any(errors):
+                    raise RelayError(f"{self.name}: replay failed: {next(e for e in errors if e)}")
 
     async def purge_published(self) -> int:
-        cutoff = datetime.now(timezone.utc) - self.retention
+        cutoff = utcnow() - self.retention
         async with self.db.engine.begin() as conn:
             result = await conn.execute(delete(self.outbox).where(
                 self.outbox.c.published_at.is_not(None), self.outbox.c.created_at < cutoff))
@@ -111,7 +109,7 @@ class OutboxRelay:
                     await self.purge_published()
             except Exception as exc:  # noqa: BLE001 - the relay must outlive broker and database outages
                 self._failures += 1
-                delay = _backoff(_RetryState(self._failures))
+                delay = backoff_seconds(self._failures)
                 log.warning("relay.publish_failed", relay=self.name, error=str(exc)[:300], retry_in=delay)
                 await _sleep_or_stop(stop, delay)
                 continue
@@ -120,13 +118,6 @@ class OutboxRelay:
 
 class RelayError(RuntimeError):
     pass
-
-
-class _RetryState:
-    """The minimal shape tenacity's wait strategies read."""
-
-    def __init__(self, attempt: int) -> None:
-        self.attempt_number = attempt
 
 
 async def _sleep_or_stop(stop: asyncio.Event, delay: float) -> None:
