@@ -3,6 +3,8 @@ request/correlation ids. In one process (mkt serve) the composition root hands i
 alone, clients are built from SERVICE_URLS. Callers wrap these in their own typed clients.py."""
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from kernel.context import current_context
@@ -42,6 +44,22 @@ class ServiceClients:
             return await self.client(service).request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
             raise ServiceUnavailable(f"The {service} service is unreachable: {type(exc).__name__}.") from None
+
+    async def get_json(self, service: str, path: str, *, what: str) -> dict[str, Any] | None:
+        """GET a JSON object from another service: None on 404 (it does not know `what`), ServiceUnavailable (503)
+        when it cannot answer or answers something else."""
+        resp = await self.request(service, "GET", path)
+        if resp.status_code == 404:
+            return None
+        if resp.status_code != 200:
+            raise ServiceUnavailable(f"The {service} service answered {resp.status_code} for {what}.")
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ServiceUnavailable(f"The {service} service answered {what} without a JSON object.")
+        return body
 
     async def close(self) -> None:
         for client in self._owned:
