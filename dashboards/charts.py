@@ -9,7 +9,7 @@ A chart spec:
     metrics: [gmv]           # saved metrics of the dataset
     groupby: [vendor]        # table / pie / categorical bar (x axis = first groupby)
     time_grain: P1D          # line / bar over the dataset's time column
-    time_range: Last quarter # else the board's time_range
+    time_range: last 90 days # else the board's ("last N days" ends now; or any Superset range: "No filter")
     order_by: gmv            # table / pie ordering (descending), default: first metric
     row_limit: 20
     width: 4                 # of 12; height: 50
@@ -17,9 +17,20 @@ A chart spec:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable
 
 TIMESERIES = {"echarts_timeseries_line", "echarts_timeseries_bar"}
+
+
+_LAST_DAYS = re.compile(r"^last (\d+) days$", re.IGNORECASE)
+
+
+def superset_range(time_range: str) -> str:
+    """"last 90 days" -> a range up to now. Superset's own "Last quarter" ends at today's midnight, so the day's
+    orders (a demo's, a live day's) would be missing from every chart."""
+    match = _LAST_DAYS.match(time_range.strip())
+    return f'DATEADD(DATETIME("now"), -{match.group(1)}, day) : now' if match else time_range
 
 
 def _time_filter(column: str, time_range: str) -> dict[str, Any]:
@@ -82,7 +93,7 @@ def chart_config(spec: dict[str, Any], dataset, time_range: str, uuid_of: Callab
     unknown += [c for c in spec.get("groupby", []) if c not in columns]
     if unknown:
         raise ValueError(f"chart {spec['key']}: {unknown} not in dataset {dataset.key}")
-    time_range = spec.get("time_range", time_range)
+    time_range = superset_range(spec.get("time_range", time_range))
     params = _params(spec, dataset.time_column, time_range)
     query_context = {"datasource": {"id": 0, "type": "table"}, "force": False,
                      "queries": [_query(spec, dataset.time_column, time_range)], "form_data": params,
@@ -118,7 +129,7 @@ def _position(charts: list[tuple[dict, dict]], title: str) -> dict[str, Any]:
 
 def chart_assets(key: str, board: dict[str, Any], datasets: dict, uuid_of: Callable[[str, str], str]):
     """(chart configs, dashboard config) of one board."""
-    time_range = board.get("time_range", "Last quarter")
+    time_range = board.get("time_range", "last 90 days")
     pairs = []
     for spec in board["charts"]:
         if spec["dataset"] not in datasets:
