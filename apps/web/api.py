@@ -54,6 +54,9 @@ class Api:
         try:
             resp = await self.http.request(method, path, json=json, params=clean or None, files=files, data=data,
                                            headers=hdrs)
+        except httpx.InvalidURL:
+            # A page address with control or non-UTF-8 characters, passed on as an id: the visitor's input.
+            raise ApiError(400, "Bad request", "The address holds characters that cannot be used.") from None
         except httpx.HTTPError as exc:
             raise ApiError(503, "Service unavailable", f"The marketplace API could not be reached ({type(exc).__name__}).") from exc
         if resp.status_code >= 400:
