@@ -49,3 +49,11 @@ def test_form_post_without_csrf_token_is_refused(web_base_url, api):
         token = browserless.cookies["csrftoken"]
         resp = browserless.post("/login", data={"email": email, "password": PASSWORD, "csrftoken": token})
         assert resp.status_code == 303
+
+
+def test_garbage_in_a_page_address_is_a_4xx_page_never_a_500(web_base_url):
+    with httpx.Client(base_url=web_base_url) as browserless:
+        for path in ("/p/%ff%00", "/p/%1B%C2%82", "/search?q=%ff%00", "/no-such-page"):
+            resp = browserless.get(path)
+            assert 400 <= resp.status_code < 500, (path, resp.status_code)
+            assert "Traceback" not in resp.text
