@@ -63,7 +63,7 @@ async def _rescore_enforced(db: Database, order_no: str, champions: FixedChampio
         async with db.sessions() as session:
             return await session.scalar(select(FraudScore.order_no).where(FraudScore.order_no == order_no))
 
-    await eventually(first_score, bool, what=f"serving to score {order_no} (order.created over Kafka)", timeout=90)
+    await eventually(first_score, bool, what=f"serving to score {order_no} (order.created over Kafka)", timeout=180)
     async with UnitOfWork(db.sessions, OUTBOX) as uow:
         await uow.session.execute(delete(FraudScore).where(FraudScore.order_no == order_no))
         order = await uow.session.get(FraudOrder, order_no)
@@ -82,14 +82,14 @@ async def _held_orders(base_url: str, admin_token: str, count: int) -> dict:
             product = await active_product(client, admin_token, vendor, price_minor=MEDIUM, stock=20)
             device = f"dev-risk-ring-{uuid.uuid4().hex[:8]}"
             shoppers = await asyncio.gather(*(new_shopper(client, prefix="risk-shopper") for _ in range(count)))
-            order_nos = [await _place(client, s, product["sku"], device) for s in shoppers]
-            decisions = [await _rescore_enforced(db, no, champions) for no in order_nos]
+            order_nos = list(await asyncio.gather(*(_place(client, s, product["sku"], device) for s in shoppers)))
+            decisions = await asyncio.gather(*(_rescore_enforced(db, no, champions) for no in order_nos))
             assert decisions == ["review"] * count, decisions
             admin = bearer(admin_token)
-            for no in order_nos:
-                await eventually(lambda no=no: client.get(f"/v1/admin/orders/{no}", headers=admin),
-                                 lambda r: r.status_code == 200 and r.json()["fraudHold"],
-                                 what=f"orders to hold {no} (fraud.decided over Kafka)", timeout=90)
+            await asyncio.gather(*(eventually(lambda no=no: client.get(f"/v1/admin/orders/{no}", headers=admin),
+                                              lambda r: r.status_code == 200 and r.json()["fraudHold"],
+                                              what=f"orders to hold {no} (fraud.decided over Kafka)", timeout=180)
+                                   for no in order_nos))
     finally:
         await db.dispose()
     return {"orderNos": order_nos, "shoppers": shoppers, "device": device, "product": product}

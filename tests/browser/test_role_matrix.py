@@ -29,7 +29,7 @@ from tests.browser.conftest import PASSWORD, api_token, register_shopper, sign_i
 from tests.browser.risk_setup import run_async
 from tests.flows import approved_vendor, bearer, claims
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
 
 ROLES = ("anonymous", "customer", "vendor_admin", "staff", "super_admin")
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -111,7 +111,7 @@ def visitors(playwright_browser, web_base_url, api, admin_email, staff_email):
         visitor.page = visitor.context.new_page()
         if visitor.email:
             sign_in(visitor.page, visitor.email, accounts[visitor.role][1])
-            assert visitor.page.locator("main").get_attribute("data-role") == visitor.role
+            visitor.page.wait_for_selector(f'main[data-role="{visitor.role}"]', timeout=60_000)
         visitor.state = visitor.context.storage_state()
     yield {"visitors": made, "samples": _samples(api, admin_token), "vendor": vendor}
     for visitor in made.values():
