@@ -33,5 +33,6 @@ async def chart(request: Request, viewer: ViewerDep, metric: str, days: Days = 3
     except ApiError as exc:  # shown inside the chart's card, the rest of the page stays
         return render(request, "admin/_chart.html", {"spec": spec, "problem": exc.message})
     rows = answer["rows"]
-    return render(request, "admin/_chart.html", {"spec": spec, "rows": rows, "config": spec.build(rows) if rows else None,
+    return render(request, "admin/_chart.html", {"spec": spec, "rows": rows,
+                                                 "config": spec.build(rows) if rows else None,
                                                  "since": answer["since"], "until": answer["until"]})

@@ -82,7 +82,8 @@ def top_products(rows: list[dict]) -> dict:
 def low_stock(rows: list[dict]) -> dict:
     top = rows[:15]
     return {"type": "bar", "data": {"labels": [r["sku"] for r in top], "datasets": [
-        _ds("Available", [r["available"] for r in top], 4), _ds("Reorder point", [r["reorder_point"] for r in top], 6)]},
+        _ds("Available", [r["available"] for r in top], 4),
+        _ds("Reorder point", [r["reorder_point"] for r in top], 6)]},
         "options": _options(y_title="units", horizontal=True)}
 
 

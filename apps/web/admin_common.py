@@ -33,7 +33,9 @@ def to_minor(amount: str, *, allow_zero: bool = False) -> int | None:
         value = Decimal(amount.strip().replace(",", ""))
     except (InvalidOperation, AttributeError):
         return None
-    if not value.is_finite() or value < 0 or (value == 0 and not allow_zero) or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or value < 0 or (value == 0 and not allow_zero):
+        return None
+    if value != value.quantize(Decimal("0.01")):
         return None
     return int(value * 100)
 

@@ -2,6 +2,7 @@
 enforces the order state machine and the refundable amount; these pages show its answer in words."""
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -40,7 +41,9 @@ async def _order_ctx(request: Request, viewer, order_no: str) -> dict:
     order = await api.get(f"/v1/admin/orders/{quote(order_no, safe='')}", token=viewer.token)
     names = await vendor_names(api, viewer, {i["vendorId"] for i in order["items"]})
     refundable = order["totals"]["totalMinor"] - order["refundedMinor"]
-    return {"order": order, "vendors": names, "targets": TARGETS, "refundable": refundable}
+    # A fresh key per rendered form: a double-clicked submit refunds once, a corrected retry is a new refund.
+    return {"order": order, "vendors": names, "targets": TARGETS, "refundable": refundable,
+            "refund_key": f"web-refund-{uuid.uuid4().hex}"}
 
 
 @page(router, "/admin/orders/{order_no}", title="Order", roles=STAFF, area="admin")
@@ -73,7 +76,6 @@ async def refund(request: Request, viewer: ViewerDep, order_no: str, amount: Ann
     if minor is None:
         exc = ApiError(422, "Check the form", "The amount must be a positive number with at most two decimals.")
         return await _order_error(request, viewer, order_no, exc, form)
-    # The form's own key: a double-clicked submit refunds once (the API replays the first answer).
     headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
     try:
         done = await request.app.state.api.post(

@@ -30,7 +30,8 @@ QUEUES = (
     Queue("Products to approve", "/v1/admin/products", "pending", "/admin/products"),
     Queue("Returns requested", "/v1/admin/returns", "requested", "/admin/returns"),
     Queue("Payouts requested", "/v1/admin/payouts", "requested", "/admin/payouts"),
-    Queue("Paid orders to fulfil", "/v1/admin/orders", "unfulfilled", "/admin/orders", (("paymentStatus", "paid"),)),
+    # A paid order moves to "processing" (stock committed) and waits there for its vendors to ship.
+    Queue("Paid orders to ship", "/v1/admin/orders", "processing", "/admin/orders", (("paymentStatus", "paid"),)),
 )
 
 
