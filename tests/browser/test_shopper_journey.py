@@ -14,6 +14,8 @@ from tests.browser.conftest import api_token, register_shopper, sign_in
 from tests.browser.shop_setup import deliver, letters, shop, typo
 
 pytestmark = pytest.mark.timeout(600)
+# Pages wait on several services; on a busy shared machine one can take seconds, past expect's 5 s default.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="module")
