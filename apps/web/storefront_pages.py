@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from apps.web.access import PUBLIC, ViewerDep, page
 from apps.web.api import ApiError
 from apps.web.render import render
-from apps.web.shop_data import FILTER_KEYS, Widget, link, optional, reco_widget, search_params
+from apps.web.shop_data import FILTER_KEYS, Widget, cards, link, optional, reco_widget, search_params
 
 router = APIRouter()
 PER_PAGE = 12
@@ -28,9 +28,13 @@ async def _trending(api) -> Widget:
     answer, error = await optional(api.get("/v1/search", params={"q": "*", "perPage": TRENDING, "facets": ""}))
     if answer is None:
         return Widget(error=error)
+    hits = answer.get("hits", [])
+    found, _ = await optional(cards(api, [h["productId"] for h in hits]))  # pictures and currency
+    catalog = {c["id"]: c for c in found or []}
     return Widget([{"id": h["productId"], "slug": h["slug"], "title": h["title"], "priceMinor": h["priceMinor"],
-                    "currency": "USD", "ratingAvg": h.get("ratingAvg"), "vendorName": h.get("vendorName")}
-                   for h in answer.get("hits", [])])
+                    "currency": catalog.get(h["productId"], {}).get("currency", "USD"),
+                    "image": catalog.get(h["productId"], {}).get("image"), "ratingAvg": h.get("ratingAvg"),
+                    "vendorName": h.get("vendorName")} for h in hits])
 
 
 @page(router, "/", title="Home", roles=PUBLIC, area="shop")
@@ -55,7 +59,10 @@ async def search(request: Request, viewer: ViewerDep, q: Annotated[str, Query(ma
         return render(request, "shop/search.html", ctx, status=exc.status if exc.status < 500 else 503,
                       error=exc.message)
     pages = max(1, -(-int(result.get("found", 0)) // PER_PAGE))
-    ctx.update(result=result, pages=pages)
+    # The index has no pictures: one catalog call adds each hit's image (the results show without it if it fails).
+    found, _ = await optional(cards(request.app.state.api, [h["productId"] for h in result.get("hits", [])]))
+    images = {c["id"]: c.get("image") for c in found or []}
+    ctx.update(result=result, pages=pages, images=images)
     return render(request, "shop/search.html", ctx)
 
 

@@ -23,13 +23,20 @@ def teapot(web_base_url, api, admin_email) -> dict:
     return shop(web_base_url, api_token(api, admin_email))
 
 
+def _signed_in(page, email: str) -> None:
+    """sign_in, then wait until the boosted login has landed (its networkidle wait can return before the htmx
+    POST finishes, and the next goto would cancel it)."""
+    sign_in(page, email)
+    expect(page.get_by_test_id("logout")).to_be_visible()
+
+
 def _money(minor: int) -> str:
     return f"${minor / 100:,.2f}"
 
 
 def test_shopper_journey(new_page, api, teapot, admin_email, web_base_url, shots):
     page = new_page()
-    sign_in(page, register_shopper(api, name="Grace Shopper"))
+    _signed_in(page, register_shopper(api, name="Grace Shopper"))
 
     # search with a typo: autocomplete offers the product as the shopper types, the results page finds it too
     page.goto("/")
@@ -121,7 +128,7 @@ def test_shopper_journey(new_page, api, teapot, admin_email, web_base_url, shots
 
 def test_wrong_coupon_shows_the_api_problem_detail(new_page, api, teapot, shots):
     page = new_page()
-    sign_in(page, register_shopper(api))
+    _signed_in(page, register_shopper(api))
     page.goto(f"/p/{teapot['product']['slug']}")
     page.get_by_test_id("add-to-cart").click()
     page.wait_for_url("**/cart")
