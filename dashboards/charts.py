@@ -5,6 +5,7 @@ A chart spec:
     key: exec_gmv            # unique over all boards (its UUID derives from it)
     title: GMV
     viz: big_number_total    # big_number_total | echarts_timeseries_line | echarts_timeseries_bar | table | pie
+                             # | pivot_table_v2 (rows: groupby, columns: pivot_columns)
     dataset: paid_orders
     metrics: [gmv]           # saved metrics of the dataset
     groupby: [vendor]        # table / pie / categorical bar (x axis = first groupby)
@@ -59,6 +60,11 @@ def _params(spec: dict[str, Any], time_col: str, time_range: str) -> dict[str, A
                       percent_metrics=[], timeseries_limit_metric=spec.get("order_by", metrics[0]),
                       order_desc=True, row_limit=spec.get("row_limit", 50), server_pagination=False,
                       table_timestamp_format="smart_date", show_cell_bars=True)
+    elif viz == "pivot_table_v2":  # rows = groupby, columns = pivot_columns
+        params.update(groupbyRows=groupby, groupbyColumns=list(spec.get("pivot_columns", [])), metrics=metrics,
+                      aggregateFunction="Sum", metricsLayout="COLUMNS", row_limit=spec.get("row_limit", 10000),
+                      date_format=spec.get("date_format", "smart_date"), valueFormat=spec.get("format", "SMART_NUMBER"),
+                      rowOrder="key_a_to_z", colOrder="key_a_to_z", order_desc=True, transposePivot=False)
     elif viz == "pie":
         params.update(groupby=groupby, metric=metrics[0], row_limit=spec.get("row_limit", 20), donut=True,
                       show_labels=True, label_type="key_percent", number_format=spec.get("format", "SMART_NUMBER"),
@@ -71,7 +77,7 @@ def _params(spec: dict[str, Any], time_col: str, time_range: str) -> dict[str, A
 def _query(spec: dict[str, Any], time_col: str, time_range: str) -> dict[str, Any]:
     """The saved query the chart data API runs: the same question as the chart, rows without post-processing."""
     viz, metrics, groupby = spec["viz"], list(spec["metrics"]), list(spec.get("groupby", []))
-    columns: list[Any] = list(groupby)
+    columns: list[Any] = list(groupby) + list(spec.get("pivot_columns", []))
     orderby = [[spec.get("order_by", metrics[0]), False]]
     if viz in TIMESERIES and not spec.get("categorical"):
         columns = [{"timeGrain": spec.get("time_grain", "P1D"), "columnType": "BASE_AXIS", "sqlExpression": time_col,
@@ -90,7 +96,7 @@ def chart_config(spec: dict[str, Any], dataset, time_range: str, uuid_of: Callab
     spec = {**spec, "metrics": spec.get("metrics") or [spec["metric"]]}
     unknown = [m for m in spec["metrics"] if m not in dataset.spec.get("metrics", {})]
     columns = {n for n, _ in dataset.columns}
-    unknown += [c for c in spec.get("groupby", []) if c not in columns]
+    unknown += [c for c in spec.get("groupby", []) + spec.get("pivot_columns", []) if c not in columns]
     if unknown:
         raise ValueError(f"chart {spec['key']}: {unknown} not in dataset {dataset.key}")
     time_range = superset_range(spec.get("time_range", time_range))

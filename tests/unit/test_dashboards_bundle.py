@@ -16,7 +16,7 @@ def fake_probe(datasets, settings) -> None:
     used: dict[str, set[str]] = {key: {ds.time_column} for key, ds in datasets.items()}
     for board in bundle.load_yaml("boards").values():
         for chart in board["charts"]:
-            used[chart["dataset"]].update(chart.get("groupby", []))
+            used[chart["dataset"]].update(chart.get("groupby", []) + chart.get("pivot_columns", []))
     for key, ds in datasets.items():
         ds.columns = [(c, "DateTime64(3, 'UTC')" if c == ds.time_column else "String") for c in sorted(used[key])]
 
