@@ -29,7 +29,7 @@ async def _vendor_queue(request: Request, viewer, status: str, page_no: int) -> 
             return {**v, "kyc": [], "bankAccounts": []}
 
     vendors = await asyncio.gather(*(full(v) for v in listing["items"]))
-    return {"vendors": vendors, "status": status, "pager": pages(listing["total"], page_no)}
+    return {"vendors": vendors, "status": status, "paging": pages(listing["total"], page_no)}
 
 
 @page(router, "/admin/vendors", title="Vendor approvals", roles=ADMIN, area="admin")
@@ -63,7 +63,7 @@ async def _product_queue(request: Request, viewer, status: str, page_no: int) ->
     names = await vendor_names(api, viewer, {p["vendorId"] for p in listing["items"]})
     categories = {c["id"]: c["name"] for c in (await api.get("/v1/categories")).get("items", [])}
     return {"products": listing["items"], "vendors": names, "categories": categories, "status": status,
-            "pager": pages(listing["total"], page_no)}
+            "paging": pages(listing["total"], page_no)}
 
 
 @page(router, "/admin/products", title="Product approvals", roles=ADMIN, area="admin")

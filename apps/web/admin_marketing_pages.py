@@ -16,7 +16,7 @@ router = APIRouter()
 async def _coupons(request: Request, viewer, page_no: int) -> dict:
     listing = await request.app.state.api.get("/v1/admin/coupons", token=viewer.token,
                                               params={"page": page_no, "perPage": PER_PAGE})
-    return {"coupons": listing["items"], "pager": pages(listing["total"], page_no)}
+    return {"coupons": listing["items"], "paging": pages(listing["total"], page_no)}
 
 
 @page(router, "/admin/coupons", title="Coupons", roles=ADMIN, area="admin")

@@ -33,7 +33,7 @@ async def orders(request: Request, viewer: ViewerDep, status: str = "", payment:
                                     "page": max(page, 1), "perPage": PER_PAGE})
     return render(request, "admin/orders.html", {
         "orders": listing["items"], "status": status, "payment": payment, "statuses": ORDER_STATUSES,
-        "payment_statuses": PAYMENT_STATUSES, "pager": pages(listing["total"], max(page, 1))})
+        "payment_statuses": PAYMENT_STATUSES, "paging": pages(listing["total"], max(page, 1))})
 
 
 async def _order_ctx(request: Request, viewer, order_no: str) -> dict:
@@ -92,7 +92,7 @@ async def _returns_ctx(request: Request, viewer, status: str, page_no: int) -> d
     api = request.app.state.api
     listing = await api.get("/v1/admin/returns", token=viewer.token,
                             params={"status": status, "page": page_no, "perPage": PER_PAGE})
-    return {"returns": listing["items"], "status": status, "pager": pages(listing["total"], page_no)}
+    return {"returns": listing["items"], "status": status, "paging": pages(listing["total"], page_no)}
 
 
 @page(router, "/admin/returns", title="Returns", roles=STAFF, area="admin")

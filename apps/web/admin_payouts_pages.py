@@ -21,7 +21,7 @@ async def _ctx(request: Request, viewer, status: str, page_no: int) -> dict:
                             params={"status": status, "page": page_no, "perPage": PER_PAGE})
     names = await vendor_names(api, viewer, {p["vendorId"] for p in listing["items"]})
     return {"payouts": listing["items"], "vendors": names, "status": status, "next": NEXT,
-            "pager": pages(listing["total"], page_no)}
+            "paging": pages(listing["total"], page_no)}
 
 
 @page(router, "/admin/payouts", title="Payouts", roles=ADMIN, area="admin")
