@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-import redis.asyncio as redis
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -20,6 +19,7 @@ from kernel.context import bind_user
 from kernel.errors import DomainError
 from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers, problem
 from kernel.logging import configure_logging
+from kernel.redis_guard import request_path_client
 
 
 def create_app(settings: GatewaySettings | None = None,
@@ -37,7 +37,8 @@ def create_app(settings: GatewaySettings | None = None,
         app.state.upstreams = upstreams or {
             svc: httpx.AsyncClient(base_url=settings.service_urls[svc], timeout=settings.upstream_timeout_seconds)
             for svc in services}
-        app.state.redis = redis.from_url(settings.redis_url)
+        # Short timeouts: a hung Redis must cost the rate limit a moment, not every request its full wait.
+        app.state.redis = request_path_client(settings.redis_url, timeout_seconds=1.0)
         app.state.limiter = RateLimiter(app.state.redis, per_minute=settings.rate_limit_per_minute,
                                         burst=settings.rate_limit_burst)
         if settings.record_server_errors:
