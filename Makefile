@@ -21,6 +21,7 @@ demo: install  ## install everything, start the local stack, migrate, run the ma
 	$(MKT) streams wait
 	$(MKT) warehouse report summary orders_per_day top_categories refund_rate on_time_delivery --days 400
 	$(MKT) train
+	$(MKT) dashboards import
 	$(MKT) search reindex
 	$(MKT) showcase
 
