@@ -73,7 +73,8 @@ def payment_outcomes(client, since: datetime, until: datetime) -> Ratio:
 
 
 def payment_failure_reasons(client, since: datetime, until: datetime) -> list[tuple[str, int]]:
-    return [(str(r), int(n)) for r, n in client.query(PAYMENT_REASONS_SQL, parameters=_params(since, until)).result_rows]
+    rows = client.query(PAYMENT_REASONS_SQL, parameters=_params(since, until)).result_rows
+    return [(str(r), int(n)) for r, n in rows]
 
 
 def low_stock(client, *, since: datetime, limit: int = 200) -> list[dict[str, Any]]:

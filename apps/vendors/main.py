@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from apps.vendors import kyc_files, kyc_router
 from apps.vendors.config import VendorsSettings
+from apps.vendors.internal_router import internal_router
 from apps.vendors.orm import Base
 from apps.vendors.router import router
 from kernel.crypto import DataCipher
@@ -15,7 +16,7 @@ def create_app(settings: VendorsSettings | None = None, wiring: Wiring | None = 
     # Built before the app so a malformed DATA_ENCRYPTION_KEY stops startup instead of the first bank request.
     cipher = DataCipher.from_settings(settings)
     app = build_service_app(ServiceSpec(name="vendors", settings=settings, metadata=Base.metadata,
-                                        routers=[router, kyc_router.router],
+                                        routers=[router, kyc_router.router, internal_router],
                                         on_startup=[kyc_files.start], on_shutdown=[kyc_files.stop],
                                         description="Vendor onboarding, KYC, bank accounts, status and commission."),
                             wiring)
