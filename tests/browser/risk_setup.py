@@ -25,6 +25,7 @@ from apps.serving.fraud_orm import FraudOrder, FraudScore
 from apps.serving.orm import OUTBOX
 from kernel.db import Database
 from kernel.uow import UnitOfWork
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.flows import active_product, approved_vendor, bearer, eventually, new_shopper
 from tests.integration.fraud_helpers import FOREIGN_IP, MEDIUM, FixedChampions, trained_model
 from tests.integration.orders_helpers import ORDER_BODY
@@ -38,6 +39,13 @@ def run_async(coro: Awaitable[T]) -> T:
     thread, so the coroutine gets a loop of its own on another thread."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def sign_in_as(page, email: str, role: str, password: str = PASSWORD) -> None:
+    """Sign in through the form and wait until the page is the signed-in one: the form posts through hx-boost (no
+    navigation), so a load-state wait can return before the cookies are set and the next goto lands on /login."""
+    sign_in(page, email, password)
+    page.wait_for_selector(f'main[data-role="{role}"]', timeout=60_000)
 
 
 def _no_feast() -> None:

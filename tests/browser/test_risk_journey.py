@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import api_token, sign_in
-from tests.browser.risk_setup import held_orders, pay
+from tests.browser.conftest import api_token
+from tests.browser.risk_setup import held_orders, pay, sign_in_as
 from tests.flows import bearer
 
 # Generous: setup and the decisions cross Kafka, whose shared consumer groups rebalance while other sessions run.
@@ -49,7 +49,7 @@ def wait_for_state(page_or_api, check, what: str, timeout: float = 180.0):
 def test_analyst_releases_a_held_order(new_page, staff_email, held, api, shots):
     order_no, other = held["orderNos"]
     page = new_page()
-    sign_in(page, staff_email)
+    sign_in_as(page, staff_email, "staff")
     open_from_queue(page, order_no)
     assert page.get_by_test_id("on-hold").is_visible()
     reasons = page.get_by_test_id("reasons").inner_text()
@@ -89,13 +89,13 @@ def test_analyst_rejects_a_held_order_and_a_late_second_decision_is_refused(new_
                                                                            held, api, shots):
     order_no = held["orderNos"][1]
     slow = new_page(phone=True)  # a second analyst, on a phone, opens the same order
-    sign_in(slow, admin_email)
+    sign_in_as(slow, admin_email, "super_admin")
     slow.goto(f"/risk/orders/{order_no}")
     assert slow.get_by_test_id("decision-form").is_visible()
     shots(slow, "held order on a phone")
 
     page = new_page()
-    sign_in(page, staff_email)
+    sign_in_as(page, staff_email, "staff")
     open_from_queue(page, order_no)
     page.get_by_label("Note for the audit trail").fill("Same device as another held order; card country differs.")
     page.get_by_test_id("reject").click()
