@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -64,8 +64,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     areas: dict[str, list] = {}
     for spec in nav_for(viewer):
         areas.setdefault(spec.area, []).append(spec)
+    notice = unquote(request.cookies.get(FLASH_COOKIE) or "") or None
     ctx = {"viewer": viewer, "csrf": csrf_token(request), "nav": areas, "error": error,
-           "notice": request.cookies.get(FLASH_COOKIE), "path": request.url.path, **(context or {})}
+           "notice": notice, "path": request.url.path, **(context or {})}
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
     if ctx["notice"]:
         response.delete_cookie(FLASH_COOKIE, path="/")
@@ -76,5 +77,7 @@ def redirect(url: str, notice: str | None = None) -> RedirectResponse:
     """303 after a successful form post (POST/redirect/GET), with a notice shown once on the next page."""
     response = RedirectResponse(url, status_code=303)
     if notice:
-        response.set_cookie(FLASH_COOKIE, notice[:300], max_age=60, path="/", samesite="lax")
+        # Percent-encoded: a cookie value is latin-1 and may not hold quotes, semicolons or “curly” punctuation.
+        response.set_cookie(FLASH_COOKIE, quote(notice[:300], safe=""), max_age=60, path="/",
+                            samesite="lax")
     return response
