@@ -101,15 +101,24 @@ class SupersetPart(Part):
 
     def after_up(self) -> str | None:
         from dashboards.bundle import database_bundle, database_uri
-        from dashboards.superset_api import SupersetApi
+        from dashboards.superset_api import SupersetApi, SupersetError
 
-        # The import takes seconds (Superset tests the connection): done again only when the URI changed or the
-        # metadata DB was made anew since (its file's creation is in the stamp).
+        # The import takes seconds: done again only when the URI, the admin's credentials or the metadata DB (its
+        # file's inode) changed since the last one.
         stamp_path = self.dir / "warehouse-connection"
-        stamp = f"{database_uri(self.settings)} {(self.dir / 'superset.db').stat().st_ino}"
+        admin = f"{self.settings.superset_admin_user}:{self.settings.superset_admin_password}"
+        stamp = (f"{database_uri(self.settings)} {(self.dir / 'superset.db').stat().st_ino} "
+                 f"{hashlib.sha256(admin.encode()).hexdigest()[:16]}")
         if stamp_path.exists() and stamp_path.read_text() == stamp:
             return None
-        with SupersetApi.login(self.settings) as api:
+        try:
+            api = SupersetApi.login(self.settings)
+        except SupersetError:
+            # SUPERSET_ADMIN_PASSWORD changed since the admin was created: the settings win.
+            self._cli("fab", "reset-password", "--username", self.settings.superset_admin_user,
+                      "--password", self.settings.superset_admin_password)
+            api = SupersetApi.login(self.settings)
+        with api:
             api.import_bundle(database_bundle(self.settings), self.settings)
         stamp_path.write_text(stamp)
         return f"database 'warehouse' -> {database_uri(self.settings)}"
