@@ -176,3 +176,20 @@ def test_grouped_charts_show_names_never_ids(saved_data, charts, superset, world
         for row in rows + (window_rows if key == "catalog_top_products" else []):
             ids = [v for v in row.values() if isinstance(v, str) and UUID_LIKE.match(v)]
             assert not ids, f"{key} shows raw ids: {ids}"
+
+
+@pytest.mark.parametrize(("name", "id_col", "name_col", "expected"), [
+    ("top_categories", "category_id", "category", "categories"), ("top_products", "product_id", "title", "products"),
+    ("vendor_earnings", "vendor_id", "vendor", "vendors"), ("on_time_delivery", "vendor_id", "vendor", "vendors")])
+def test_warehouse_report_prints_names_not_ids(world, name, id_col, name_col, expected):
+    """`mkt warehouse report` shows the dimension's name in place of the id (same rows as the report prints)."""
+    from mkt.warehouse_cli import named
+
+    client = warehouse_client()
+    try:
+        columns, rows = named(client, *run_metric(client, name, since=world.since, until=world.until))
+    finally:
+        client.close()
+    assert id_col not in columns
+    shown = {row[columns.index(name_col)] for row in rows if row[columns.index(name_col)]}
+    assert shown == set(getattr(world, expected).values())
