@@ -56,5 +56,6 @@ def list_cmd(title: Optional[str] = typer.Option(None, help="Only dashboards wit
 def _print_boards(boards: list[dict], base_url: str) -> None:
     table = Table("dashboard", "address")
     for board in sorted(boards, key=lambda b: b["dashboard_title"]):
-        table.add_row(board["dashboard_title"], f"{base_url.rstrip('/')}/superset/dashboard/{board['slug'] or board['id']}/")
+        address = f"{base_url.rstrip('/')}/superset/dashboard/{board['slug'] or board['id']}/"
+        table.add_row(board["dashboard_title"], address)
     console.print(table)
