@@ -18,7 +18,7 @@ from kernel.settings import CommonSettings
 
 SUPERSET_VERSION = "6.1.0"
 
-CONFIG_TEMPLATE = '''# Written by deploy/local/superset_part.py at every `mkt stack up`: edit the settings, not this file.
+CONFIG_TEMPLATE = '''# Written by deploy/local/superset_part.py at each `mkt stack up`: edit the settings instead.
 SECRET_KEY = {secret!r}
 SQLALCHEMY_DATABASE_URI = {metadata_uri!r}
 # Local stack: plain HTTP on 127.0.0.1, no HTTPS redirects or CSP from Talisman.
