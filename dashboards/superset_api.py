@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from kernel.settings import CommonSettings, common_settings
+from kernel.settings import CommonSettings, common_settings, superset_settings
 from kernel.warehouse import parse_clickhouse_url
 
 
@@ -28,11 +28,11 @@ class SupersetApi:
         settings = settings or common_settings()
         http = httpx.Client(base_url=settings.superset_url.rstrip("/"), timeout=timeout, trust_env=False)
         resp = http.post("/api/v1/security/login", json={
-            "username": settings.superset_admin_user, "password": settings.superset_admin_password,
+            "username": superset_settings().admin_user, "password": superset_settings().admin_password,
             "provider": "db", "refresh": True})
         if resp.status_code != 200:
             http.close()
-            raise SupersetError(f"Superset login as {settings.superset_admin_user!r} failed: "
+            raise SupersetError(f"Superset login as {superset_settings().admin_user!r} failed: "
                                 f"{resp.status_code} {resp.text[:200]}")
         http.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
         return cls(http)

@@ -55,10 +55,8 @@ class CommonSettings(BaseSettings):
     typesense_api_key: str = Field(DEV_TYPESENSE_KEY, validation_alias=_shared("TYPESENSE_API_KEY"))
     mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
     dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
-    # Superset (dashboards/): its own venv under STACK_DIR, its admin for `mkt dashboards import` and the tests.
+    # Superset (dashboards/): its own venv under STACK_DIR; its admin account is SupersetSettings (not every process's).
     superset_url: str = Field("http://127.0.0.1:18088", validation_alias=_shared("SUPERSET_URL"))
-    superset_admin_user: str = Field("admin", validation_alias=_shared("SUPERSET_ADMIN_USER"))
-    superset_admin_password: str = Field(DEV_SUPERSET_PASSWORD, validation_alias=_shared("SUPERSET_ADMIN_PASSWORD"))
     smtp_host: str = Field("127.0.0.1", validation_alias=_shared("SMTP_HOST"))
     smtp_port: int = Field(11025, validation_alias=_shared("SMTP_PORT"))
     mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))
@@ -110,12 +108,33 @@ class CommonSettings(BaseSettings):
             "TYPESENSE_API_KEY": self.typesense_api_key == DEV_TYPESENSE_KEY,
             "DATA_ENCRYPTION_KEY": DEV_DATA_ENCRYPTION_KEY in {k.strip() for k in self.data_encryption_key.split(",")},
             "INTERNAL_API_TOKEN": self.internal_api_token == DEV_INTERNAL_TOKEN,
-            "SUPERSET_ADMIN_PASSWORD": self.superset_admin_password == DEV_SUPERSET_PASSWORD,
         }
         bad = [name for name, is_default in defaults.items() if is_default]
         if bad:
             raise ValueError(f"default secrets are refused when ENV={self.env}: set {', '.join(bad)}")
         return self
+
+
+class SupersetSettings(BaseSettings):
+    """Superset's admin account: read only by the tools that talk to Superset (the stack part, `mkt dashboards`,
+    the dashboards test), so no service process holds it."""
+
+    model_config = SettingsConfigDict(env_prefix="SUPERSET_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "staging", "prod"] = Field("dev", validation_alias=_shared("ENV"))
+    admin_user: str = "admin"
+    admin_password: str = DEV_SUPERSET_PASSWORD
+
+    @model_validator(mode="after")
+    def _refuse_default_password(self) -> "SupersetSettings":
+        if self.env not in ("dev", "test") and self.admin_password == DEV_SUPERSET_PASSWORD:
+            raise ValueError(f"default secrets are refused when ENV={self.env}: set SUPERSET_ADMIN_PASSWORD")
+        return self
+
+
+@lru_cache
+def superset_settings() -> SupersetSettings:
+    return SupersetSettings()
 
 
 class BaseServiceSettings(CommonSettings):

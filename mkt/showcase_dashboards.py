@@ -8,7 +8,7 @@ from rich.table import Table
 
 from dashboards.bundle import asset_uuid, build_bundle
 from dashboards.superset_api import SupersetApi, SupersetError
-from kernel.settings import common_settings
+from kernel.settings import common_settings, superset_settings
 
 HEADLINES = ("exec_gmv", "exec_aov", "exec_paid_orders", "exec_conversion_total", "vendors_on_time_total",
              "vendors_refund_rate", "customers_repeat_rate", "risk_caught_orders")
@@ -34,7 +34,7 @@ def show(base_url: str, console) -> None:
             boards = api.list("dashboard")
             charts = {c["uuid"]: c for c in api.list("chart") if c.get("uuid")}
             table = Table("dashboard", "address", title=f"Superset at {settings.superset_url} "
-                                                         f"(user {settings.superset_admin_user})")
+                                                         f"(user {superset_settings().admin_user})")
             for board in sorted(boards, key=lambda b: b["dashboard_title"]):
                 table.add_row(board["dashboard_title"],
                               f"{settings.superset_url.rstrip('/')}/superset/dashboard/{board['slug'] or board['id']}/")

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from deploy.local.parts import BIND, Part, host_port, http_get
-from kernel.settings import CommonSettings
+from kernel.settings import CommonSettings, superset_settings
 
 SUPERSET_VERSION = "6.1.0"
 
@@ -81,13 +81,13 @@ class SupersetPart(Part):
     def prepare(self) -> None:
         super().prepare()
         self.write_config()
-        stamp = f"{SUPERSET_VERSION} {self.settings.superset_admin_user}\n"
+        stamp = f"{SUPERSET_VERSION} {superset_settings().admin_user}\n"
         if self.marker.exists() and self.marker.read_text() == stamp:
             return
         self._cli("db", "upgrade")
-        s = self.settings
+        admin = superset_settings()
         # create-admin leaves an existing user alone (exit 0), so a re-run after a crash is harmless.
-        self._cli("fab", "create-admin", "--username", s.superset_admin_user, "--password", s.superset_admin_password,
+        self._cli("fab", "create-admin", "--username", admin.admin_user, "--password", admin.admin_password,
                   "--firstname", "Marketplace", "--lastname", "Admin", "--email", "superset-admin@marketplace.local")
         self._cli("init")
         self.marker.write_text(stamp)
@@ -106,7 +106,7 @@ class SupersetPart(Part):
         # The import takes seconds: done again only when the URI, the admin's credentials or the metadata DB (its
         # file's inode) changed since the last one.
         stamp_path = self.dir / "warehouse-connection"
-        admin = f"{self.settings.superset_admin_user}:{self.settings.superset_admin_password}"
+        admin = f"{superset_settings().admin_user}:{superset_settings().admin_password}"
         stamp = (f"{database_uri(self.settings)} {(self.dir / 'superset.db').stat().st_ino} "
                  f"{hashlib.sha256(admin.encode()).hexdigest()[:16]}")
         if stamp_path.exists() and stamp_path.read_text() == stamp:
@@ -115,8 +115,8 @@ class SupersetPart(Part):
             api = SupersetApi.login(self.settings)
         except SupersetError:
             # SUPERSET_ADMIN_PASSWORD changed since the admin was created: the settings win.
-            self._cli("fab", "reset-password", "--username", self.settings.superset_admin_user,
-                      "--password", self.settings.superset_admin_password)
+            self._cli("fab", "reset-password", "--username", superset_settings().admin_user,
+                      "--password", superset_settings().admin_password)
             api = SupersetApi.login(self.settings)
         with api:
             api.import_bundle(database_bundle(self.settings), self.settings)
