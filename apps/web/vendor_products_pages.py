@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Request, UploadFile
-from starlette.datastructures import FormData
+from fastapi import APIRouter, Request
+from starlette.datastructures import FormData, UploadFile
 
 from apps.web.access import VENDOR, ViewerDep, action, page
 from apps.web.api import ApiError
