@@ -79,7 +79,8 @@ def test_admin_approves_refunds_pays_out_and_changes_a_flag(new_page, api, admin
     page.get_by_role("button", name="Refund").click()
     expect(page.get_by_test_id("notice")).to_contain_text(f"Refund of 5.00 for {order_no}", timeout=SLOW)
     _eventually(lambda: api.get(f"/v1/admin/orders/{order_no}", headers=admin),
-                lambda r: r.json()["refundedMinor"] == 500, what="orders to record the refund (Kafka)")
+                lambda r: r.json()["refundedMinor"] == 500, what="orders to record the refund (Kafka)",
+                timeout=120)
     page.reload()
     expect(page.get_by_test_id("refunded")).to_have_text("$5.00", timeout=SLOW)
     shots(page, "order refunded")
