@@ -21,8 +21,16 @@ class ApiError(Exception):
     @property
     def message(self) -> str:
         """The sentence shown to the user: the API's detail, plus which fields were wrong."""
-        fields = [f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'input'}: {e.get('msg', '')}"
-                  for e in self.errors if isinstance(e, dict)]
+        # Two shapes reach us: FastAPI's {loc, msg} and our services' {field, message}; a line that only repeats
+        # the detail (or says nothing) is left out, so the shopper reads "No such coupon.", not "(input: )".
+        fields = []
+        for e in self.errors:
+            if not isinstance(e, dict):
+                continue
+            what = str(e.get("msg") or e.get("message") or "")
+            where = ".".join(str(p) for p in e.get("loc", [])[1:]) or str(e.get("field") or "input")
+            if what and what != self.detail:
+                fields.append(f"{where}: {what}")
         return self.detail + (f" ({'; '.join(fields)})" if fields else "")
 
 
