@@ -87,7 +87,7 @@ def targets(http: httpx.Client) -> dict[str, tuple[str, str]]:
     word = max(title.split(), key=len).lower()
     typo = word[: len(word) // 2] + word[len(word) // 2 + 1:]  # one letter dropped
     return {"home": ("/", "/v1/ai/recommendations?context=home&limit=8"),
-            "search": (f"/search?q={typo}", f"/v1/search?q={typo}&perPage=12"),
+            "search": (f"/search?q={typo}", f"/v1/search?q={typo}&perPage=12&facets=category,brand,vendor,price,rating"),
             "product": (f"/p/{slug}", f"/v1/products/{slug}")}
 
 

@@ -64,7 +64,8 @@ async def reco_widget(api: Api, *, token: str | None, context: str, limit: int =
 def search_params(filters: dict[str, str], q: str, page: int, per_page: int) -> dict[str, Any]:
     """The page's filters (as its links carry them) → /v1/search query parameters. The price facet's values are
     ranges in whole currency units ("10-25", "500+"); the rating facet's are whole stars."""
-    params: dict[str, Any] = {"q": q or "*", "page": page, "perPage": per_page}
+    # only the facets the page shows (the API's default also counts attributes)
+    params: dict[str, Any] = {"q": q or "*", "page": page, "perPage": per_page, "facets": ",".join(FILTER_KEYS)}
     for key in ("category", "brand", "vendor"):
         if filters.get(key):
             params[key] = filters[key]

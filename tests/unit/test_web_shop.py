@@ -20,10 +20,11 @@ def test_problem_detail_reads_as_a_sentence_in_both_error_shapes():
 
 def test_search_filters_become_api_parameters():
     params = search_params({"category": "Home", "price": "10-25", "rating": "4"}, "hedphones", 2, 12)
-    assert params == {"q": "hedphones", "page": 2, "perPage": 12, "category": "Home", "minPrice": 1000,
-                      "maxPrice": 2499, "minRating": 4}
+    facets = "category,brand,vendor,price,rating"
+    assert params == {"q": "hedphones", "page": 2, "perPage": 12, "facets": facets, "category": "Home",
+                      "minPrice": 1000, "maxPrice": 2499, "minRating": 4}
     open_ended = search_params({"price": "500+", "rating": "many"}, "", 1, 12)
-    assert open_ended == {"q": "*", "page": 1, "perPage": 12, "minPrice": 50000}  # no max; a bad rating is dropped
+    assert open_ended == {"q": "*", "page": 1, "perPage": 12, "facets": facets, "minPrice": 50000}  # no max; a bad rating is dropped
 
 
 def test_links_add_replace_and_remove_one_filter():
