@@ -17,8 +17,8 @@ COMMANDS = (
      "DAGSTER_HOME=dagster_home .venv/bin/dagster sensor list -m pipelines.definitions"),
     ("report of a day, now", "DAGSTER_HOME=dagster_home .venv/bin/dagster job execute -m pipelines.definitions "
                              "-j daily_report_job --tags '{\"dagster/partition\": \"YYYY-MM-DD\"}'"),
-    ("one alert tick, now", "DAGSTER_HOME=dagster_home .venv/bin/dagster sensor preview -m pipelines.definitions "
-                            "low_stock_alert"),
+    ("one alert tick now (mails for real if the condition holds; the cooldown is not kept)",
+     "DAGSTER_HOME=dagster_home .venv/bin/dagster sensor preview -m pipelines.definitions low_stock_alert"),
     ("turn them on", "DAGSTER_HOME=dagster_home .venv/bin/dagster schedule start -m pipelines.definitions "
                      "daily_report_schedule; … sensor start … payment_failures_alert low_stock_alert "
                      "server_errors_alert fraud_rate_alert"),

@@ -93,7 +93,7 @@ class ServerErrorLog:
             except asyncio.CancelledError:
                 pass
         try:
-            await asyncio.wait_for(self.flush(), timeout=3)
+            await asyncio.wait_for(self.flush(), timeout=10)
         except Exception:  # noqa: BLE001 - best effort on the way out
             pass
         await self.publisher.close()

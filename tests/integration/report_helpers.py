@@ -4,6 +4,7 @@ point the report job and the alert sensors at it."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -80,7 +81,34 @@ def mail_body(msg) -> str:
     return msg.get_body(("plain",)).get_content()
 
 
-async def wait_mail(match, timeout: float = 120.0):
-    from deploy.local.mailbox import wait_for_message
+def recent_mail(since: float) -> list:
+    """Messages the sink stored at or after `since` (epoch seconds), newest first: the sink holds every session's
+    mail, and parsing all of it on every poll is what made waiting slow."""
+    from deploy.local.mailbox import list_files, read_message
 
-    return await asyncio.to_thread(wait_for_message, match, timeout=timeout)
+    found = []
+    for path in reversed(list_files()):
+        try:
+            if path.stat().st_mtime >= since:
+                found.append(read_message(path))
+        except FileNotFoundError:  # another session cleared the sink meanwhile
+            continue
+    return found
+
+
+def _wait(match, since: float, timeout: float):
+    deadline = time.monotonic() + timeout
+    while True:
+        for msg in recent_mail(since):
+            if match(msg):
+                return msg
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"no matching mail after {timeout}s")
+        time.sleep(0.2)
+
+
+STARTED = time.time() - 5  # this module's mail is newer than its import (a few seconds of clock slack)
+
+
+async def wait_mail(match, timeout: float = 120.0, since: float | None = None):
+    return await asyncio.to_thread(_wait, match, STARTED if since is None else since, timeout)
