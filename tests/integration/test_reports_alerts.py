@@ -284,3 +284,20 @@ async def test_daily_report_job_mails_known_figures(ops_topic, client, scratch, 
     assert vendor_mail["Subject"] == f"Lamp Shop {RUN}: your day {day} — 2 orders, 50.00 USD"
     vbody = h.mail_body(vendor_mail)
     assert "Commission 5.00 USD, net earnings 45.00 USD" in vbody and "Delivered: 1, on time 100.0 %" in vbody
+
+
+async def test_vendor_contact_route_is_internal_only(gateway, client):
+    """The lookup notifications uses to address vendor mail: behind the internal token, and never on the gateway."""
+    vendor_id, support = await real_vendor(client, f"Ink Works {RUN}")
+    vendors = gateway.state.services["vendors"]
+    token = vendors.state.settings.internal_api_token
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=vendors), base_url="http://vendors") as http:
+        path = f"/internal/v1/vendors/{vendor_id}"
+        assert (await http.get(path)).status_code == 401
+        assert (await http.get(path, headers={"X-Internal-Token": "wrong"})).status_code == 403
+        found = await http.get(path, headers={"X-Internal-Token": token})
+        assert found.status_code == 200 and found.json()["supportEmail"] == support
+        assert found.json()["name"] == f"Ink Works {RUN}"
+        missing = await http.get(f"/internal/v1/vendors/{uuid.uuid4()}", headers={"X-Internal-Token": token})
+        assert missing.status_code == 404
+    assert (await client.get(f"/internal/v1/vendors/{vendor_id}")).status_code == 404  # the gateway has no route

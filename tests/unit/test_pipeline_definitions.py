@@ -29,11 +29,15 @@ def test_every_evaluation_has_its_baseline_check():
 
 
 def test_jobs_schedules_and_sensors():
-    assert {j.name for j in defs.resolve_all_job_defs()} >= {"train_all", "materialize_features"}
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {"train_all", "materialize_features", "daily_report_job"}
     schedules = {s.name: (s.cron_schedule, s.job_name) for s in defs.schedules}
     assert schedules == {"nightly_retrain": ("0 2 * * *", "train_all"),
-                         "hourly_features": ("15 * * * *", "materialize_features")}
-    assert {s.name: s.job_name for s in defs.sensors} == {"new_orders_sensor": "train_all"}
+                         "hourly_features": ("15 * * * *", "materialize_features"),
+                         "daily_report_schedule": ("0 6 * * *", "daily_report_job")}
+    # the alert sensors launch no runs: raising the alert (an event for notifications) is their whole effect
+    assert {s.name: s.job_name if s.targets else None for s in defs.sensors} == {
+        "new_orders_sensor": "train_all", "payment_failures_alert": None, "low_stock_alert": None,
+        "server_errors_alert": None, "fraud_rate_alert": None}
 
 
 def test_predictions_read_only_after_their_kind_is_registered():
