@@ -60,7 +60,7 @@ def show(base_url: str, console: Console) -> None:
     if web is None:
         console.print("[yellow]could not sign in to the web app as the demo admin[/]")
         return
-    with web:
+    try:
         status, ms, rows = _timed_page(web, "/risk")
         console.print(f"Risk console {base_url}/risk → {status} in {ms:.0f} ms, {rows} order(s) on the first page "
                       f"(sign in as staff or super admin)")
@@ -68,6 +68,8 @@ def show(base_url: str, console: Console) -> None:
             status, ms, _ = _timed_page(web, f"/risk/orders/{review['orderNo']}")
             console.print(f"Order page {base_url}/risk/orders/{review['orderNo']} → {status} in {ms:.0f} ms: "
                           "score, reasons, linked accounts, the order's state, release/reject with a note")
+    finally:
+        web.close()
     if review:
         console.print(_audit_table(review))
     else:
