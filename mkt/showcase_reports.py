@@ -13,13 +13,13 @@ KEYS = ("daily_summary", "vendor_daily_summary", "alert_payment_failures", "aler
         "alert_fraud_rate")
 COMMANDS = (
     ("list the schedule and sensors",
-     "DAGSTER_HOME=dagster_home .venv/bin/dagster schedule list -m pipelines.definitions && "
-     "DAGSTER_HOME=dagster_home .venv/bin/dagster sensor list -m pipelines.definitions"),
-    ("report of a day, now", "DAGSTER_HOME=dagster_home .venv/bin/dagster job execute -m pipelines.definitions "
-                             "-j daily_report_job --tags '{\"dagster/partition\": \"YYYY-MM-DD\"}'"),
-    ("one alert tick now (mails for real if the condition holds; the cooldown is not kept)",
-     "DAGSTER_HOME=dagster_home .venv/bin/dagster sensor preview -m pipelines.definitions low_stock_alert"),
-    ("turn them on", "DAGSTER_HOME=dagster_home .venv/bin/dagster schedule start -m pipelines.definitions "
+     "DAGSTER_HOME=$PWD/dagster_home .venv/bin/dagster schedule list -m pipelines.definitions && "
+     "DAGSTER_HOME=$PWD/dagster_home .venv/bin/dagster sensor list -m pipelines.definitions"),
+    ("report of a day, now (mails the operator and every vendor active that day)",
+     "DAGSTER_HOME=$PWD/dagster_home .venv/bin/python -c \"from pipelines.definitions import defs; from dagster import "
+     "DagsterInstance; defs.resolve_job_def('daily_report_job').execute_in_process(partition_key='YYYY-MM-DD', "
+     "instance=DagsterInstance.get())\""),
+    ("turn them on", "DAGSTER_HOME=$PWD/dagster_home .venv/bin/dagster schedule start -m pipelines.definitions "
                      "daily_report_schedule; … sensor start … payment_failures_alert low_stock_alert "
                      "server_errors_alert fraud_rate_alert"),
 )
