@@ -8,16 +8,19 @@ from datetime import datetime, timezone
 import pytest
 
 from kernel.ids import new_id_str
-from tests.flows import bearer
-from tests.integration.orders_helpers import (
-    add_to_cart,
-    feed,
-    place,
-    shop,  # noqa: F401 - the module's shared fixture
-    shopper,
-)
+from tests.flows import active_product, approved_vendor, bearer
+from tests.integration.orders_helpers import add_to_cart, feed, place, shopper, vendor_projected
 
 pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture(scope="module")
+async def shop(client, gateway, admin_token) -> dict:
+    """One approved vendor with one product in stock (lighter than orders_helpers.shop)."""
+    vendor = await approved_vendor(client, admin_token)
+    product = await active_product(client, admin_token, vendor, price_minor=1_500, stock=20)
+    await vendor_projected(gateway, vendor["id"])
+    return {"va": vendor, "a": product}
 
 
 def _staff(gateway) -> dict:
