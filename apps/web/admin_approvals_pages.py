@@ -13,6 +13,8 @@ from apps.web.api import ApiError
 from apps.web.render import redirect, render
 
 router = APIRouter()
+# Each vendor card costs one more API call (its KYC documents and bank accounts): keep the page short.
+VENDORS_PER_PAGE = 10
 VendorStatus = Literal["pending", "active", "suspended", "rejected", ""]
 ProductStatus = Literal["pending", "active", "rejected", "archived", "draft", ""]
 
@@ -20,7 +22,7 @@ ProductStatus = Literal["pending", "active", "rejected", "archived", "draft", ""
 async def _vendor_queue(request: Request, viewer, status: str, page_no: int) -> dict:
     api = request.app.state.api
     listing = await api.get("/v1/admin/vendors", token=viewer.token,
-                            params={"status": status, "page": page_no, "perPage": PER_PAGE})
+                            params={"status": status, "page": page_no, "perPage": VENDORS_PER_PAGE})
 
     async def full(v: dict) -> dict:
         try:  # the owner/admin view carries the KYC documents and masked bank accounts
@@ -29,7 +31,8 @@ async def _vendor_queue(request: Request, viewer, status: str, page_no: int) -> 
             return {**v, "kyc": [], "bankAccounts": []}
 
     vendors = await asyncio.gather(*(full(v) for v in listing["items"]))
-    return {"vendors": vendors, "status": status, "paging": pages(listing["total"], page_no)}
+    return {"vendors": vendors, "status": status,
+            "paging": pages(listing["total"], page_no, VENDORS_PER_PAGE)}
 
 
 @page(router, "/admin/vendors", title="Vendor approvals", roles=ADMIN, area="admin")

@@ -52,7 +52,7 @@ def test_admin_approves_refunds_pays_out_and_changes_a_flag(new_page, api, admin
         # 1. Approve the vendor, its KYC document in view.
         page.locator("main").get_by_role("link", name="Vendor approvals").click()
         card = page.locator(f'[data-vendor-id="{application["id"]}"]')
-        expect(card).to_be_visible(timeout=SLOW)
+        expect(card).to_be_visible(timeout=2 * SLOW)
         kyc_link = card.get_by_role("link", name="open document")
         expect(kyc_link).to_have_attribute("href", application["kycUrl"], timeout=SLOW)
         shots(page, "vendor queue")
