@@ -24,7 +24,8 @@ def test_search_filters_become_api_parameters():
     assert params == {"q": "hedphones", "page": 2, "perPage": 12, "facets": facets, "category": "Home",
                       "minPrice": 1000, "maxPrice": 2499, "minRating": 4}
     open_ended = search_params({"price": "500+", "rating": "many"}, "", 1, 12)
-    assert open_ended == {"q": "*", "page": 1, "perPage": 12, "facets": facets, "minPrice": 50000}  # no max; a bad rating is dropped
+    # no upper bound, and a rating that is not a number of stars is dropped
+    assert open_ended == {"q": "*", "page": 1, "perPage": 12, "facets": facets, "minPrice": 50000}
 
 
 def test_links_add_replace_and_remove_one_filter():
