@@ -86,8 +86,9 @@ async def _held_orders(base_url: str, admin_token: str, count: int) -> dict:
     db = Database(ServingSettings().db_url(), pool_size=2)
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            vendor = await approved_vendor(client, admin_token)
-            product = await active_product(client, admin_token, vendor, price_minor=MEDIUM, stock=20)
+            # Generous: on the shared broker, consumer-group rebalances can hold an event for minutes.
+            vendor = await approved_vendor(client, admin_token, timeout=180)
+            product = await active_product(client, admin_token, vendor, price_minor=MEDIUM, stock=20, timeout=180)
             device = f"dev-risk-ring-{uuid.uuid4().hex[:8]}"
             shoppers = await asyncio.gather(*(new_shopper(client, prefix="risk-shopper") for _ in range(count)))
             order_nos = list(await asyncio.gather(*(_place(client, s, product["sku"], device) for s in shoppers)))

@@ -102,7 +102,7 @@ def visitors(playwright_browser, web_base_url, api, admin_email, staff_email):
 
     async def vendor_owner() -> dict:
         async with httpx.AsyncClient(base_url=web_base_url, timeout=30) as client:
-            return await approved_vendor(client, admin_token)
+            return await approved_vendor(client, admin_token, timeout=180)
 
     vendor = run_async(vendor_owner())
     accounts = {"customer": (register_shopper(api), PASSWORD), "vendor_admin": (vendor["owner"]["email"],
