@@ -15,6 +15,9 @@ from tests.flows import active_product, approved_vendor, bearer, eventually, new
 from tests.integration.orders_helpers import ORDER_BODY
 
 
+SETUP_TIMEOUT = 180.0
+
+
 def _run(coro) -> dict:
     """Run a setup coroutine on a thread of its own: Playwright's sync API already runs a loop on this one."""
     with ThreadPoolExecutor(1) as pool:
@@ -39,13 +42,16 @@ def vendor_application(api: httpx.Client) -> dict:
 
 async def _paid_order(base_url: str, admin_token: str) -> dict:
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        vendor = await approved_vendor(client, admin_token)
-        product = await active_product(client, admin_token, vendor, price_minor=2_500, stock=10)
+        # Generous: several test sessions share the broker's consumer groups and two cores.
+        vendor = await approved_vendor(client, admin_token, timeout=SETUP_TIMEOUT)
+        product = await active_product(client, admin_token, vendor, price_minor=2_500, stock=10,
+                                       timeout=SETUP_TIMEOUT)
         shopper = await new_shopper(client, prefix="admin-journey-shopper")
         headers = bearer(shopper["accessToken"])
         await eventually(lambda: client.post("/v1/cart/items", json={"sku": product["sku"], "qty": 2},
                                              headers=headers),
-                         lambda r: r.status_code == 201, what=f"the cart to accept {product['sku']}", timeout=60)
+                         lambda r: r.status_code == 201, what=f"the cart to accept {product['sku']}",
+                         timeout=SETUP_TIMEOUT)
         placed = await client.post("/v1/orders", json=ORDER_BODY,
                                    headers={**headers, "Idempotency-Key": f"admin-{uuid.uuid4().hex}"})
         assert placed.status_code == 201, placed.text
@@ -54,13 +60,13 @@ async def _paid_order(base_url: str, admin_token: str) -> dict:
             lambda: client.post("/v1/payments/intent", json={"orderNo": order_no},
                                 headers={**headers, "Idempotency-Key": f"admin-pay-{order_no}"}),
             lambda r: r.status_code == 201, what=f"payments to know {order_no} (order.created over Kafka)",
-            timeout=60)
+            timeout=SETUP_TIMEOUT)
         sim = await client.post(f"/v1/payments/simulate/{intent.json()['intentId']}", json={"outcome": "succeeded"},
                                 headers=headers)
         assert sim.status_code == 200, sim.text
         await eventually(lambda: client.get(f"/v1/admin/orders/{order_no}", headers=bearer(admin_token)),
                          lambda r: r.status_code == 200 and r.json()["paymentStatus"] == "paid",
-                         what=f"{order_no} to be paid (payment events over Kafka)", timeout=90)
+                         what=f"{order_no} to be paid (payment events over Kafka)", timeout=SETUP_TIMEOUT)
     return {"orderNo": order_no, "vendor": vendor, "product": product, "shopper": shopper}
 
 
@@ -87,7 +93,8 @@ async def _payout_request(base_url: str, vendor: dict, amount_minor: int) -> dic
 
         resp = await eventually(ask, lambda r: r.status_code == 201,
                                 what="eligible earnings for a payout (order.delivered over Kafka; the browser "
-                                     "server runs with RETURN_WINDOW_DAYS=0)", timeout=90, interval=1.0)
+                                     "server runs with RETURN_WINDOW_DAYS=0)",
+                                timeout=SETUP_TIMEOUT, interval=1.0)
     return resp.json()
 
 

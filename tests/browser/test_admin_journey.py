@@ -62,7 +62,7 @@ def test_admin_approves_refunds_pays_out_and_changes_a_flag(new_page, api, admin
         vendor = api.get(f"/v1/vendors/{application['id']}", headers=admin).json()
         assert vendor["status"] == "active"
 
-        order = order_job.result(timeout=240)
+        order = order_job.result(timeout=600)
     order_no = order["orderNo"]
 
     # 2. Refund: too much first (the API's detail in words), then part of it.
