@@ -20,9 +20,12 @@ expect.set_options(timeout=30_000)
 def two_vendors(base_url: str, admin_token: str) -> tuple[dict, dict]:
     async def make():
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            a, b = await approved_vendor(client, admin_token), await approved_vendor(client, admin_token)
-            a["product"] = await active_product(client, admin_token, a, stock=4, title="Alpha kettle")
-            b["product"] = await active_product(client, admin_token, b, stock=7, title="Beta secret teapot")
+            # Generous waits: each step waits for an event to cross Kafka on a shared, busy machine.
+            a, b = (await approved_vendor(client, admin_token, timeout=180),
+                    await approved_vendor(client, admin_token, timeout=180))
+            a["product"] = await active_product(client, admin_token, a, stock=4, title="Alpha kettle", timeout=180)
+            b["product"] = await active_product(client, admin_token, b, stock=7, title="Beta secret teapot",
+                                                timeout=180)
             return a, b
 
     # Playwright's sync API owns this thread's event loop: the async setup helpers run on a thread of their own.

@@ -19,7 +19,7 @@ IBAN = "GB82 WEST 1234 5698 7654 32"
 expect.set_options(timeout=30_000)  # the pages wait on the real stack, which shares two cores with other runs
 
 
-def reload_until(page, url: str, locator_of, what: str, timeout: float = 60) -> None:
+def reload_until(page, url: str, locator_of, what: str, timeout: float = 180) -> None:
     """Reload `url` until the element shows (an event still travelling through Kafka)."""
     def visible():
         page.goto(url)
