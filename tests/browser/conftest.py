@@ -129,7 +129,8 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    # The form posts through hx-boost (no navigation event): wait for the signed-in page, or the problem shown.
+    page.locator('main:not([data-role="anonymous"]), [role="alert"]').first.wait_for()
 
 
 def create_staff(role: str = "super_admin") -> str:
