@@ -1,5 +1,6 @@
 """`mkt showcase`: the end of the demo. What the models learned, shown through the public API as each user meets it:
-a shopper's recommendations, search, the risk queue, a vendor's forecasts and prices. Each section lives in its own
+a shopper's recommendations, search, the risk queue, a vendor's forecasts and prices; then the web pages, the
+dashboards, the reports and alerts, and where to look with one login per role. Each section lives in its own
 mkt/showcase_<area>.py with `show(base_url, console)`; one failing section is reported and the others still run."""
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("Search: typo, synonym, Bengali (shopper)", "mkt.showcase_search"),
     ("Fraud review queue (risk team)", "mkt.showcase_fraud"),
     ("Forecasts and price suggestions (vendor)", "mkt.showcase_vendor_insights"),
+    ("Storefront pages (shopper, in the browser)", "mkt.showcase_storefront"),
+    ("Back office (super admin)", "mkt.showcase_backoffice"),
+    ("Risk console (risk team, in the browser)", "mkt.showcase_risk_console"),
+    ("Superset dashboards (analysts)", "mkt.showcase_dashboards"),
+    ("Daily report and alerts (Dagster → notifications)", "mkt.showcase_reports"),
     ("Where to look: the web faces and the data tools", "mkt.showcase_web"),
 )
 
