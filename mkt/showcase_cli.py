@@ -20,6 +20,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("Fraud review queue (risk team)", "mkt.showcase_fraud"),
     ("Forecasts and price suggestions (vendor)", "mkt.showcase_vendor_insights"),
     ("Storefront pages (shopper, in the browser)", "mkt.showcase_storefront"),
+    ("Vendor portal (a world vendor, in the browser)", "mkt.showcase_vendor_portal"),
     ("Back office (super admin)", "mkt.showcase_backoffice"),
     ("Risk console (risk team, in the browser)", "mkt.showcase_risk_console"),
     ("Superset dashboards (analysts)", "mkt.showcase_dashboards"),
