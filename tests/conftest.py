@@ -36,6 +36,12 @@ def _drop_session_search_index():
         pass  # Typesense down: nothing to clean
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests last: while Playwright's sync API is open its event loop runs in the main thread, where no
+    async test can start its own."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
 

@@ -75,8 +75,10 @@ def api(web_base_url) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_browser():
+    """Per module: Playwright's sync API runs an event loop in this thread while it is open, and the async tests
+    (pytest-asyncio) cannot start theirs meanwhile; tests/conftest.py also runs the browser tests last."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -123,7 +123,8 @@ def test_admin_approves_refunds_pays_out_and_changes_a_flag(new_page, api, admin
     page.wait_for_function("document.querySelectorAll('[data-testid=chart-card] progress').length === 0",
                            timeout=60_000)
     page.wait_for_function("[...document.querySelectorAll('canvas[data-testid=chart]')].every(c => c.dataset.drawn)")
-    assert page.locator("canvas[data-testid=chart]").count() >= 5
+    drawn, empty = page.locator("canvas[data-testid=chart]").count(), page.get_by_test_id("chart-empty").count()
+    assert drawn + empty == 9 and drawn >= 1  # a fresh warehouse may hold no data for some metrics yet
     assert page.get_by_test_id("chart-problem").count() == 0
     shots(page, "analytics")
 
