@@ -81,6 +81,11 @@ def create_app(settings: GatewaySettings | None = None,
         resp = await app.state.upstreams[service].get("/openapi.json")
         return resp.json()
 
+    @app.api_route("/internal/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def internal_never_routed(request: Request, rest: str):
+        # Service-to-service routes are never reachable from outside, whatever is mounted behind the gateway.
+        return problem(404, "Not found", f"No route for {request.url.path}.")
+
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def route(request: Request, rest: str):
         path = request.url.path
