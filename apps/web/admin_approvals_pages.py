@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from apps.web.access import ADMIN, ViewerDep, action, page
-from apps.web.admin_common import PER_PAGE, pages, vendor_names
+from apps.web.admin_common import paged, pages, vendor_names
 from apps.web.api import ApiError
 from apps.web.render import redirect, render
 
@@ -61,12 +61,10 @@ async def change_vendor_status(request: Request, viewer: ViewerDep, vendor_id: s
 
 async def _product_queue(request: Request, viewer, status: str, page_no: int) -> dict:
     api = request.app.state.api
-    listing = await api.get("/v1/admin/products", token=viewer.token,
-                            params={"status": status, "page": page_no, "perPage": PER_PAGE})
-    names = await vendor_names(api, viewer, {p["vendorId"] for p in listing["items"]})
+    items, paging = await paged(api, viewer, "/v1/admin/products", page_no, status=status)
+    names = await vendor_names(api, viewer, {p["vendorId"] for p in items})
     categories = {c["id"]: c["name"] for c in (await api.get("/v1/categories")).get("items", [])}
-    return {"products": listing["items"], "vendors": names, "categories": categories, "status": status,
-            "paging": pages(listing["total"], page_no)}
+    return {"products": items, "vendors": names, "categories": categories, "status": status, "paging": paging}
 
 
 @page(router, "/admin/products", title="Product approvals", roles=ADMIN, area="admin")

@@ -44,3 +44,9 @@ def pages(total: int, page: int, per_page: int = PER_PAGE) -> dict[str, Any]:
     last = max(1, -(-int(total) // per_page))
     return {"page": page, "last": last, "prev": page - 1 if page > 1 else None,
             "next": page + 1 if page < last else None, "total": total}
+
+
+async def paged(api: Api, viewer: Viewer, path: str, page_no: int, **params: Any) -> tuple[list[dict], dict[str, Any]]:
+    """One page of an admin listing (`items`, `total`) and the paging links for it."""
+    listing = await api.get(path, token=viewer.token, params={**params, "page": page_no, "perPage": PER_PAGE})
+    return listing["items"], pages(listing["total"], page_no)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from apps.web.access import ADMIN, ViewerDep, action, page
-from apps.web.admin_common import PER_PAGE, pages, to_minor
+from apps.web.admin_common import paged, to_minor
 from apps.web.api import ApiError
 from apps.web.render import redirect, render
 
@@ -14,9 +14,8 @@ router = APIRouter()
 
 
 async def _coupons(request: Request, viewer, page_no: int) -> dict:
-    listing = await request.app.state.api.get("/v1/admin/coupons", token=viewer.token,
-                                              params={"page": page_no, "perPage": PER_PAGE})
-    return {"coupons": listing["items"], "paging": pages(listing["total"], page_no)}
+    items, paging = await paged(request.app.state.api, viewer, "/v1/admin/coupons", page_no)
+    return {"coupons": items, "paging": paging}
 
 
 @page(router, "/admin/coupons", title="Coupons", roles=ADMIN, area="admin")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 
 from apps.web.access import STAFF, ViewerDep, action, page
-from apps.web.admin_common import PER_PAGE, pages, to_minor, vendor_names
+from apps.web.admin_common import paged, pages, to_minor, vendor_names
 from apps.web.api import ApiError
 from apps.web.render import redirect, render
 
@@ -27,13 +27,12 @@ async def orders(request: Request, viewer: ViewerDep, status: str = "", payment:
     api = request.app.state.api
     if q.strip():  # an order number typed into the search box goes straight to that order
         return redirect(f"/admin/orders/{quote(q.strip(), safe='')}")
-    listing = await api.get("/v1/admin/orders", token=viewer.token,
-                            params={"status": status if status in ORDER_STATUSES else "",
-                                    "paymentStatus": payment if payment in PAYMENT_STATUSES else "",
-                                    "page": max(page, 1), "perPage": PER_PAGE})
+    items, paging = await paged(api, viewer, "/v1/admin/orders", max(page, 1),
+                                status=status if status in ORDER_STATUSES else "",
+                                paymentStatus=payment if payment in PAYMENT_STATUSES else "")
     return render(request, "admin/orders.html", {
-        "orders": listing["items"], "status": status, "payment": payment, "statuses": ORDER_STATUSES,
-        "payment_statuses": PAYMENT_STATUSES, "paging": pages(listing["total"], max(page, 1))})
+        "orders": items, "status": status, "payment": payment, "statuses": ORDER_STATUSES,
+        "payment_statuses": PAYMENT_STATUSES, "paging": paging})
 
 
 async def _order_ctx(request: Request, viewer, order_no: str) -> dict:
@@ -89,10 +88,8 @@ async def refund(request: Request, viewer: ViewerDep, order_no: str, amount: Ann
 
 
 async def _returns_ctx(request: Request, viewer, status: str, page_no: int) -> dict:
-    api = request.app.state.api
-    listing = await api.get("/v1/admin/returns", token=viewer.token,
-                            params={"status": status, "page": page_no, "perPage": PER_PAGE})
-    return {"returns": listing["items"], "status": status, "paging": pages(listing["total"], page_no)}
+    items, paging = await paged(request.app.state.api, viewer, "/v1/admin/returns", page_no, status=status)
+    return {"returns": items, "status": status, "paging": paging}
 
 
 @page(router, "/admin/returns", title="Returns", roles=STAFF, area="admin")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from apps.web.access import ADMIN, ViewerDep, action, page
-from apps.web.admin_common import PER_PAGE, pages, vendor_names
+from apps.web.admin_common import paged, vendor_names
 from apps.web.api import ApiError
 from apps.web.render import redirect, render
 
@@ -17,11 +17,9 @@ NEXT = {"requested": ("processing", "failed"), "processing": ("paid", "failed")}
 
 async def _ctx(request: Request, viewer, status: str, page_no: int) -> dict:
     api = request.app.state.api
-    listing = await api.get("/v1/admin/payouts", token=viewer.token,
-                            params={"status": status, "page": page_no, "perPage": PER_PAGE})
-    names = await vendor_names(api, viewer, {p["vendorId"] for p in listing["items"]})
-    return {"payouts": listing["items"], "vendors": names, "status": status, "next": NEXT,
-            "paging": pages(listing["total"], page_no)}
+    items, paging = await paged(api, viewer, "/v1/admin/payouts", page_no, status=status)
+    names = await vendor_names(api, viewer, {p["vendorId"] for p in items})
+    return {"payouts": items, "vendors": names, "status": status, "next": NEXT, "paging": paging}
 
 
 @page(router, "/admin/payouts", title="Payouts", roles=ADMIN, area="admin")
