@@ -13,6 +13,17 @@ from kernel.internal import INTERNAL_TOKEN_HEADER
 from kernel.settings import CommonSettings
 
 
+def json_object(resp: httpx.Response, service: str) -> dict[str, Any]:
+    """The answer's JSON object; anything else is the other service failing (503), never our 500."""
+    try:
+        body = resp.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ServiceUnavailable(f"The {service} service answered {resp.status_code} without a JSON object.")
+    return body
+
+
 class ServiceClients:
     def __init__(self, settings: CommonSettings, injected: dict[str, httpx.AsyncClient] | None = None) -> None:
         self._settings = settings
@@ -53,13 +64,7 @@ class ServiceClients:
             return None
         if resp.status_code != 200:
             raise ServiceUnavailable(f"The {service} service answered {resp.status_code} for {what}.")
-        try:
-            body = resp.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise ServiceUnavailable(f"The {service} service answered {what} without a JSON object.")
-        return body
+        return json_object(resp, service)
 
     async def close(self) -> None:
         for client in self._owned:

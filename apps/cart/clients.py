@@ -6,24 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import structlog
 
 from apps.cart.exceptions import ShippingNotQuotable
 from kernel.errors import ServiceUnavailable
-from kernel.service_client import ServiceClients
+from kernel.service_client import ServiceClients, json_object
 
 log = structlog.get_logger("cart.clients")
-
-
-def _json(resp: httpx.Response, service: str) -> dict[str, Any]:
-    try:
-        body = resp.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise ServiceUnavailable(f"The {service} service answered {resp.status_code} without a JSON object.")
-    return body
 
 
 async def available_units(clients: ServiceClients, sku: str) -> int:
@@ -34,7 +23,7 @@ async def available_units(clients: ServiceClients, sku: str) -> int:
     if resp.status_code != 200:
         raise ServiceUnavailable(f"Inventory answered {resp.status_code} for {sku}.")
     try:
-        return max(int(_json(resp, "inventory")["available"]), 0)
+        return max(int(json_object(resp, "inventory")["available"]), 0)
     except (KeyError, TypeError, ValueError):
         raise ServiceUnavailable(f"Inventory answered without a number for {sku}.") from None
 
@@ -59,7 +48,7 @@ async def evaluate_coupon(clients: ServiceClients, *, code: str, user_id: str, i
         return CouponEvaluation(False, 0, "not_found", "No such coupon.", [])
     if resp.status_code != 200:
         raise ServiceUnavailable(f"Coupons answered {resp.status_code} to evaluate.")
-    body = _json(resp, "coupons")
+    body = json_object(resp, "coupons")
     try:
         allocations = [{"sku": str(a["sku"]), "discountMinor": int(a["discountMinor"])}
                        for a in body.get("allocations") or []]
@@ -98,7 +87,7 @@ async def quote_shipping(clients: ServiceClients, *, items: list[dict[str, Any]]
     if resp.status_code != 200:
         log.warning("cart.shipping_quote_failed", status=resp.status_code)
         return None
-    data = _json(resp, "shipping")
+    data = json_object(resp, "shipping")
     try:
         amount = int(data["amountMinor"])
     except (KeyError, TypeError, ValueError):
