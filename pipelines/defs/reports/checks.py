@@ -57,6 +57,14 @@ def _threshold(floor: float, factor: float, baseline: q.Ratio, min_total: int) -
     return min(1.0, max(floor, relative))
 
 
+def _against_baseline(query, client, now: datetime, window: timedelta, baseline_span: timedelta, floor: float,
+                      factor: float, min_total: int) -> tuple[q.Ratio, q.Ratio, float]:
+    """(the window's ratio, the baseline span's ratio before it, the rate that alerts)."""
+    current = query(client, now - window, now)
+    baseline = query(client, now - window - baseline_span, now - window)
+    return current, baseline, _threshold(floor, factor, baseline, min_total)
+
+
 def _quiet(state: dict[str, Any], now: datetime, t: AlertThresholds) -> str | None:
     """The incident still inside its cooldown, if any."""
     raised = state.get("raised_at")
@@ -78,9 +86,9 @@ def _windowed(alert: str, firing: bool, reason: str, state: dict[str, Any], now:
 
 def payment_failures(client, t: AlertThresholds, now: datetime, state: dict[str, Any]) -> Verdict:
     window = timedelta(minutes=t.payment_window_minutes)
-    current = q.payment_outcomes(client, now - window, now)
-    baseline = q.payment_outcomes(client, now - window - timedelta(hours=t.payment_baseline_hours), now - window)
-    threshold = _threshold(t.payment_failure_rate, t.payment_spike_factor, baseline, t.payment_min_failures)
+    current, baseline, threshold = _against_baseline(
+        q.payment_outcomes, client, now, window, timedelta(hours=t.payment_baseline_hours),
+        t.payment_failure_rate, t.payment_spike_factor, t.payment_min_failures)
     firing = current.hits >= t.payment_min_failures and current.rate >= threshold
     reason = (f"{current.hits} of {current.total} payment attempts failed ({pct(current.rate)}) in "
               f"{t.payment_window_minutes} min; threshold {pct(threshold)}, baseline {pct(baseline.rate)}")
@@ -114,9 +122,9 @@ def server_errors(client, t: AlertThresholds, now: datetime, state: dict[str, An
 
 def fraud_rate(client, t: AlertThresholds, now: datetime, state: dict[str, Any]) -> Verdict:
     window = timedelta(minutes=t.fraud_window_minutes)
-    current = q.fraud_flags(client, now - window, now)
-    baseline = q.fraud_flags(client, now - window - timedelta(days=t.fraud_baseline_days), now - window)
-    threshold = _threshold(t.fraud_flag_rate, t.fraud_rise_factor, baseline, t.fraud_min_scored)
+    current, baseline, threshold = _against_baseline(
+        q.fraud_flags, client, now, window, timedelta(days=t.fraud_baseline_days),
+        t.fraud_flag_rate, t.fraud_rise_factor, t.fraud_min_scored)
     firing = current.total >= t.fraud_min_scored and current.rate >= threshold
     reason = (f"{current.hits} of {current.total} scored orders flagged for review or reject ({pct(current.rate)}) "
               f"in {t.fraud_window_minutes} min; threshold {pct(threshold)}, baseline {pct(baseline.rate)}")
