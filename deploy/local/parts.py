@@ -198,12 +198,12 @@ class WarehousePart(Part):
         super().__init__(settings, host, port)
 
     def missing(self) -> str | None:
-        if importlib.util.find_spec("warehouse.http_server") is None:
-            return "module warehouse.http_server does not exist yet"
+        if importlib.util.find_spec("deploy.local.chdb_server.http_server") is None:
+            return "module deploy.local.chdb_server.http_server does not exist yet"
         return None
 
     def command(self) -> list[str]:
-        return [venv_python(), "-m", "warehouse.http_server", "--data-dir", str(self.dir / "data"),
+        return [venv_python(), "-m", "deploy.local.chdb_server.http_server", "--data-dir", str(self.dir / "data"),
                 "--host", BIND, "--port", str(self.port), "--pool", "4"]
 
     def env(self) -> dict[str, str]:

@@ -48,7 +48,7 @@ def port(tmp_path_factory):
     port, log_path = _free_port(), tmp / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "warehouse.http_server", "--data-dir", str(tmp / "chdb"),
+            [sys.executable, "-m", "deploy.local.chdb_server.http_server", "--data-dir", str(tmp / "chdb"),
              "--host", "127.0.0.1", "--port", str(port), "--pool", "4"],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -9,7 +9,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from warehouse.chdb_pool import WarehouseError
+from deploy.local.chdb_server.chdb_pool import WarehouseError
 
 # URL parameters that steer the HTTP handler itself; everything else (except param_*) is a query setting.
 _TRANSPORT_PARAMS = {

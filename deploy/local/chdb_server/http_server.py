@@ -1,7 +1,7 @@
 """Local warehouse server: this process owns a chDB data path and serves ClickHouse's HTTP interface, so that
 clickhouse-connect (and its SQLAlchemy dialect, hence Superset) in any number of other processes work unmodified.
 
-    python -m warehouse.http_server --data-dir .stack/chdb --host 127.0.0.1 --port 18123 --pool 4
+    python -m deploy.local.chdb_server.http_server --data-dir .stack/chdb --host 127.0.0.1 --port 18123 --pool 4
 
 chDB calls block, so they run in a thread pool of --pool threads; --pool is also the number of handles shared by
 requests without a session.
@@ -26,10 +26,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from warehouse import http_protocol as proto
-from warehouse.chdb_pool import HandlePool, Lease, WarehouseError
-from warehouse.chdb_statements import Outcome, execute_statement, start_stream
-from warehouse.http_body import RequestBody, encode_all, response_encoder
+from deploy.local.chdb_server import http_protocol as proto
+from deploy.local.chdb_server.chdb_pool import HandlePool, Lease, WarehouseError
+from deploy.local.chdb_server.chdb_statements import Outcome, execute_statement, start_stream
+from deploy.local.chdb_server.http_body import RequestBody, encode_all, response_encoder
 
 log = logging.getLogger("warehouse.http")
 

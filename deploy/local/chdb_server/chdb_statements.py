@@ -9,8 +9,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from warehouse import http_protocol as proto
-from warehouse.chdb_pool import Handle
+from deploy.local.chdb_server import http_protocol as proto
+from deploy.local.chdb_server.chdb_pool import Handle
 
 
 @dataclass

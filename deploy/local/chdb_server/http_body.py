@@ -16,7 +16,7 @@ import zstandard
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from warehouse.chdb_pool import WarehouseError
+from deploy.local.chdb_server.chdb_pool import WarehouseError
 
 
 class CodecError(WarehouseError):
