@@ -83,7 +83,7 @@ def named(client, columns: list[str], rows: list[tuple]) -> tuple[list[str], lis
 
 
 def print_metric(name: str, *, days: int, vendor_id: str | None = None) -> None:
-    from kernel.analytics import METRICS, run_metric, window
+    from warehouse.metrics.analytics import METRICS, run_metric, window
 
     client = warehouse_client()
     columns, rows = named(client, *run_metric(client, name, vendor_id=vendor_id, **window(None, None, days)))
@@ -101,7 +101,7 @@ def report_cmd(
     days: int = typer.Option(30, help="Window: the last N days."),
     vendor: Optional[str] = typer.Option(None, help="A vendor's own slice (vendor id)."),
 ) -> None:
-    from kernel.analytics import METRICS, vendor_metrics
+    from warehouse.metrics.analytics import METRICS, vendor_metrics
 
     names = metric or (vendor_metrics() if vendor else list(METRICS))
     unknown = [n for n in names if n not in METRICS]

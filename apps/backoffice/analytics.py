@@ -7,9 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from kernel.analytics import METRICS, run_metric, window
 from kernel.errors import NotFound
 from kernel.warehouse import warehouse_client
+from warehouse.metrics.analytics import METRICS, run_metric, window
 
 _local = threading.local()  # clickhouse-connect clients are not thread-safe: one per worker thread
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from apps.backoffice import analytics
-from kernel.analytics import METRICS, vendor_metrics
 from kernel.auth import StaffDep, VendorScopeDep
 from kernel.errors import ValidationFailed
+from warehouse.metrics.analytics import METRICS, vendor_metrics
 
 router = APIRouter(prefix="/v1", tags=["backoffice"])
 Days = Annotated[int, Query(ge=1, le=3650, description="Window: the last N days (ignored when since is given).")]

@@ -46,7 +46,7 @@ class SearchPerformed(_SessionEvent):
 class RecommendationClicked(_SessionEvent):
     """A click on a recommended product. `requestId` is the served response's (ai.recommendation.served), so the
     click is attributed to the A/B arm the server recorded; `variant` is what the storefront was told, used only
-    when the request is unknown (kernel/analytics.py metric reco_ab_test)."""
+    when the request is unknown (warehouse/metrics/analytics.py metric reco_ab_test)."""
 
     product_id: str = Field(alias="productId", max_length=64)
     position: int | None = Field(None, ge=0)

@@ -1,4 +1,4 @@
-"""The recommendations A/B metric (kernel/analytics.py reco_ab_test) on a known set of events sent over the real
+"""The recommendations A/B metric (warehouse/metrics/analytics.py reco_ab_test) on a known set of events sent over the real
 broker and landed by a private stream worker in the real warehouse, read through the admin analytics API.
 
 The events carry actor type "simulator" (backfilled history): the services' consumers ignore them, only the data

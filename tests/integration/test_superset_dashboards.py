@@ -1,6 +1,6 @@
 """Superset, started by the stack, serves the dashboards of dashboards/ over the real warehouse: the test logs into
 its REST API, imports the bundle (`mkt dashboards import`'s path), fetches every chart's data, and checks the key
-figures of the charts against kernel/analytics.py's metric definitions on the same data: a known world written into
+figures of the charts against warehouse/metrics/analytics.py's metric definitions on the same data: a known world written into
 a random window of the 1990s (tests/integration/superset_world.py), read through each chart's own saved query with
 only its time range moved to that window."""
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 
 from dashboards.bundle import asset_uuid, build_bundle, load_yaml
 from dashboards.superset_api import SupersetApi
-from kernel.analytics import run_metric
 from kernel.warehouse import warehouse_client
 from tests.integration.superset_world import build_world, land
+from warehouse.metrics.analytics import run_metric
 
 # Superset serves requests on threads and the warehouse runs a pool of 4 chDB handles: a few charts at once.
 PARALLEL = 4

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import create_engine, text
 
-from kernel.analytics import METRICS, vendor_metrics
 from kernel.settings import service_database_url
+from warehouse.metrics.analytics import METRICS, vendor_metrics
 
 
 def outbox_for(session_id: str) -> list:

@@ -10,10 +10,10 @@ from apps.backoffice.feature_flags import SEEDS, state
 from apps.serving.vendor_insights import forecast_out
 from apps.serving.vendor_insights_router import vendor_actor, vendor_reader
 from apps.serving.vendor_insights_store import clean
-from kernel.analytics import METRICS
 from kernel.auth import CurrentUser
 from kernel.errors import Forbidden, ValidationFailed
 from kernel.flags import Flag
+from warehouse.metrics.analytics import METRICS
 
 V1, V2 = "01998303-fa20-7a61-a944-0ee56376d8cd", "01998303-fa20-7a61-a944-0ee56376d8ce"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from kernel import alert_queries as q
 from pipelines.defs.reports.resources import AlertThresholds
+from warehouse.metrics import alerts as q
 
 MAX_DETAILS = 20
 

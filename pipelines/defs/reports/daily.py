@@ -1,4 +1,4 @@
-"""The daily report: a job partitioned by UTC day that reads the day's figures from the warehouse (kernel/reports.py,
+"""The daily report: a job partitioned by UTC day that reads the day's figures from the warehouse (warehouse/metrics/reports.py,
 the analytics definitions) and publishes them as `report.generated` events — the executive summary for the
 operator and one summary per vendor with activity that day. Notifications renders `daily_summary` /
 `vendor_daily_summary` and mails them. The schedule runs each morning for the day before.
@@ -9,10 +9,10 @@ from dagster import (Config, DailyPartitionsDefinition, DefaultScheduleStatus, M
                      Output, build_schedule_from_partitioned_job, job, op)
 
 from kernel.clock import utcnow
-from kernel.reports import executive_figures, vendor_figures
-from kernel.reports import daily_report as compute_report
 from pipelines.defs.reports.resources import EventsResource
 from pipelines.defs.resources import WarehouseResource
+from warehouse.metrics.reports import executive_figures, vendor_figures
+from warehouse.metrics.reports import daily_report as compute_report
 
 report_days = DailyPartitionsDefinition(start_date="2020-01-01", timezone="UTC")
 

@@ -1,8 +1,8 @@
 """The product plan's analytics over the warehouse's typed tables (warehouse/migrations 0002+).
 
-Definitions live here, in the kernel, because the table schemas are a contract shared by the CLI report, the
-admin and vendor analytics endpoints and the tests: one SQL per metric, parameterised by a time window and, for
-the vendor slice, a vendor id. A paid order is one with an `order.paid` event; money is summed in minor units.
+Definitions live here, beside the warehouse schema they read, because they are a contract shared by the CLI
+report, the admin and vendor analytics endpoints, the daily report, the dashboards and the tests: one SQL per
+metric, parameterised by a time window and, for the vendor slice, a vendor id. A paid order is one with an `order.paid` event; money is summed in minor units.
 """
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ PAID = "order_no IN (SELECT order_no FROM order_events WHERE event_type = 'order
 WINDOW = "{col} >= {{since:DateTime64(3, 'UTC')}} AND {col} < {{until:DateTime64(3, 'UTC')}}"
 
 
-def _w(col: str) -> str:
+def in_window(col: str) -> str:
+    """`col` within the query's [since, until) parameters."""
     return WINDOW.format(col=col)
+
+
+_w = in_window
 
 
 # A/B test of recommenders (flag reco_ab_test), per variant. Impressions are `ai.recommendation.served` responses

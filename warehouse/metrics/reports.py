@@ -1,6 +1,6 @@
 """The daily report's figures, from the warehouse, with the same metric definitions as the analytics API.
 
-The executive summary reuses kernel.analytics' metrics (summary, conversion_rate, refund_rate, on_time_delivery)
+The executive summary reuses warehouse.metrics.analytics' metrics (summary, conversion_rate, refund_rate, on_time_delivery)
 so a figure in the mail equals the one the back office and Superset show for the same window. The per-vendor
 summary is one query here (those metrics answer one vendor at a time); vendors are named from dim_vendors, never
 by id. Money stays in minor units until `display_figures` formats it for a template.
@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kernel.analytics import PAID, run_metric
+from warehouse.metrics.analytics import PAID, run_metric
 from kernel.money import Money
 
 # Per vendor, paid orders placed in the window: orders, gross, commission, net; deliveries in the window and how

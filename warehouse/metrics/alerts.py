@@ -12,12 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-WINDOW = "{col} >= {{since:DateTime64(3, 'UTC')}} AND {col} < {{until:DateTime64(3, 'UTC')}}"
-
-
-def _w(col: str) -> str:
-    return WINDOW.format(col=col)
-
+from warehouse.metrics.analytics import in_window as _w
 
 PAYMENT_OUTCOMES_SQL = f"""
 SELECT countIf(status = 'failed') AS failed, countIf(status IN ('failed', 'succeeded')) AS attempts
