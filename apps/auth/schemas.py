@@ -1,43 +1,41 @@
 """The auth HTTP contract (API.md): camelCase JSON."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field
+
+from kernel.api_model import ApiModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class RegisterIn(_Model):
+class RegisterIn(ApiModel):
     email: EmailStr = Field(max_length=320)
     password: str = Field(min_length=1, max_length=128)
     name: str | None = Field(None, max_length=200)
 
 
-class RegisterOut(_Model):
-    user_id: str = Field(alias="userId")
+class RegisterOut(ApiModel):
+    user_id: str
 
 
-class LoginIn(_Model):
+class LoginIn(ApiModel):
     email: EmailStr = Field(max_length=320)
     password: str = Field(min_length=1, max_length=128)
 
 
-class TokenPair(_Model):
-    access_token: str = Field(alias="accessToken")
-    refresh_token: str = Field(alias="refreshToken")
-    token_type: str = Field("bearer", alias="tokenType")
-    expires_in: int = Field(alias="expiresIn")
+class TokenPair(ApiModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
 
 
-class RefreshIn(_Model):
-    refresh_token: str = Field(alias="refreshToken", min_length=1, max_length=200)
+class RefreshIn(ApiModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
 
 
-class ForgotIn(_Model):
+class ForgotIn(ApiModel):
     email: EmailStr = Field(max_length=320)
 
 
-class ResetIn(_Model):
+class ResetIn(ApiModel):
     token: str = Field(min_length=1, max_length=200)
-    new_password: str = Field(alias="newPassword", min_length=1, max_length=128)
+    new_password: str = Field(min_length=1, max_length=128)

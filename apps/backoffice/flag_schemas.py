@@ -4,32 +4,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from kernel.api_model import CamelModel
 from kernel.flags import Flag
 
 
-class FlagIn(BaseModel):
+class FlagIn(CamelModel):
     """PUT body: the whole flag (PUT replaces; the key comes from the path)."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(extra="forbid")
 
     enabled: bool
-    rollout_percent: int = Field(100, alias="rolloutPercent", ge=0, le=100)
+    rollout_percent: int = Field(100, ge=0, le=100)
     variants: dict[str, int] = Field(default_factory=dict, max_length=20)
     description: str = Field("", max_length=500)
 
 
-class FlagOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class FlagOut(CamelModel):
     key: str
     enabled: bool
-    rollout_percent: int = Field(alias="rolloutPercent")
+    rollout_percent: int
     variants: dict[str, int]
     description: str
-    updated_by: str | None = Field(None, alias="updatedBy")
-    updated_at: datetime | None = Field(None, alias="updatedAt")
+    updated_by: str | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def of(cls, flag: Flag) -> "FlagOut":
@@ -38,21 +37,19 @@ class FlagOut(BaseModel):
                    updatedAt=flag.updated_at)
 
 
-class FlagList(BaseModel):
+class FlagList(CamelModel):
     items: list[FlagOut]
 
 
-class AuditOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class AuditOut(CamelModel):
     id: str
     key: str
-    changed_by: str = Field(alias="changedBy")
-    changed_at: datetime = Field(alias="changedAt")
+    changed_by: str
+    changed_at: datetime
     before: dict[str, Any] | None
     after: dict[str, Any]
-    request_id: str | None = Field(None, alias="requestId")
+    request_id: str | None = None
 
 
-class AuditList(BaseModel):
+class AuditList(CamelModel):
     items: list[AuditOut]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
+from pydantic import Field, StrictInt, StringConstraints, field_validator
 
 from apps.catalog.domain import CURRENCY_PATTERN, SKU_PATTERN
+from kernel.api_model import ApiModel
 
 MAX_PRICE_MINOR = 10**13  # far above any real price, far below BIGINT: absurd input is a 422, not an overflow
 Text50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -20,11 +21,7 @@ Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_l
 Price = Annotated[StrictInt, Field(ge=0, le=MAX_PRICE_MINOR)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class OptionIn(_Model):
+class OptionIn(ApiModel):
     name: Text50
     values: list[Text50] = Field(min_length=1, max_length=50)
 
@@ -36,100 +33,100 @@ class OptionIn(_Model):
         return values
 
 
-class VariantIn(_Model):
+class VariantIn(ApiModel):
     sku: str = Field(pattern=SKU_PATTERN)
-    option_values: dict[Text50, Text50] = Field(default_factory=dict, alias="optionValues", max_length=10)
-    price_minor: Price = Field(alias="priceMinor")
-    compare_at_price_minor: Price | None = Field(None, alias="compareAtPriceMinor")
+    option_values: dict[Text50, Text50] = Field(default_factory=dict, max_length=10)
+    price_minor: Price
+    compare_at_price_minor: Price | None = None
     currency: str = Field(pattern=CURRENCY_PATTERN)
-    tax_class: str | None = Field(None, alias="taxClass", max_length=32, pattern=r"^[a-z0-9_-]+$")
-    weight_grams: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = Field(None, alias="weightGrams")
+    tax_class: str | None = Field(None, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    weight_grams: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = None
 
 
-class VariantPatch(_Model):
+class VariantPatch(ApiModel):
     """A change to one SKU of the product, or a new SKU (then priceMinor and currency are required)."""
 
     sku: str = Field(pattern=SKU_PATTERN)
-    option_values: dict[Text50, Text50] | None = Field(None, alias="optionValues", max_length=10)
-    price_minor: Price | None = Field(None, alias="priceMinor")
-    compare_at_price_minor: Price | None = Field(None, alias="compareAtPriceMinor")
+    option_values: dict[Text50, Text50] | None = Field(None, max_length=10)
+    price_minor: Price | None = None
+    compare_at_price_minor: Price | None = None
     currency: str | None = Field(None, pattern=CURRENCY_PATTERN)
-    tax_class: str | None = Field(None, alias="taxClass", max_length=32, pattern=r"^[a-z0-9_-]+$")
-    weight_grams: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = Field(None, alias="weightGrams")
+    tax_class: str | None = Field(None, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    weight_grams: Annotated[StrictInt, Field(ge=0, le=10_000_000)] | None = None
 
 
-class ImageRefIn(_Model):
+class ImageRefIn(ApiModel):
     url: ImageUrl
     alt: str | None = Field(None, max_length=200)
 
 
-class ProductCreate(_Model):
+class ProductCreate(ApiModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=20_000)
-    category_ids: list[Id] = Field(alias="categoryIds", min_length=1, max_length=10)
-    brand_id: Id | None = Field(None, alias="brandId")
+    category_ids: list[Id] = Field(min_length=1, max_length=10)
+    brand_id: Id | None = None
     attributes: dict[AttrKey, AttrValue] = Field(default_factory=dict, max_length=100)
     options: list[OptionIn] = Field(default_factory=list, max_length=5)
     images: list[ImageUrl | ImageRefIn] = Field(default_factory=list, max_length=50)
     # The domain enforces the configured maximum (100); this only bounds parsing.
     variants: list[VariantIn] = Field(min_length=1, max_length=1000)
-    seo_title: str | None = Field(None, alias="seoTitle", max_length=200)
-    seo_description: str | None = Field(None, alias="seoDescription", max_length=500)
+    seo_title: str | None = Field(None, max_length=200)
+    seo_description: str | None = Field(None, max_length=500)
     status: Literal["draft", "pending"] = "pending"
 
 
-class ProductUpdate(_Model):
+class ProductUpdate(ApiModel):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
-    category_ids: list[Id] | None = Field(None, alias="categoryIds", min_length=1, max_length=10)
-    brand_id: Id | None = Field(None, alias="brandId")
+    category_ids: list[Id] | None = Field(None, min_length=1, max_length=10)
+    brand_id: Id | None = None
     attributes: dict[AttrKey, AttrValue] | None = Field(None, max_length=100)
     options: list[OptionIn] | None = Field(None, max_length=5)
     variants: list[VariantPatch] | None = Field(None, min_length=1, max_length=1000)
-    seo_title: str | None = Field(None, alias="seoTitle", max_length=200)
-    seo_description: str | None = Field(None, alias="seoDescription", max_length=500)
+    seo_title: str | None = Field(None, max_length=200)
+    seo_description: str | None = Field(None, max_length=500)
     status: Literal["draft", "pending", "archived"] | None = None
 
 
-class RejectIn(_Model):
+class RejectIn(ApiModel):
     reason: str | None = Field(None, max_length=1000)
 
 
-class VariantOut(_Model):
+class VariantOut(ApiModel):
     id: str
     sku: str
-    option_values: dict[str, str] = Field(alias="optionValues")
-    price_minor: int = Field(alias="priceMinor")
-    compare_at_price_minor: int | None = Field(None, alias="compareAtPriceMinor")
+    option_values: dict[str, str]
+    price_minor: int
+    compare_at_price_minor: int | None = None
     currency: str
-    tax_class: str | None = Field(None, alias="taxClass")
-    weight_grams: int | None = Field(None, alias="weightGrams")
+    tax_class: str | None = None
+    weight_grams: int | None = None
 
 
-class ImageOut(_Model):
+class ImageOut(ApiModel):
     id: str
     url: str
     width: int | None = None
     height: int | None = None
     alt: str | None = None
-    content_type: str | None = Field(None, alias="contentType")
+    content_type: str | None = None
 
 
-class ProductSummary(_Model):
+class ProductSummary(ApiModel):
     id: str
     slug: str
     title: str
     status: str
-    vendor_id: str = Field(alias="vendorId")
-    brand_id: str | None = Field(None, alias="brandId")
-    category_ids: list[str] = Field(alias="categoryIds")
-    price_minor: int = Field(alias="priceMinor")
-    max_price_minor: int = Field(alias="maxPriceMinor")
+    vendor_id: str
+    brand_id: str | None = None
+    category_ids: list[str]
+    price_minor: int
+    max_price_minor: int
     currency: str
     image: str | None = None
-    created_at: datetime = Field(alias="createdAt")
-    rating_avg: float | None = Field(None, alias="ratingAvg")
-    rating_count: int = Field(0, alias="ratingCount")
+    created_at: datetime
+    rating_avg: float | None = None
+    rating_count: int = 0
 
 
 class ProductOut(ProductSummary):
@@ -138,15 +135,15 @@ class ProductOut(ProductSummary):
     options: list[dict[str, Any]]
     images: list[ImageOut]
     variants: list[VariantOut]
-    seo_title: str | None = Field(None, alias="seoTitle")
-    seo_description: str | None = Field(None, alias="seoDescription")
-    rejection_reason: str | None = Field(None, alias="rejectionReason")
-    approved_at: datetime | None = Field(None, alias="approvedAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    seo_title: str | None = None
+    seo_description: str | None = None
+    rejection_reason: str | None = None
+    approved_at: datetime | None = None
+    updated_at: datetime
 
 
-class ProductPage(_Model):
+class ProductPage(ApiModel):
     items: list[ProductSummary]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int

@@ -8,9 +8,10 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import Field, StrictInt, StringConstraints, field_validator, model_validator
 
 from apps.coupons.domain import CODE_PATTERN, normalize_code
+from kernel.api_model import ApiModel
 from kernel.ids import is_uuid
 
 MAX_MINOR = 10**12  # far above any real amount, far below BIGINT: absurd input is a 422, not an overflow
@@ -28,13 +29,9 @@ def _uuid(value: str, name: str) -> str:
     return value.lower()
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class ScopeIn(_Model):
-    scope_type: Literal["vendor", "category", "product", "user"] = Field(alias="scopeType")
-    ref_id: str = Field(alias="refId", max_length=64)
+class ScopeIn(ApiModel):
+    scope_type: Literal["vendor", "category", "product", "user"]
+    ref_id: str = Field(max_length=64)
 
     @field_validator("ref_id")
     @classmethod
@@ -42,17 +39,17 @@ class ScopeIn(_Model):
         return _uuid(value, "refId")
 
 
-class CouponCreate(_Model):
+class CouponCreate(ApiModel):
     code: CodeIn = Field(description="Stored upper-case; 3..40 of A-Z 0-9 _ -")
     type: Literal["percent", "fixed"]
     value: Positive = Field(description="percent: whole percent 1..100; fixed: minor units of currency")
     currency: Currency | None = None
-    min_order_minor: Minor | None = Field(None, alias="minOrderMinor")
-    max_discount_minor: Positive | None = Field(None, alias="maxDiscountMinor")
-    starts_at: datetime = Field(alias="startsAt", description="UTC when no offset is given")
-    ends_at: datetime = Field(alias="endsAt")
-    usage_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = Field(None, alias="usageLimit")
-    per_user_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = Field(None, alias="perUserLimit")
+    min_order_minor: Minor | None = None
+    max_discount_minor: Positive | None = None
+    starts_at: datetime = Field(description="UTC when no offset is given")
+    ends_at: datetime
+    usage_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = None
+    per_user_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = None
     scopes: list[ScopeIn] = Field(default_factory=list, max_length=200)
     active: bool = True
 
@@ -77,13 +74,13 @@ class CouponCreate(_Model):
         return self
 
 
-class CouponPatch(_Model):
+class CouponPatch(ApiModel):
     """What an admin may change after creation: disable/enable, move the end, change the limits."""
 
     active: bool | None = None
-    ends_at: datetime | None = Field(None, alias="endsAt")
-    usage_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = Field(None, alias="usageLimit")
-    per_user_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = Field(None, alias="perUserLimit")
+    ends_at: datetime | None = None
+    usage_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = None
+    per_user_limit: Annotated[StrictInt, Field(ge=1, le=100_000_000)] | None = None
 
     @field_validator("ends_at")
     @classmethod
@@ -93,51 +90,51 @@ class CouponPatch(_Model):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-class ScopeOut(_Model):
-    scope_type: str = Field(alias="scopeType")
-    ref_id: str = Field(alias="refId")
+class ScopeOut(ApiModel):
+    scope_type: str
+    ref_id: str
 
 
-class CouponOut(_Model):
+class CouponOut(ApiModel):
     id: str
     code: str
     type: str
     value: int
     currency: str
-    min_order_minor: int | None = Field(None, alias="minOrderMinor")
-    max_discount_minor: int | None = Field(None, alias="maxDiscountMinor")
-    starts_at: datetime = Field(alias="startsAt")
-    ends_at: datetime = Field(alias="endsAt")
-    usage_limit: int | None = Field(None, alias="usageLimit")
-    per_user_limit: int | None = Field(None, alias="perUserLimit")
-    used_count: int = Field(alias="usedCount")
+    min_order_minor: int | None = None
+    max_discount_minor: int | None = None
+    starts_at: datetime
+    ends_at: datetime
+    usage_limit: int | None = None
+    per_user_limit: int | None = None
+    used_count: int
     active: bool
     scopes: list[ScopeOut]
-    created_at: datetime = Field(alias="createdAt")
+    created_at: datetime
 
 
-class CouponPage(_Model):
+class CouponPage(ApiModel):
     items: list[CouponOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
 # ---- internal ----------------------------------------------------------------------------------------------------
 
-class EvalLine(_Model):
+class EvalLine(ApiModel):
     sku: Sku
-    product_id: str | None = Field(None, alias="productId", max_length=64)
-    vendor_id: str | None = Field(None, alias="vendorId", max_length=64)
+    product_id: str | None = Field(None, max_length=64)
+    vendor_id: str | None = Field(None, max_length=64)
     category_ids: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
-        default_factory=list, alias="categoryIds", max_length=50)
+        default_factory=list, max_length=50)
     qty: Annotated[StrictInt, Field(ge=1, le=10_000)]
-    price_minor: Minor = Field(alias="priceMinor")
+    price_minor: Minor
 
 
-class EvaluateIn(_Model):
+class EvaluateIn(ApiModel):
     code: CodeIn
-    user_id: str = Field(alias="userId", max_length=64)
+    user_id: str = Field(max_length=64)
     items: list[EvalLine] = Field(default_factory=list, max_length=500)
     currency: Currency = "USD"
 
@@ -154,28 +151,28 @@ class EvaluateIn(_Model):
         return self
 
 
-class AllocationOut(_Model):
+class AllocationOut(ApiModel):
     sku: str
-    discount_minor: int = Field(alias="discountMinor")
+    discount_minor: int
 
 
-class EvaluateOut(_Model):
+class EvaluateOut(ApiModel):
     valid: bool
-    discount_minor: int = Field(alias="discountMinor")
+    discount_minor: int
     reason: str | None = None
     message: str | None = None
     allocations: list[AllocationOut]
     code: str
-    coupon_id: str | None = Field(None, alias="couponId")
-    eligible_subtotal_minor: int = Field(0, alias="eligibleSubtotalMinor")
+    coupon_id: str | None = None
+    eligible_subtotal_minor: int = 0
     currency: str
 
 
-class RedeemIn(_Model):
+class RedeemIn(ApiModel):
     code: CodeIn
-    user_id: str = Field(alias="userId", max_length=64)
-    order_no: OrderNo = Field(alias="orderNo")
-    discount_minor: Minor = Field(alias="discountMinor")
+    user_id: str = Field(max_length=64)
+    order_no: OrderNo
+    discount_minor: Minor
     currency: Currency | None = None
 
     @field_validator("user_id")
@@ -184,18 +181,18 @@ class RedeemIn(_Model):
         return _uuid(value, "userId")
 
 
-class RedemptionOut(_Model):
-    redemption_id: str = Field(alias="redemptionId")
-    coupon_id: str = Field(alias="couponId")
+class RedemptionOut(ApiModel):
+    redemption_id: str
+    coupon_id: str
     code: str
-    user_id: str = Field(alias="userId")
-    order_no: str = Field(alias="orderNo")
-    discount_minor: int = Field(alias="discountMinor")
+    user_id: str
+    order_no: str
+    discount_minor: int
     currency: str
     status: str
-    redeemed_at: datetime = Field(alias="redeemedAt")
-    released_at: datetime | None = Field(None, alias="releasedAt")
+    redeemed_at: datetime
+    released_at: datetime | None = None
 
 
-class ReleaseIn(_Model):
-    order_no: OrderNo = Field(alias="orderNo")
+class ReleaseIn(ApiModel):
+    order_no: OrderNo

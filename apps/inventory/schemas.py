@@ -3,30 +3,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from apps.inventory.domain import MAX_QTY
 from apps.inventory.orm import REFERENCE_MAX, SKU_MAX
+from kernel.api_model import ApiModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class Availability(_Model):
+class Availability(ApiModel):
     sku: str
     available: int
-    on_hand: int = Field(alias="onHand")
+    on_hand: int
     reserved: int
 
 
-class StockPatch(_Model):
+class StockPatch(ApiModel):
     """Exactly one of onHand (absolute) / delta (relative) changes stock; reorder settings may come alone."""
 
-    on_hand: int | None = Field(None, alias="onHand", ge=0, le=MAX_QTY)
+    on_hand: int | None = Field(None, ge=0, le=MAX_QTY)
     delta: int | None = Field(None, ge=-MAX_QTY, le=MAX_QTY)
-    reorder_point: int | None = Field(None, alias="reorderPoint", ge=0, le=MAX_QTY)
-    safety_stock: int | None = Field(None, alias="safetyStock", ge=0, le=MAX_QTY)
+    reorder_point: int | None = Field(None, ge=0, le=MAX_QTY)
+    safety_stock: int | None = Field(None, ge=0, le=MAX_QTY)
 
     @model_validator(mode="after")
     def _one_stock_field(self) -> "StockPatch":
@@ -37,42 +34,42 @@ class StockPatch(_Model):
         return self
 
 
-class VendorStock(_Model):
+class VendorStock(ApiModel):
     sku: str
-    product_id: str | None = Field(None, alias="productId")
-    vendor_id: str = Field(alias="vendorId")
-    on_hand: int = Field(alias="onHand")
+    product_id: str | None = None
+    vendor_id: str
+    on_hand: int
     reserved: int
     available: int
-    reorder_point: int = Field(alias="reorderPoint")
-    safety_stock: int = Field(alias="safetyStock")
-    low_stock: bool = Field(alias="lowStock")
-    updated_at: datetime = Field(alias="updatedAt")
+    reorder_point: int
+    safety_stock: int
+    low_stock: bool
+    updated_at: datetime
 
 
-class VendorStockList(_Model):
+class VendorStockList(ApiModel):
     items: list[VendorStock]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
-class ReserveLine(_Model):
+class ReserveLine(ApiModel):
     sku: str = Field(min_length=1, max_length=SKU_MAX)
     qty: int = Field(ge=1, le=MAX_QTY)
 
 
-class ReserveRequest(_Model):
+class ReserveRequest(ApiModel):
     reference: str = Field(min_length=1, max_length=REFERENCE_MAX)
     items: list[ReserveLine] = Field(min_length=1, max_length=100)
-    ttl_minutes: int | None = Field(None, alias="ttlMinutes", ge=1, le=7 * 24 * 60)
+    ttl_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)
 
 
-class ReservationOut(_Model):
-    reservation_id: str = Field(alias="reservationId")
+class ReservationOut(ApiModel):
+    reservation_id: str
     reference: str
     status: str
-    expires_at: datetime = Field(alias="expiresAt")
-    created_at: datetime = Field(alias="createdAt")
-    closed_at: datetime | None = Field(None, alias="closedAt")
+    expires_at: datetime
+    created_at: datetime
+    closed_at: datetime | None = None
     items: list[ReserveLine]

@@ -4,16 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, field_validator
 
 from apps.notifications.domain import KEY_PATTERN
+from kernel.api_model import ApiModel
 
 Channel = Literal["email", "sms", "push"]
 MAX_BODY = 20_000
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
 
 
 def _payload_size(value: dict[str, Any]) -> dict[str, Any]:
@@ -22,14 +19,14 @@ def _payload_size(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-class TemplateCreate(_Model):
+class TemplateCreate(ApiModel):
     key: str = Field(min_length=2, max_length=64)
     channel: Channel = "email"
     subject: str | None = Field(None, max_length=200)
     body: str = Field(min_length=1, max_length=MAX_BODY, description="Markdown with {{ placeholders }}")
-    text_body: str | None = Field(None, alias="textBody", max_length=MAX_BODY)
+    text_body: str | None = Field(None, max_length=MAX_BODY)
     description: str | None = Field(None, max_length=500)
-    is_active: bool = Field(True, alias="isActive")
+    is_active: bool = True
 
     @field_validator("key")
     @classmethod
@@ -39,50 +36,50 @@ class TemplateCreate(_Model):
         return value
 
 
-class TemplateUpdate(_Model):
+class TemplateUpdate(ApiModel):
     subject: str | None = Field(None, max_length=200)
     body: str | None = Field(None, min_length=1, max_length=MAX_BODY)
-    text_body: str | None = Field(None, alias="textBody", max_length=MAX_BODY)
+    text_body: str | None = Field(None, max_length=MAX_BODY)
     description: str | None = Field(None, max_length=500)
-    is_active: bool | None = Field(None, alias="isActive")
+    is_active: bool | None = None
 
 
-class TemplateOut(_Model):
+class TemplateOut(ApiModel):
     id: str
     key: str
     channel: Channel
     subject: str | None
     body: str
-    text_body: str | None = Field(alias="textBody")
+    text_body: str | None
     description: str | None
-    is_active: bool = Field(alias="isActive")
+    is_active: bool
     placeholders: list[str]
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    created_at: datetime
+    updated_at: datetime
 
 
-class TemplateList(_Model):
+class TemplateList(ApiModel):
     items: list[TemplateOut]
     total: int
 
 
-class PreviewIn(_Model):
+class PreviewIn(ApiModel):
     payload: dict[str, Any] = Field(default_factory=dict)
     _payload_limit = field_validator("payload")(_payload_size)
 
 
-class PreviewOut(_Model):
+class PreviewOut(ApiModel):
     subject: str
     text: str
     html: str
     missing: list[str]
 
 
-class EmailIn(_Model):
-    template_key: str = Field(alias="templateKey", min_length=2, max_length=64)
+class EmailIn(ApiModel):
+    template_key: str = Field(min_length=2, max_length=64)
     to: EmailStr = Field(max_length=320)
     payload: dict[str, Any] = Field(default_factory=dict)
-    send_at: datetime | None = Field(None, alias="sendAt", description="schedule for later (default: now)")
+    send_at: datetime | None = Field(None, description="schedule for later (default: now)")
     _payload_limit = field_validator("payload")(_payload_size)
 
     @field_validator("send_at")
@@ -93,25 +90,25 @@ class EmailIn(_Model):
         return value
 
 
-class MessageOut(_Model):
+class MessageOut(ApiModel):
     id: str
-    template_key: str = Field(alias="templateKey")
+    template_key: str
     channel: Channel
     status: Literal["queued", "sent", "failed"]
-    recipient_kind: str = Field(alias="recipientKind")
+    recipient_kind: str
     recipient: str | None = None
     reference: str | None = None
     subject: str | None = None
     attempts: int
-    max_attempts: int = Field(alias="maxAttempts")
-    last_error: str | None = Field(None, alias="lastError")
-    next_attempt_at: datetime | None = Field(None, alias="nextAttemptAt")
-    sent_at: datetime | None = Field(None, alias="sentAt")
-    created_at: datetime = Field(alias="createdAt")
+    max_attempts: int
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    created_at: datetime
 
 
-class MessageList(_Model):
+class MessageList(ApiModel):
     items: list[MessageOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int

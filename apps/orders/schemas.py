@@ -4,26 +4,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import Field, StrictInt, StringConstraints, field_validator, model_validator
 
 from apps.orders.orm import SKU_MAX
+from kernel.api_model import ApiModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SKU_MAX)]
 POSTAL_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,19}$"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class AddressIn(_Model):
+class AddressIn(ApiModel):
     name: str | None = Field(None, max_length=200)
     line1: Text
     line2: str | None = Field(None, max_length=200)
     city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     state: str | None = Field(None, max_length=100)
-    postal_code: str = Field(alias="postalCode", pattern=POSTAL_CODE_PATTERN)
+    postal_code: str = Field(pattern=POSTAL_CODE_PATTERN)
     country: str = Field(pattern=r"^[A-Za-z]{2}$")
     phone: str | None = Field(None, max_length=32)
 
@@ -33,12 +30,12 @@ class AddressIn(_Model):
         return value.upper()
 
 
-class OrderCreate(_Model):
+class OrderCreate(ApiModel):
     """Exactly one of shippingAddressId (from the address book) or shippingAddress (inline)."""
 
-    shipping_address_id: str | None = Field(None, alias="shippingAddressId", min_length=1, max_length=64)
-    shipping_address: AddressIn | None = Field(None, alias="shippingAddress")
-    shipping_method: Literal["standard", "express"] = Field("standard", alias="shippingMethod")
+    shipping_address_id: str | None = Field(None, min_length=1, max_length=64)
+    shipping_address: AddressIn | None = None
+    shipping_method: Literal["standard", "express"] = "standard"
 
     @model_validator(mode="after")
     def _one_address(self) -> "OrderCreate":
@@ -47,47 +44,47 @@ class OrderCreate(_Model):
         return self
 
 
-class Totals(_Model):
-    subtotal_minor: int = Field(alias="subtotalMinor")
-    discount_minor: int = Field(alias="discountMinor")
-    shipping_minor: int = Field(alias="shippingMinor")
-    tax_minor: int = Field(alias="taxMinor")
-    total_minor: int = Field(alias="totalMinor")
+class Totals(ApiModel):
+    subtotal_minor: int
+    discount_minor: int
+    shipping_minor: int
+    tax_minor: int
+    total_minor: int
     currency: str
 
 
-class OrderItemOut(_Model):
+class OrderItemOut(ApiModel):
     sku: str
-    product_id: str | None = Field(alias="productId")
-    vendor_id: str = Field(alias="vendorId")
+    product_id: str | None
+    vendor_id: str
     title: str | None
     qty: int
-    price_minor: int = Field(alias="priceMinor")
-    line_total_minor: int = Field(alias="lineTotalMinor")
-    discount_minor: int = Field(alias="discountMinor")
+    price_minor: int
+    line_total_minor: int
+    discount_minor: int
     status: str
     carrier: str | None
-    tracking_no: str | None = Field(alias="trackingNo")
-    shipped_at: datetime | None = Field(alias="shippedAt")
-    delivered_at: datetime | None = Field(alias="deliveredAt")
-    returned_qty: int = Field(alias="returnedQty")
+    tracking_no: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    returned_qty: int
 
 
-class VendorSplitOut(_Model):
-    vendor_id: str = Field(alias="vendorId")
-    items_subtotal_minor: int = Field(alias="itemsSubtotalMinor")
-    discount_minor: int = Field(alias="discountMinor")
-    gross_minor: int = Field(alias="grossMinor")
-    commission_minor: int = Field(alias="commissionMinor")
-    net_minor: int = Field(alias="netMinor")
-    shipping_minor: int = Field(alias="shippingMinor")
-    tax_minor: int = Field(alias="taxMinor")
-    commission_type: str = Field(alias="commissionType")
-    commission_value: int = Field(alias="commissionValue")
-    fulfilled_at: datetime | None = Field(alias="fulfilledAt")
+class VendorSplitOut(ApiModel):
+    vendor_id: str
+    items_subtotal_minor: int
+    discount_minor: int
+    gross_minor: int
+    commission_minor: int
+    net_minor: int
+    shipping_minor: int
+    tax_minor: int
+    commission_type: str
+    commission_value: int
+    fulfilled_at: datetime | None
 
 
-class TimelineOut(_Model):
+class TimelineOut(ApiModel):
     kind: str
     from_status: str | None = Field(alias="from")
     to_status: str | None = Field(alias="to")
@@ -96,86 +93,85 @@ class TimelineOut(_Model):
     at: datetime
 
 
-class OrderOut(_Model):
-    order_id: str = Field(alias="orderId")
-    order_no: str = Field(alias="orderNo")
-    user_id: str = Field(alias="userId")
+class OrderOut(ApiModel):
+    order_id: str
+    order_no: str
+    user_id: str
     status: str
-    payment_status: str = Field(alias="paymentStatus")
+    payment_status: str
     currency: str
     totals: Totals
-    refunded_minor: int = Field(alias="refundedMinor")
+    refunded_minor: int
     items: list[OrderItemOut]
-    vendor_splits: list[VendorSplitOut] = Field(alias="vendorSplits")
-    coupon_code: str | None = Field(alias="couponCode")
-    shipping_method: str = Field(alias="shippingMethod")
-    shipping_eta_days: int | None = Field(alias="shippingEtaDays")
-    shipping_address: dict = Field(alias="shippingAddress")
-    expires_at: datetime = Field(alias="expiresAt")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
-    paid_at: datetime | None = Field(alias="paidAt")
-    cancelled_at: datetime | None = Field(alias="cancelledAt")
-    cancel_reason: str | None = Field(alias="cancelReason")
-    shipped_at: datetime | None = Field(alias="shippedAt")
-    delivered_at: datetime | None = Field(alias="deliveredAt")
+    vendor_splits: list[VendorSplitOut]
+    coupon_code: str | None
+    shipping_method: str
+    shipping_eta_days: int | None
+    shipping_address: dict
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
     timeline: list[TimelineOut]
     # Fraud screening (serving's decisions): held while the risk team reviews it; the last decision applied.
-    fraud_hold: bool = Field(False, alias="fraudHold")
-    fraud_decision: str | None = Field(None, alias="fraudDecision")
+    fraud_hold: bool = False
+    fraud_decision: str | None = None
 
 
 class InternalOrderOut(OrderOut):
-    reservation_id: str | None = Field(alias="reservationId")
-    payment_id: str | None = Field(alias="paymentId")
+    reservation_id: str | None
+    payment_id: str | None
 
 
-class VendorOrderOut(_Model):
+class VendorOrderOut(ApiModel):
     """A vendor's view of an order: only its own items and split (plus where to ship them)."""
 
-    order_no: str = Field(alias="orderNo")
+    order_no: str
     status: str
-    payment_status: str = Field(alias="paymentStatus")
+    payment_status: str
     currency: str
     items: list[OrderItemOut]
-    vendor_split: VendorSplitOut = Field(alias="vendorSplit")
-    shipping_method: str = Field(alias="shippingMethod")
-    shipping_address: dict = Field(alias="shippingAddress")
-    created_at: datetime = Field(alias="createdAt")
-    paid_at: datetime | None = Field(alias="paidAt")
+    vendor_split: VendorSplitOut
+    shipping_method: str
+    shipping_address: dict
+    created_at: datetime
+    paid_at: datetime | None
 
 
-class OrderPage(_Model):
+class OrderPage(ApiModel):
     items: list[OrderOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
-class VendorOrderPage(_Model):
+class VendorOrderPage(ApiModel):
     items: list[VendorOrderOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
-class StatusPatch(_Model):
+class StatusPatch(ApiModel):
     status: Literal["processing", "shipped", "delivered", "cancelled", "returned", "unfulfilled"]
     note: str | None = Field(None, max_length=1000)
 
 
-class ShipIn(_Model):
+class ShipIn(ApiModel):
     carrier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] = Field(
-        alias="trackingNo")
+    tracking_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
-class ReturnLineIn(_Model):
+class ReturnLineIn(ApiModel):
     sku: Sku
     qty: StrictInt = Field(ge=1, le=1_000_000)
 
 
-class ReturnCreate(_Model):
+class ReturnCreate(ApiModel):
     items: list[ReturnLineIn] = Field(min_length=1, max_length=100)
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
@@ -187,33 +183,33 @@ class ReturnCreate(_Model):
         return items
 
 
-class ReturnLineOut(_Model):
+class ReturnLineOut(ApiModel):
     sku: str
-    vendor_id: str = Field(alias="vendorId")
+    vendor_id: str
     qty: int
-    amount_minor: int = Field(alias="amountMinor")
+    amount_minor: int
 
 
-class ReturnOut(_Model):
-    rma_id: str = Field(alias="rmaId")
-    order_no: str = Field(alias="orderNo")
+class ReturnOut(ApiModel):
+    rma_id: str
+    order_no: str
     status: str
     reason: str
     note: str | None
     items: list[ReturnLineOut]
-    amount_minor: int = Field(alias="amountMinor")
+    amount_minor: int
     currency: str
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    created_at: datetime
+    updated_at: datetime
 
 
-class ReturnPage(_Model):
+class ReturnPage(ApiModel):
     items: list[ReturnOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
-class ReturnPatch(_Model):
+class ReturnPatch(ApiModel):
     status: Literal["approved", "received", "rejected"]
     note: str | None = Field(None, max_length=1000)

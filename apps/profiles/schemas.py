@@ -4,15 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from apps.profiles import domain
+from kernel.api_model import ApiModel
 
 POSTAL_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 \-]*$"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
 
 
 def _not_null(value: Any) -> Any:
@@ -23,13 +20,13 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-class ProfileUpdate(_Model):
+class ProfileUpdate(ApiModel):
     """`null` clears name, phone or dob; marketingOptIn is always true or false."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
     phone: str | None = Field(None, min_length=1, max_length=32)
     dob: date | None = None
-    marketing_opt_in: StrictBool | None = Field(None, alias="marketingOptIn")
+    marketing_opt_in: StrictBool | None = None
 
     _required = field_validator("marketing_opt_in")(_not_null)
 
@@ -52,28 +49,28 @@ class ProfileUpdate(_Model):
         return None if value is None else domain.check_dob(value, datetime.now(timezone.utc).date())
 
 
-class ProfileOut(_Model):
-    user_id: str = Field(alias="userId")
+class ProfileOut(ApiModel):
+    user_id: str
     name: str | None
     phone: str | None
     dob: date | None
-    marketing_opt_in: bool = Field(alias="marketingOptIn")
+    marketing_opt_in: bool
     roles: list[str]
-    vendor_id: str | None = Field(alias="vendorId")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    vendor_id: str | None
+    created_at: datetime
+    updated_at: datetime
 
 
-class _AddressFields(_Model):
+class _AddressFields(ApiModel):
     label: str | None = Field(None, min_length=1, max_length=50, examples=["Home"])
     line1: str | None = Field(None, min_length=1, max_length=200)
     line2: str | None = Field(None, min_length=1, max_length=200)
     city: str | None = Field(None, min_length=1, max_length=100)
     state: str | None = Field(None, min_length=1, max_length=100)
-    postal_code: str | None = Field(None, alias="postalCode", min_length=1, max_length=20,
+    postal_code: str | None = Field(None, min_length=1, max_length=20,
                                     pattern=POSTAL_CODE_PATTERN)
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
-    is_default: StrictBool | None = Field(None, alias="isDefault")
+    is_default: StrictBool | None = None
 
     @field_validator("country")
     @classmethod
@@ -85,7 +82,7 @@ class AddressCreate(_AddressFields):
     line1: str = Field(min_length=1, max_length=200)
     city: str = Field(min_length=1, max_length=100)
     country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
-    is_default: StrictBool = Field(False, alias="isDefault")
+    is_default: StrictBool = False
 
 
 class AddressUpdate(_AddressFields):
@@ -94,20 +91,20 @@ class AddressUpdate(_AddressFields):
     _required = field_validator("line1", "city", "country", "is_default")(_not_null)
 
 
-class AddressOut(_Model):
+class AddressOut(ApiModel):
     id: str
     label: str | None
     line1: str
     line2: str | None
     city: str
     state: str | None
-    postal_code: str | None = Field(alias="postalCode")
+    postal_code: str | None
     country: str
-    is_default: bool = Field(alias="isDefault")
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
+    is_default: bool
+    created_at: datetime
+    updated_at: datetime
 
 
-class AddressList(_Model):
+class AddressList(ApiModel):
     items: list[AddressOut]
     total: int

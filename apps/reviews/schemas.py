@@ -4,18 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from kernel.api_model import ApiModel
 from kernel.ids import is_uuid
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class ReviewIn(_Model):
-    product_id: str = Field(alias="productId", max_length=64)
-    order_no: str = Field(alias="orderNo", min_length=1, max_length=64)
+class ReviewIn(ApiModel):
+    product_id: str = Field(max_length=64)
+    order_no: str = Field(min_length=1, max_length=64)
     rating: int = Field(ge=1, le=5)
     title: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=5000)
@@ -28,52 +25,52 @@ class ReviewIn(_Model):
         return value.lower()
 
 
-class ModerationIn(_Model):
-    is_approved: bool = Field(alias="isApproved")
+class ModerationIn(ApiModel):
+    is_approved: bool
     reason: str | None = Field(None, max_length=500)
 
 
-class ReviewOut(_Model):
+class ReviewOut(ApiModel):
     id: str
-    product_id: str = Field(alias="productId")
-    order_no: str = Field(alias="orderNo")
+    product_id: str
+    order_no: str
     rating: int
     title: str | None = None
     body: str | None = None
     status: Literal["pending", "approved", "rejected"]
-    verified_purchase: bool = Field(True, alias="verifiedPurchase")
-    created_at: datetime = Field(alias="createdAt")
+    verified_purchase: bool = True
+    created_at: datetime
 
 
 class AdminReviewOut(ReviewOut):
-    user_id: str = Field(alias="userId")
-    moderated_by: str | None = Field(None, alias="moderatedBy")
-    moderated_at: datetime | None = Field(None, alias="moderatedAt")
-    rejection_reason: str | None = Field(None, alias="rejectionReason")
+    user_id: str
+    moderated_by: str | None = None
+    moderated_at: datetime | None = None
+    rejection_reason: str | None = None
 
 
-class PublicReviewOut(_Model):
+class PublicReviewOut(ApiModel):
     id: str
-    product_id: str = Field(alias="productId")
+    product_id: str
     rating: int
     title: str | None = None
     body: str | None = None
-    verified_purchase: bool = Field(True, alias="verifiedPurchase")
-    created_at: datetime = Field(alias="createdAt")
+    verified_purchase: bool = True
+    created_at: datetime
 
 
-class ProductReviewsPage(_Model):
-    product_id: str = Field(alias="productId")
+class ProductReviewsPage(ApiModel):
+    product_id: str
     items: list[PublicReviewOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
-    rating_avg: float | None = Field(alias="ratingAvg")
-    rating_count: int = Field(alias="ratingCount")
+    per_page: int
+    rating_avg: float | None
+    rating_count: int
 
 
-class AdminReviewsPage(_Model):
+class AdminReviewsPage(ApiModel):
     items: list[AdminReviewOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int

@@ -1,14 +1,12 @@
 """The search HTTP contract (API.md § Search & AI): response fields as the API names them; extra ones only added."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from kernel.api_model import CamelModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class SearchHit(_Model):
+class SearchHit(CamelModel):
     productId: str  # noqa: N815 - the API's field names
     slug: str
     title: str
@@ -17,47 +15,48 @@ class SearchHit(_Model):
     vendorName: str  # noqa: N815
 
 
-class FacetValue(_Model):
+class FacetValue(CamelModel):
     value: str
     count: int
 
 
-class SearchOut(_Model):
+class SearchOut(CamelModel):
+    # API.md names took_ms/engine_ms in snake_case: their aliases keep the contract's names
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
     found: int
-    took_ms: float
+    took_ms: float = Field(alias="took_ms")
     # added beyond API.md
     mode: str
     page: int
     perPage: int  # noqa: N815
-    engine_ms: float
+    engine_ms: float = Field(alias="engine_ms")
     embedding: str | None = Field(None, description="where the query vector came from: lru, redis or model")
 
 
-class Suggestion(_Model):
+class Suggestion(CamelModel):
     productId: str  # noqa: N815
     slug: str
     title: str
 
 
-class SuggestOut(_Model):
+class SuggestOut(CamelModel):
     q: str
     suggestions: list[Suggestion]
     categories: list[str]
-    took_ms: float
+    took_ms: float = Field(alias="took_ms")
 
 
-class SynonymIn(_Model):
+class SynonymIn(CamelModel):
     synonyms: list[str] = Field(min_length=1, max_length=50)
     root: str | None = Field(None, max_length=100)
 
 
-class SynonymOut(_Model):
+class SynonymOut(CamelModel):
     id: str
     synonyms: list[str]
     root: str | None = None
 
 
-class SynonymList(_Model):
+class SynonymList(CamelModel):
     items: list[SynonymOut]

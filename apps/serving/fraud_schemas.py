@@ -6,19 +6,16 @@ import math
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from apps.serving.fraud_scoring import KNOWN_FEATURES
+from kernel.api_model import ApiModel
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class EvaluateIn(_Model):
+class EvaluateIn(ApiModel):
     """Either an order already seen by serving ({orderNo}) or the order's features themselves."""
 
-    order_no: str | None = Field(None, alias="orderNo", min_length=1, max_length=64)
+    order_no: str | None = Field(None, min_length=1, max_length=64)
     features: dict[str, float | None] | None = Field(None, max_length=len(KNOWN_FEATURES))
 
     @field_validator("features")
@@ -40,49 +37,49 @@ class EvaluateIn(_Model):
         return self
 
 
-class EvaluateOut(_Model):
+class EvaluateOut(ApiModel):
     score: float = Field(ge=0.0, le=1.0)
     reasons: list[str]
-    model_version: str = Field(alias="modelVersion")
+    model_version: str
     decision: Literal["approve", "review", "reject"]
     strategy: Literal["model", "rules"]
     thresholds: dict[str, float]
-    order_no: str | None = Field(None, alias="orderNo")
+    order_no: str | None = None
     features: dict[str, float | None]
-    latency_ms: float = Field(alias="latencyMs")
+    latency_ms: float
 
 
-class LinkedAccountOut(_Model):
-    user_id: str = Field(alias="userId")
+class LinkedAccountOut(ApiModel):
+    user_id: str
     shared: list[Literal["device", "card", "address"]]
-    order_nos: list[str] = Field(alias="orderNos")
+    order_nos: list[str]
 
 
-class QueueItemOut(_Model):
-    order_no: str = Field(alias="orderNo")
+class QueueItemOut(ApiModel):
+    order_no: str
     score: float
     decision: Literal["approve", "review", "reject"]
     reasons: list[str]
-    model_version: str = Field(alias="modelVersion")
+    model_version: str
     strategy: str
-    scored_at: datetime = Field(alias="scoredAt")
-    review_status: Literal["pending", "decided"] | None = Field(alias="reviewStatus")
-    final_decision: Literal["approve", "reject"] | None = Field(None, alias="finalDecision")
-    decided_by: str | None = Field(None, alias="decidedBy")
-    decided_at: datetime | None = Field(None, alias="decidedAt")
+    scored_at: datetime
+    review_status: Literal["pending", "decided"] | None
+    final_decision: Literal["approve", "reject"] | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
     note: str | None = None
     order: dict[str, Any] | None
-    linked_accounts: list[LinkedAccountOut] = Field(alias="linkedAccounts")
+    linked_accounts: list[LinkedAccountOut]
 
 
-class QueueOut(_Model):
+class QueueOut(ApiModel):
     items: list[QueueItemOut]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
 
 
-class DecisionIn(_Model):
+class DecisionIn(ApiModel):
     decision: Literal["approve", "reject"]
     note: str | None = Field(None, max_length=2000)
 
@@ -94,13 +91,13 @@ class DecisionIn(_Model):
         return value or None
 
 
-class AuditOut(_Model):
+class AuditOut(ApiModel):
     decision: str
-    previous_decision: str | None = Field(alias="previousDecision")
+    previous_decision: str | None
     actor: str
     note: str | None
     score: float | None
-    decided_at: datetime = Field(alias="decidedAt")
+    decided_at: datetime
 
 
 class ReviewOut(QueueItemOut):
@@ -111,11 +108,11 @@ class ReviewOut(QueueItemOut):
     audit: list[AuditOut]
 
 
-class DecisionOut(_Model):
-    order_no: str = Field(alias="orderNo")
+class DecisionOut(ApiModel):
+    order_no: str
     decision: Literal["approve", "reject"]
-    previous_decision: str = Field(alias="previousDecision")
-    decided_by: str = Field(alias="decidedBy")
-    decided_at: datetime = Field(alias="decidedAt")
+    previous_decision: str
+    decided_by: str
+    decided_at: datetime
     note: str | None
     audit: list[AuditOut]

@@ -4,57 +4,55 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from kernel.api_model import CamelModel
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class ForecastOut(_Out):
+class ForecastOut(CamelModel):
     sku: str
-    horizon_days: int = Field(alias="horizonDays")
-    forecast_qty: float = Field(alias="forecastQty", description="Units expected over the horizon")
-    days_to_stockout: float | None = Field(alias="daysToStockout",
+    horizon_days: int
+    forecast_qty: float = Field(description="Units expected over the horizon")
+    days_to_stockout: float | None = Field(
                                            description="Days until stock runs out at the forecast rate; "
                                                        "null when it never does")
-    reorder_qty: int = Field(alias="reorderQty")
-    model_version: str = Field(alias="modelVersion")
+    reorder_qty: int
+    model_version: str
     # added fields
-    product_id: str = Field(alias="productId")
-    stockout_date: date | None = Field(None, alias="stockoutDate")
-    forecast_lower: float | None = Field(None, alias="forecastLower")
-    forecast_upper: float | None = Field(None, alias="forecastUpper")
-    daily_rate: float | None = Field(None, alias="dailyRate")
-    current_stock: int = Field(alias="currentStock")
-    lead_time_days: float | None = Field(None, alias="leadTimeDays")
-    safety_stock: float | None = Field(None, alias="safetyStock")
-    reorder_point: float | None = Field(None, alias="reorderPoint")
+    product_id: str
+    stockout_date: date | None = None
+    forecast_lower: float | None = None
+    forecast_upper: float | None = None
+    daily_rate: float | None = None
+    current_stock: int
+    lead_time_days: float | None = None
+    safety_stock: float | None = None
+    reorder_point: float | None = None
     method: str
-    forecast_start: date = Field(alias="forecastStart")
-    generated_at: datetime = Field(alias="generatedAt")
+    forecast_start: date
+    generated_at: datetime
 
 
-class DailyPoint(_Out):
+class DailyPoint(CamelModel):
     date: date
     qty: float | None
     lower: float | None
     upper: float | None
 
 
-class DailyForecastOut(_Out):
+class DailyForecastOut(CamelModel):
     sku: str
-    model_version: str | None = Field(alias="modelVersion")
-    generated_at: datetime | None = Field(alias="generatedAt")
+    model_version: str | None
+    generated_at: datetime | None
     days: list[DailyPoint]
 
 
-class SalesPoint(_Out):
+class SalesPoint(CamelModel):
     date: date
     units: int
 
 
-class SalesHistoryOut(_Out):
+class SalesHistoryOut(CamelModel):
     sku: str
     days: list[SalesPoint] = Field(description="Days with sales only, oldest first")
 
@@ -62,39 +60,39 @@ class SalesHistoryOut(_Out):
 PriceStatus = Literal["open", "accepted", "dismissed"]
 
 
-class PriceSuggestionOut(_Out):
+class PriceSuggestionOut(CamelModel):
     sku: str
-    current_price_minor: int = Field(alias="currentPriceMinor")
-    suggested_price_minor: int = Field(alias="suggestedPriceMinor")
+    current_price_minor: int
+    suggested_price_minor: int
     confidence: float | None
     # added fields
-    product_id: str = Field(alias="productId")
-    min_price_minor: int = Field(alias="minPriceMinor")
-    max_price_minor: int = Field(alias="maxPriceMinor")
-    change_pct: float | None = Field(None, alias="changePct")
+    product_id: str
+    min_price_minor: int
+    max_price_minor: int
+    change_pct: float | None = None
     elasticity: float | None = None
-    expected_units_change_pct: float | None = Field(None, alias="expectedUnitsChangePct")
-    expected_gain_pct: float | None = Field(None, alias="expectedGainPct")
+    expected_units_change_pct: float | None = None
+    expected_gain_pct: float | None = None
     objective: str
     binding: str
-    model_version: str = Field(alias="modelVersion")
-    generated_at: datetime = Field(alias="generatedAt")
+    model_version: str
+    generated_at: datetime
     status: PriceStatus = Field("open", description="What the vendor did with this run's suggestion")
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class DecisionIn(CamelModel):
+    model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(None, max_length=500)
 
 
-class DecisionOut(_Out):
+class DecisionOut(CamelModel):
     sku: str
     decision: Literal["accepted", "dismissed"]
     applied: bool = Field(description="accepted: the catalog now sells the SKU at suggestedPriceMinor")
-    current_price_minor: int = Field(alias="currentPriceMinor")
-    suggested_price_minor: int = Field(alias="suggestedPriceMinor")
-    model_version: str = Field(alias="modelVersion")
-    suggestion_generated_at: datetime = Field(alias="suggestionGeneratedAt")
-    decided_by: str = Field(alias="decidedBy")
-    decided_at: datetime = Field(alias="decidedAt")
+    current_price_minor: int
+    suggested_price_minor: int
+    model_version: str
+    suggestion_generated_at: datetime
+    decided_by: str
+    decided_at: datetime

@@ -12,7 +12,7 @@ from pydantic import Field, StrictInt, model_validator
 from sqlalchemy import select
 
 from apps.shipping.orm import RateBracket, RateTable
-from apps.shipping.schemas import _Model
+from kernel.api_model import ApiModel
 from kernel.auth import AdminDep
 from kernel.errors import NotFound, ValidationFailed
 from kernel.service_app import UowDep
@@ -22,31 +22,31 @@ router = APIRouter(prefix="/v1/admin/shipping", tags=["shipping-admin"])
 Minor = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 
 
-class BracketIO(_Model):
+class BracketIO(ApiModel):
     max_grams: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = Field(
-        None, alias="maxGrams", description="inclusive upper weight; null = the open-ended top bracket")
-    amount_minor: Minor = Field(alias="amountMinor")
-    extra_per_kg_minor: Minor = Field(0, alias="extraPerKgMinor")
+        None, description="inclusive upper weight; null = the open-ended top bracket")
+    amount_minor: Minor
+    extra_per_kg_minor: Minor = 0
 
 
-class RateTableOut(_Model):
+class RateTableOut(ApiModel):
     id: int
     zone: str
-    service_level: str = Field(alias="serviceLevel")
+    service_level: str
     method: str
     currency: str
-    eta_days: int = Field(alias="etaDays")
-    flat_amount_minor: int | None = Field(alias="flatAmountMinor")
+    eta_days: int
+    flat_amount_minor: int | None
     brackets: list[BracketIO]
 
 
-class RateTableList(_Model):
+class RateTableList(ApiModel):
     items: list[RateTableOut]
 
 
-class RateTablePatch(_Model):
-    eta_days: Annotated[StrictInt, Field(ge=1, le=120)] | None = Field(None, alias="etaDays")
-    flat_amount_minor: Minor | None = Field(None, alias="flatAmountMinor")
+class RateTablePatch(ApiModel):
+    eta_days: Annotated[StrictInt, Field(ge=1, le=120)] | None = None
+    flat_amount_minor: Minor | None = None
     brackets: list[BracketIO] | None = Field(None, min_length=1, max_length=50)
 
     @model_validator(mode="after")

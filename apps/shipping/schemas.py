@@ -4,20 +4,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from kernel.api_model import ApiModel
 
 ServiceLevel = Literal["standard", "express"]
 Status = Literal["label_created", "in_transit", "out_for_delivery", "delivered", "exception"]
 MAX_ITEMS = 200
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
-
-
-class Destination(_Model):
+class Destination(ApiModel):
     country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
-    postal_code: str | None = Field(None, alias="postalCode", max_length=20)
+    postal_code: str | None = Field(None, max_length=20)
     city: str | None = Field(None, max_length=120)
 
     @field_validator("country")
@@ -28,62 +26,62 @@ class Destination(_Model):
         return value.upper()
 
 
-class RateItem(_Model):
+class RateItem(ApiModel):
     sku: str | None = Field(None, max_length=64)
-    vendor_id: str | None = Field(None, alias="vendorId", max_length=64)
-    product_id: str | None = Field(None, alias="productId", max_length=64)
+    vendor_id: str | None = Field(None, max_length=64)
+    product_id: str | None = Field(None, max_length=64)
     qty: int = Field(ge=1, le=1000)
-    weight_grams: int | None = Field(None, alias="weightGrams", ge=0, le=1_000_000)
+    weight_grams: int | None = Field(None, ge=0, le=1_000_000)
 
 
-class RatesIn(_Model):
+class RatesIn(ApiModel):
     items: list[RateItem] = Field(min_length=1, max_length=MAX_ITEMS)
     destination: Destination
 
 
 class QuoteIn(RatesIn):
-    service_level: ServiceLevel = Field(alias="serviceLevel")
+    service_level: ServiceLevel
 
 
-class ParcelOut(_Model):
-    vendor_id: str | None = Field(alias="vendorId")
-    weight_grams: int = Field(alias="weightGrams")
-    amount_minor: int = Field(alias="amountMinor")
+class ParcelOut(ApiModel):
+    vendor_id: str | None
+    weight_grams: int
+    amount_minor: int
 
 
-class RateOut(_Model):
-    service_level: ServiceLevel = Field(alias="serviceLevel")
-    amount_minor: int = Field(alias="amountMinor")
+class RateOut(ApiModel):
+    service_level: ServiceLevel
+    amount_minor: int
     currency: str
-    eta_days: int = Field(alias="etaDays")
+    eta_days: int
     zone: str
     parcels: list[ParcelOut]
 
 
-class RatesOut(_Model):
+class RatesOut(ApiModel):
     rates: list[RateOut]
 
 
-class LabelIn(_Model):
-    order_no: str = Field(alias="orderNo", min_length=1, max_length=64)
-    vendor_id: str = Field(alias="vendorId", min_length=1, max_length=64)
-    service_level: ServiceLevel = Field("standard", alias="serviceLevel")
+class LabelIn(ApiModel):
+    order_no: str = Field(min_length=1, max_length=64)
+    vendor_id: str = Field(min_length=1, max_length=64)
+    service_level: ServiceLevel = "standard"
 
 
-class LabelOut(_Model):
-    tracking_no: str = Field(alias="trackingNo")
-    label_url: str = Field(alias="labelUrl")
+class LabelOut(ApiModel):
+    tracking_no: str
+    label_url: str
     carrier: str
-    service_level: ServiceLevel = Field(alias="serviceLevel")
-    order_no: str = Field(alias="orderNo")
-    vendor_id: str = Field(alias="vendorId")
+    service_level: ServiceLevel
+    order_no: str
+    vendor_id: str
     status: Status
-    eta_days: int = Field(alias="etaDays")
-    promised_at: datetime = Field(alias="promisedAt")
-    created_at: datetime = Field(alias="createdAt")
+    eta_days: int
+    promised_at: datetime
+    created_at: datetime
 
 
-class TrackingEventIn(_Model):
+class TrackingEventIn(ApiModel):
     status: Status
     location: str | None = Field(None, max_length=200)
     at: datetime | None = Field(None, description="carrier time of the scan (default: now)")
@@ -96,18 +94,18 @@ class TrackingEventIn(_Model):
         return value
 
 
-class TrackingEventOut(_Model):
+class TrackingEventOut(ApiModel):
     status: Status
     at: datetime
     location: str | None = None
 
 
-class TrackingOut(_Model):
-    tracking_no: str = Field(alias="trackingNo")
+class TrackingOut(ApiModel):
+    tracking_no: str
     status: Status
     carrier: str
-    service_level: ServiceLevel = Field(alias="serviceLevel")
-    promised_at: datetime = Field(alias="promisedAt")
-    delivered_at: datetime | None = Field(None, alias="deliveredAt")
+    service_level: ServiceLevel
+    promised_at: datetime
+    delivered_at: datetime | None = None
     late: bool | None = None
     events: list[TrackingEventOut]

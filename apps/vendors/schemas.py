@@ -5,38 +5,36 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, EmailStr, Field, field_validator, model_validator
+
+from kernel.api_model import ApiModel
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-.]{3,30}$"
 DOC_TYPE_PATTERN = r"^[a-z][a-z0-9_]{1,49}$"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
 
 
 def _url(value: AnyHttpUrl | None) -> str | None:
     return str(value) if value is not None else None
 
 
-class ApplyIn(_Model):
+class ApplyIn(ApiModel):
     name: str = Field(min_length=2, max_length=200)
-    support_email: EmailStr = Field(alias="supportEmail", max_length=320)
-    support_phone: str | None = Field(None, alias="supportPhone", max_length=32, pattern=PHONE_PATTERN)
+    support_email: EmailStr = Field(max_length=320)
+    support_phone: str | None = Field(None, max_length=32, pattern=PHONE_PATTERN)
 
 
-class ApplyOut(_Model):
+class ApplyOut(ApiModel):
     id: str
     slug: str
     status: str
 
 
-class VendorUpdate(_Model):
+class VendorUpdate(ApiModel):
     name: str | None = Field(None, min_length=2, max_length=200)
-    support_email: EmailStr | None = Field(None, alias="supportEmail", max_length=320)
-    support_phone: str | None = Field(None, alias="supportPhone", max_length=32, pattern=PHONE_PATTERN)
+    support_email: EmailStr | None = Field(None, max_length=320)
+    support_phone: str | None = Field(None, max_length=32, pattern=PHONE_PATTERN)
     description: str | None = Field(None, max_length=5000)
-    logo_url: AnyHttpUrl | None = Field(None, alias="logoUrl")
+    logo_url: AnyHttpUrl | None = None
 
     @field_validator("logo_url")
     @classmethod
@@ -59,17 +57,17 @@ class VendorUpdate(_Model):
         return data
 
 
-class CommissionOut(_Model):
+class CommissionOut(ApiModel):
     type: Literal["percent", "fixed"]
     value: int = Field(description="basis points for percent (1000 = 10%), minor units for fixed")
     unit: Literal["basis_points", "minor_units"]
     currency: str | None = None
-    active_from: datetime | None = Field(None, alias="activeFrom")
+    active_from: datetime | None = None
 
 
-class KycIn(_Model):
-    doc_type: str = Field(alias="docType", pattern=DOC_TYPE_PATTERN)
-    doc_url: AnyHttpUrl = Field(alias="docUrl")
+class KycIn(ApiModel):
+    doc_type: str = Field(pattern=DOC_TYPE_PATTERN)
+    doc_url: AnyHttpUrl
 
     @field_validator("doc_type", mode="before")
     @classmethod
@@ -84,20 +82,20 @@ class KycIn(_Model):
         return v
 
 
-class KycOut(_Model):
+class KycOut(ApiModel):
     id: str
-    vendor_id: str = Field(alias="vendorId")
-    doc_type: str = Field(alias="docType")
-    doc_url: str = Field(alias="docUrl")
+    vendor_id: str
+    doc_type: str
+    doc_url: str
     status: str
-    created_at: datetime = Field(alias="createdAt")
+    created_at: datetime
 
 
-class BankIn(_Model):
-    account_holder: str = Field(alias="accountHolder", min_length=2, max_length=200)
+class BankIn(ApiModel):
+    account_holder: str = Field(min_length=2, max_length=200)
     iban: str | None = Field(None, min_length=15, max_length=42)
-    account_no: str | None = Field(None, alias="accountNo", min_length=4, max_length=42)
-    bank_name: str = Field(alias="bankName", min_length=2, max_length=200)
+    account_no: str | None = Field(None, min_length=4, max_length=42)
+    bank_name: str = Field(min_length=2, max_length=200)
     country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
 
     @model_validator(mode="after")
@@ -108,52 +106,52 @@ class BankIn(_Model):
         return self
 
 
-class BankOut(_Model):
+class BankOut(ApiModel):
     id: str
-    vendor_id: str = Field(alias="vendorId")
-    account_holder: str = Field(alias="accountHolder")
-    account_type: Literal["iban", "account_no"] = Field(alias="accountType")
-    account_masked: str = Field(alias="accountMasked", description='e.g. "****1234"; the number is never returned')
-    bank_name: str = Field(alias="bankName")
+    vendor_id: str
+    account_holder: str
+    account_type: Literal["iban", "account_no"]
+    account_masked: str = Field(description='e.g. "****1234"; the number is never returned')
+    bank_name: str
     country: str
-    created_at: datetime = Field(alias="createdAt")
+    created_at: datetime
 
 
-class VendorPublic(_Model):
+class VendorPublic(ApiModel):
     id: str
     name: str
     slug: str
     status: str
     description: str | None = None
-    logo_url: str | None = Field(None, alias="logoUrl")
+    logo_url: str | None = None
 
 
 class VendorSummary(VendorPublic):
     """What admins see in lists."""
 
-    owner_user_id: str = Field(alias="ownerUserId")
-    support_email: str = Field(alias="supportEmail")
-    support_phone: str | None = Field(None, alias="supportPhone")
+    owner_user_id: str
+    support_email: str
+    support_phone: str | None = None
     commission: CommissionOut | None = None
-    created_at: datetime = Field(alias="createdAt")
-    updated_at: datetime = Field(alias="updatedAt")
-    approved_at: datetime | None = Field(None, alias="approvedAt")
-    status_changed_at: datetime | None = Field(None, alias="statusChangedAt")
+    created_at: datetime
+    updated_at: datetime
+    approved_at: datetime | None = None
+    status_changed_at: datetime | None = None
 
 
 class VendorFull(VendorSummary):
     """What the owner and admins see on the vendor itself."""
 
     kyc: list[KycOut]
-    bank_accounts: list[BankOut] = Field(alias="bankAccounts")
+    bank_accounts: list[BankOut]
 
 
-class StatusChangeIn(_Model):
+class StatusChangeIn(ApiModel):
     status: Literal["active", "suspended", "rejected"]
-    commission_type: Literal["percent", "fixed"] | None = Field(None, alias="commissionType")
-    commission_value: Decimal | None = Field(None, alias="commissionValue", ge=0, le=100_000_000, max_digits=12,
+    commission_type: Literal["percent", "fixed"] | None = None
+    commission_value: Decimal | None = Field(None, ge=0, le=100_000_000, max_digits=12,
                                              description="percent (12.5) for percent; minor units for fixed")
-    commission_currency: str | None = Field(None, alias="commissionCurrency", pattern=r"^[A-Z]{3}$")
+    commission_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     reason: str | None = Field(None, max_length=1000)
 
     @model_validator(mode="after")
@@ -163,17 +161,17 @@ class StatusChangeIn(_Model):
         return self
 
 
-class AuditOut(_Model):
+class AuditOut(ApiModel):
     id: str
     from_status: str = Field(alias="from")
     to_status: str = Field(alias="to")
-    actor_user_id: str | None = Field(None, alias="actorUserId")
+    actor_user_id: str | None = None
     reason: str | None = None
     at: datetime
 
 
-class VendorList(_Model):
+class VendorList(ApiModel):
     items: list[VendorSummary]
     total: int
     page: int
-    per_page: int = Field(alias="perPage")
+    per_page: int
