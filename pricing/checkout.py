@@ -1,10 +1,12 @@
-"""Checkout arithmetic shared by cart (the summary a shopper sees) and orders (the totals it charges).
+"""Checkout arithmetic shared by cart (the summary a shopper sees) and orders (the totals it charges); the
+package docstring says why it is shared and how it is versioned.
 
 Both services call `checkout_totals` with the same inputs, so an order's totals equal the cart summary to the
 minor unit. Rules, all in integer minor units:
 - tax base = subtotal - discount (goods after discount); shipping is not taxed;
-- tax = tax base * TAX_RATE_BPS / 10_000, banker's rounding (half to even) to the minor unit;
-- TAX_RATE_BPS = 0 (the default) means prices are tax-inclusive: no tax line is added;
+- tax = tax base * rate_bps / 10_000 (cart and orders read TAX_RATE_BPS), banker's rounding (half to even) to
+  the minor unit;
+- a rate of 0 (TAX_RATE_BPS' default) means prices are tax-inclusive: no tax line is added;
 - total = subtotal - discount + shipping + tax.
 """
 from __future__ import annotations

@@ -8,9 +8,9 @@ import structlog
 
 from apps.cart import clients, domain, projection, service
 from apps.cart.config import CartSettings
-from kernel.pricing import checkout_totals
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
+from pricing import checkout_totals
 
 log = structlog.get_logger("cart.checkout")
 

@@ -1,6 +1,6 @@
 """Cart against the real stack, through the gateway: products made by the real vendor → catalog → inventory flow
 (tests/flows.py) reach the cart's projection over Kafka; Redis is the hot copy; the summary prices with
-kernel.pricing and the coupons service; orders' internal routes empty the cart and emit cart.checked_out."""
+the shared pricing package and the coupons service; orders' internal routes empty the cart and emit cart.checked_out."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from apps.cart.cache import cart_key
-from kernel.pricing import tax_minor
+from pricing import tax_minor
 from tests.flows import active_product, approved_vendor, bearer, deliver_now, eventually, new_shopper, tag
 
 pytestmark = pytest.mark.timeout(240)

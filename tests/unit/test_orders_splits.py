@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.orders.splits import Commission, Line, allocate, line_discounts, vendor_splits
-from kernel.pricing import checkout_totals
+from pricing import checkout_totals
 
 VENDORS = ["00000000-0000-7000-8000-00000000000a", "00000000-0000-7000-8000-00000000000b",
            "00000000-0000-7000-8000-00000000000c"]

@@ -1,11 +1,11 @@
-"""kernel.pricing: the totals cart shows and orders charges, to the minor unit."""
+"""pricing (the checkout arithmetic cart and orders share): the totals cart shows and orders charges, to the minor unit."""
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from kernel.pricing import CheckoutTotals, checkout_totals, tax_minor
 from kernel.settings import CommonSettings
+from pricing import CheckoutTotals, checkout_totals, tax_minor
 
 
 @pytest.mark.parametrize(("taxable", "bps", "expected"), [

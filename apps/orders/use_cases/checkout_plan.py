@@ -3,7 +3,7 @@ the address, the shipping quote, the coupon's discount, the totals and the vendo
 
 Prices: the cart's captured unit prices are authoritative (the cart took them from the catalog when the shopper
 added the item, and the shopper saw them in the summary); orders checks them for shape, currency and bounds and
-computes the same totals with kernel.pricing, so the order equals the cart summary to the minor unit.
+computes the same totals with the shared pricing package, so the order equals the cart summary to the minor unit.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from apps.orders.config import OrdersSettings
 from apps.orders.exceptions import EmptyCart, InvalidCart, VendorUnavailable
 from apps.orders.schemas import OrderCreate
 from kernel.ids import is_uuid
-from kernel.pricing import CheckoutTotals, checkout_totals
 from kernel.uow import UnitOfWork
+from pricing import CheckoutTotals, checkout_totals
 
 
 @dataclass(frozen=True)
