@@ -1,8 +1,9 @@
 """UnitOfWork: one use case = one transaction = one commit, with its events written to the outbox inside it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -11,6 +12,8 @@ from kernel.context import current_context
 from kernel.contracts.registry import contract_for
 from kernel.events import Actor, Envelope, Trace
 from kernel.outbox import write_events
+
+R = TypeVar("R")
 
 
 class UnitOfWork:
@@ -23,17 +26,29 @@ class UnitOfWork:
         self._sessions = sessions
         self._outbox = outbox
         self._pending: list[tuple[str, str, Envelope]] = []
+        self._repositories: dict[Callable[[AsyncSession], Any], Any] = {}
         self.session: AsyncSession
+        self.open = False  # inside `async with`: kernel.use_case joins an open unit of work instead of committing
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()
+        self.open = True
         self._pending = []
+        self._repositories = {}
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         # close() discards an uncommitted transaction without expiring loaded objects, so a use case's result
         # stays readable after the block.
         await self.session.close()
+        self.open = False
+
+    def repository(self, factory: Callable[[AsyncSession], R]) -> R:
+        """The repository `factory` builds on this block's session (one per block). Use cases that read and write
+        through repositories run unchanged on kernel.testing.FakeUnitOfWork, which hands in in-memory stand-ins."""
+        if factory not in self._repositories:
+            self._repositories[factory] = factory(self.session)
+        return self._repositories[factory]
 
     def emit(self, event_type: str, data: dict[str, Any] | Any, *, key: str, actor: Actor | None = None,
              occurred_at: datetime | None = None) -> Envelope:

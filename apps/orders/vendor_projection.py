@@ -6,9 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from apps.orders.orm import VendorCommission, utcnow
+from apps.orders.repository import OrderRepository
 from apps.orders.splits import Commission
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -18,25 +17,20 @@ async def upsert(uow: UnitOfWork, *, vendor_id: str, status: str, commission: di
                  occurred_at: datetime) -> bool:
     """Apply one vendor event; False when a newer event already set the row (out-of-order redelivery).
     An event without a commission (a suspension) keeps the one the vendor had."""
-    row = await uow.session.get(VendorCommission, vendor_id, with_for_update=True)
+    vendors = uow.repository(OrderRepository)
+    row = await vendors.vendor_for_update(vendor_id)
     if row is not None and row.source_occurred_at > occurred_at:
         return False
-    if row is None:
-        row = VendorCommission(vendor_id=vendor_id)
-        uow.session.add(row)
+    row = row if row is not None else VendorCommission(vendor_id=vendor_id)
     row.status, row.source_occurred_at, row.updated_at = status[:16], occurred_at, utcnow()
     if commission and commission.get("type") in ("percent", "fixed"):
         row.commission_type, row.commission_value = commission["type"], max(0, int(commission.get("value") or 0))
-    await uow.session.flush()
+    await vendors.add(row)
     return True
 
 
 async def load(uow: UnitOfWork, vendor_ids: Iterable[str]) -> dict[str, VendorCommission]:
-    ids = sorted({v for v in vendor_ids if is_uuid(v)})
-    if not ids:
-        return {}
-    rows = await uow.session.scalars(select(VendorCommission).where(VendorCommission.vendor_id.in_(ids)))
-    return {r.vendor_id: r for r in rows}
+    return await uow.repository(OrderRepository).vendors(v for v in vendor_ids if is_uuid(v))
 
 
 def commissions(rows: dict[str, VendorCommission]) -> dict[str, Commission]:

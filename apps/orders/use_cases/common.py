@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from apps.orders import domain, payloads
 from apps.orders.exceptions import OrderNotFound
 from apps.orders.orm import ORDER_NO_MAX, Order, TimelineEntry, utcnow
+from apps.orders.repository import OrderRepository
 from kernel.context import current_context
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -21,14 +20,12 @@ def actor() -> str:
 
 async def find_order(uow: UnitOfWork, ref: str, *, lock: bool = False) -> Order | None:
     """By order number, or by id (admin routes accept either); malformed refs simply match nothing."""
+    orders = uow.repository(OrderRepository)
     if is_uuid(ref):
-        condition = Order.id == ref
-    elif 0 < len(ref) <= ORDER_NO_MAX:
-        condition = Order.order_no == ref
-    else:
-        return None
-    stmt = select(Order).where(condition).execution_options(populate_existing=True)
-    return await uow.session.scalar(stmt.with_for_update() if lock else stmt)
+        return await orders.order(order_id=ref, lock=lock)
+    if 0 < len(ref) <= ORDER_NO_MAX:
+        return await orders.order(order_no=ref, lock=lock)
+    return None
 
 
 async def get_order(uow: UnitOfWork, ref: str, *, lock: bool = False) -> Order:

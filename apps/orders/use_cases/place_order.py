@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import select
 
 from apps.orders import domain, payloads, views
 from apps.orders.clients import OrderClients
 from apps.orders.config import OrdersSettings
-from apps.orders.orm import IDEMPOTENCY, ORDER_NO_SEQ, Order, OrderItem, TimelineEntry, VendorSplitRow, utcnow
+from apps.orders.orm import Order, OrderItem, TimelineEntry, VendorSplitRow, utcnow
+from apps.orders.repository import OrderRepository
 from apps.orders.schemas import OrderCreate
 from apps.orders.use_cases.checkout_plan import Plan, build_plan
 from apps.orders.use_cases.common import actor
-from kernel.idempotency import claim, remember
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
 
@@ -70,19 +69,19 @@ async def place_order(*, uow: UnitOfWork, clients: OrderClients, settings: Order
     scope = f"orders:{cmd.user_id}"
     request_body = cmd.cmd.model_dump(mode="json", by_alias=True, exclude_none=True)
     async with uow:
-        stored = await claim(uow.session, IDEMPOTENCY, scope=scope, key=cmd.idempotency_key, body=request_body)
+        orders = uow.repository(OrderRepository)
+        stored = await orders.claim_key(scope=scope, key=cmd.idempotency_key, body=request_body)
         if stored is not None:
             return Placed(stored.status_code, stored.body, replayed=True)
         plan = await build_plan(uow=uow, clients=clients, settings=settings, user_id=cmd.user_id, cmd=cmd.cmd)
-        number = await uow.session.scalar(select(ORDER_NO_SEQ.next_value()))
-        order_no = domain.format_order_no(settings.order_no_prefix, int(number), settings.order_no_digits)
+        number = await orders.next_order_number()
+        order_no = domain.format_order_no(settings.order_no_prefix, number, settings.order_no_digits)
         undo = Compensations()
         try:
             order = await _hold_and_insert(uow=uow, clients=clients, settings=settings, cmd=cmd, plan=plan,
                                            order_no=order_no, undo=undo)
             body = views.order_json(order)
-            await remember(uow.session, IDEMPOTENCY, scope=scope, key=cmd.idempotency_key, status_code=201,
-                           body=body)
+            await orders.remember_key(scope=scope, key=cmd.idempotency_key, status_code=201, body=body)
             await uow.commit()
         except BaseException:
             await undo.run(order_no)
@@ -102,8 +101,7 @@ async def _hold_and_insert(*, uow: UnitOfWork, clients: OrderClients, settings: 
     undo.add("release_reservation", lambda: clients.release_reservation(reservation.id))
     order = build_order(plan, user_id=cmd.user_id, order_no=order_no, method=cmd.cmd.shipping_method,
                         reservation_id=reservation.id, expires_at=reservation.expires_at)
-    uow.session.add(order)
-    await uow.session.flush()
+    await uow.repository(OrderRepository).add(order)
     uow.emit("order.created", {**payloads.created(order), **(cmd.signals or {})}, key=order_no)
     return order
 

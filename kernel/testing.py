@@ -1,0 +1,117 @@
+"""Test doubles for the kernel's seams, so a use case runs in milliseconds without PostgreSQL or Kafka.
+
+FakeUnitOfWork stands in for kernel.uow.UnitOfWork (cosmicpython's FakeUnitOfWork): events are validated against
+their contracts exactly as the real one does, and kept in `committed` only when the use case commits; leaving the
+block without a commit counts as a rollback and drops them. Repositories come from `repositories`, keyed by the
+factory the use case asks for (`uow.repository(OrderStore)` → the fake registered under OrderStore).
+
+A use case that still touches `uow.session` fails loudly here: that is the seam it is missing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import inspect
+
+from kernel.events import Envelope
+from kernel.uow import R, UnitOfWork
+
+
+class _NoSession:
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the use case used uow.session.{name}: give it a repository (uow.repository) instead")
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Fakes registered here that have `commit()` / `rollback()` hear about the block's outcome, so an in-memory
+    store can keep what a committed use case wrote and drop what a failed one staged."""
+
+    def __init__(self, repositories: dict[Callable[..., Any], Any] | None = None) -> None:
+        self._pending = []
+        self._fakes = dict(repositories or {})
+        self.session = _NoSession()  # type: ignore[assignment]
+        self.committed: list[Envelope] = []
+        self.commits = 0
+        self.rollbacks = 0
+        self._committed_in_block = False
+        self.open = False
+
+    async def __aenter__(self) -> "FakeUnitOfWork":
+        self._pending = []
+        self._committed_in_block = False
+        self.open = True
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if not self._committed_in_block:  # the real session's close() discards an uncommitted transaction
+            await self.rollback()
+        self.open = False
+
+    def repository(self, factory: Callable[..., R]) -> R:
+        if factory not in self._fakes:
+            raise AssertionError(f"no fake repository registered for {getattr(factory, '__name__', factory)}")
+        return self._fakes[factory]
+
+    async def commit(self) -> None:
+        self.committed.extend(env for _, _, env in self._pending)
+        self._pending = []
+        self.commits += 1
+        self._committed_in_block = True
+        self._tell("commit")
+
+    async def rollback(self) -> None:
+        self._pending = []
+        self.rollbacks += 1
+        self._tell("rollback")
+
+    def _tell(self, outcome: str) -> None:
+        for fake in self._fakes.values():
+            hook = getattr(fake, outcome, None)
+            if callable(hook):
+                hook()
+
+    def event_types(self) -> list[str]:
+        """Types of the events this unit of work committed, in order."""
+        return [env.type for env in self.committed]
+
+    def events(self, event_type: str) -> list[dict[str, Any]]:
+        """Payloads (validated by the contract, as the outbox writes them) of the committed events of one type."""
+        return [env.data for env in self.committed if env.type == event_type]
+
+
+def with_defaults(row: Any) -> Any:
+    """Fill the Python-side column defaults a flush would (`default=False`, `default=new_id_str`) on a row that
+    never meets a database, leaving every value already set."""
+    for column in inspect(type(row)).columns:
+        if column.default is None or getattr(row, column.key, None) is not None:
+            continue
+        if column.default.is_scalar:
+            setattr(row, column.key, column.default.arg)
+        elif column.default.is_callable:
+            setattr(row, column.key, column.default.arg(None))
+    return row
+
+
+class Calls:
+    """A record of calls to a fake client, with failures to inject: `calls.fail("reserve", InsufficientStock(...))`
+    makes the next call of that name raise; `calls.of("reserve")` lists the keyword arguments each call got."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, dict[str, Any]]] = []
+        self._failures: dict[str, list[BaseException]] = {}
+
+    def fail(self, name: str, error: BaseException, *, times: int = 1) -> None:
+        self._failures.setdefault(name, []).extend([error] * times)
+
+    def record(self, name: str, **kwargs: Any) -> None:
+        self.log.append((name, kwargs))
+        pending = self._failures.get(name)
+        if pending:
+            raise pending.pop(0)
+
+    def of(self, name: str) -> list[dict[str, Any]]:
+        return [kwargs for called, kwargs in self.log if called == name]
+
+    def names(self) -> list[str]:
+        return [called for called, _ in self.log]
