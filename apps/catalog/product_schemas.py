@@ -8,6 +8,7 @@ from pydantic import Field, StrictInt, StringConstraints, field_validator
 
 from apps.catalog.domain import CURRENCY_PATTERN, SKU_PATTERN
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 MAX_PRICE_MINOR = 10**13  # far above any real price, far below BIGINT: absurd input is a 422, not an overflow
 Text50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -142,8 +143,5 @@ class ProductOut(ProductSummary):
     updated_at: datetime
 
 
-class ProductPage(ApiModel):
-    items: list[ProductSummary]
-    total: int
-    page: int
-    per_page: int
+class ProductPage(Page[ProductSummary]):
+    pass

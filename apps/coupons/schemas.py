@@ -13,6 +13,7 @@ from pydantic import Field, StrictInt, StringConstraints, field_validator, model
 from apps.coupons.domain import CODE_PATTERN, normalize_code
 from kernel.api_model import ApiModel
 from kernel.ids import is_uuid
+from kernel.paging import Page
 
 MAX_MINOR = 10**12  # far above any real amount, far below BIGINT: absurd input is a 422, not an overflow
 Minor = Annotated[StrictInt, Field(ge=0, le=MAX_MINOR)]
@@ -113,11 +114,8 @@ class CouponOut(ApiModel):
     created_at: datetime
 
 
-class CouponPage(ApiModel):
-    items: list[CouponOut]
-    total: int
-    page: int
-    per_page: int
+class CouponPage(Page[CouponOut]):
+    pass
 
 
 # ---- internal ----------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 from apps.inventory.domain import MAX_QTY
 from apps.inventory.orm import REFERENCE_MAX, SKU_MAX
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 
 class Availability(ApiModel):
@@ -47,11 +48,8 @@ class VendorStock(ApiModel):
     updated_at: datetime
 
 
-class VendorStockList(ApiModel):
-    items: list[VendorStock]
-    total: int
-    page: int
-    per_page: int
+class VendorStockList(Page[VendorStock]):
+    pass
 
 
 class ReserveLine(ApiModel):

@@ -8,6 +8,7 @@ from pydantic import EmailStr, Field, field_validator
 
 from apps.notifications.domain import KEY_PATTERN
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 Channel = Literal["email", "sms", "push"]
 MAX_BODY = 20_000
@@ -107,8 +108,5 @@ class MessageOut(ApiModel):
     created_at: datetime
 
 
-class MessageList(ApiModel):
-    items: list[MessageOut]
-    total: int
-    page: int
-    per_page: int
+class MessageList(Page[MessageOut]):
+    pass

@@ -8,6 +8,7 @@ from pydantic import Field, StrictInt, StringConstraints, field_validator, model
 
 from apps.orders.orm import SKU_MAX
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SKU_MAX)]
@@ -142,18 +143,12 @@ class VendorOrderOut(ApiModel):
     paid_at: datetime | None
 
 
-class OrderPage(ApiModel):
-    items: list[OrderOut]
-    total: int
-    page: int
-    per_page: int
+class OrderPage(Page[OrderOut]):
+    pass
 
 
-class VendorOrderPage(ApiModel):
-    items: list[VendorOrderOut]
-    total: int
-    page: int
-    per_page: int
+class VendorOrderPage(Page[VendorOrderOut]):
+    pass
 
 
 class StatusPatch(ApiModel):
@@ -203,11 +198,8 @@ class ReturnOut(ApiModel):
     updated_at: datetime
 
 
-class ReturnPage(ApiModel):
-    items: list[ReturnOut]
-    total: int
-    page: int
-    per_page: int
+class ReturnPage(Page[ReturnOut]):
+    pass
 
 
 class ReturnPatch(ApiModel):

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from apps.payments.orm import ORDER_NO_MAX
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 MAX_AMOUNT = 10**12  # far above any real order, far below BIGINT, so arithmetic never overflows
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -111,7 +112,7 @@ class EarningOut(ApiModel):
     created_at: datetime
 
 
-class EarningsOut(ApiModel):
+class EarningsOut(Page[EarningOut]):
     vendor_id: str
     currency: str
     pending_minor: int
@@ -119,10 +120,6 @@ class EarningsOut(ApiModel):
     requested_minor: int  # held by requested/processing payouts
     available_minor: int  # eligible − requested: what a new request may ask
     paid_minor: int
-    items: list[EarningOut]
-    total: int
-    page: int
-    per_page: int
 
 
 class PayoutIn(ApiModel):
@@ -147,8 +144,5 @@ class PayoutOut(ApiModel):
     processed_at: datetime | None = None
 
 
-class PayoutList(ApiModel):
-    items: list[PayoutOut]
-    total: int
-    page: int
-    per_page: int
+class PayoutList(Page[PayoutOut]):
+    pass

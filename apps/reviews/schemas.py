@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from kernel.api_model import ApiModel
 from kernel.ids import is_uuid
+from kernel.paging import Page
 
 
 class ReviewIn(ApiModel):
@@ -59,18 +60,11 @@ class PublicReviewOut(ApiModel):
     created_at: datetime
 
 
-class ProductReviewsPage(ApiModel):
+class ProductReviewsPage(Page[PublicReviewOut]):
     product_id: str
-    items: list[PublicReviewOut]
-    total: int
-    page: int
-    per_page: int
     rating_avg: float | None
     rating_count: int
 
 
-class AdminReviewsPage(ApiModel):
-    items: list[AdminReviewOut]
-    total: int
-    page: int
-    per_page: int
+class AdminReviewsPage(Page[AdminReviewOut]):
+    pass

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from apps.serving.fraud_scoring import KNOWN_FEATURES
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 
 class EvaluateIn(ApiModel):
@@ -72,11 +73,8 @@ class QueueItemOut(ApiModel):
     linked_accounts: list[LinkedAccountOut]
 
 
-class QueueOut(ApiModel):
-    items: list[QueueItemOut]
-    total: int
-    page: int
-    per_page: int
+class QueueOut(Page[QueueItemOut]):
+    pass
 
 
 class DecisionIn(ApiModel):

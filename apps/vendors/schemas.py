@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AnyHttpUrl, EmailStr, Field, field_validator, model_validator
 
 from kernel.api_model import ApiModel
+from kernel.paging import Page
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-.]{3,30}$"
 DOC_TYPE_PATTERN = r"^[a-z][a-z0-9_]{1,49}$"
@@ -170,8 +171,5 @@ class AuditOut(ApiModel):
     at: datetime
 
 
-class VendorList(ApiModel):
-    items: list[VendorSummary]
-    total: int
-    page: int
-    per_page: int
+class VendorList(Page[VendorSummary]):
+    pass
