@@ -115,3 +115,12 @@ class Calls:
 
     def names(self) -> list[str]:
         return [called for called, _ in self.log]
+
+
+async def run_use_case(uow: UnitOfWork, use_case: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run `use_case(uow=uow, **kwargs)` the way the consumer and the routers do: inside the unit of work,
+    committing only if it returns (a use case that owns its commit joins this open block instead)."""
+    async with uow:
+        result = await use_case(uow=uow, **kwargs)
+        await uow.commit()
+    return result

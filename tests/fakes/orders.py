@@ -224,6 +224,7 @@ def placed_order(*, status: str = "unfulfilled", payment_status: str = "pending"
                  total_minor=subtotal, refunded_minor=0, coupon_code=coupon_code, shipping_method="standard",
                  shipping_address=dict(ADDRESS), reservation_id=reservation_id, fraud_hold=fraud_hold,
                  created_at=now, updated_at=now, expires_at=expires_at or now + timedelta(minutes=15),
+                 paid_at=now if payment_status in ("paid", "partial", "refunded") else None,
                  items=rows, splits=splits, timeline=[])
 
 

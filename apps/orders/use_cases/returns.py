@@ -8,23 +8,11 @@ from sqlalchemy import func, select
 from apps.orders import domain, payloads
 from apps.orders.exceptions import InvalidReturn, OrderNotFound, ReturnNotFound
 from apps.orders.orm import Order, ReturnItem, ReturnRequest, utcnow
+from apps.orders.repository import OrderRepository
 from apps.orders.schemas import ReturnLineIn
 from apps.orders.use_cases.common import find_order, note, set_status
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
-
-OPEN = ("requested", "approved", "received")
-
-
-async def _claimed_qty(uow: UnitOfWork, order_id: str) -> dict[str, int]:
-    """Units already asked back per SKU by RMAs that are not rejected."""
-    rows = await uow.session.execute(
-        select(ReturnItem.sku, ReturnItem.qty).join(ReturnRequest, ReturnRequest.id == ReturnItem.return_id)
-        .where(ReturnRequest.order_id == order_id, ReturnRequest.status.in_(OPEN)))
-    claimed: dict[str, int] = {}
-    for sku, qty in rows:
-        claimed[sku] = claimed.get(sku, 0) + qty
-    return claimed
 
 
 async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines: list[ReturnLineIn],
@@ -33,7 +21,8 @@ async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines:
     if order is None or order.user_id != user_id:
         raise OrderNotFound(f"No order {order_no[:32]!r}.")
     domain.check_returnable(order.status)
-    claimed = await _claimed_qty(uow, order.id)
+    orders = uow.repository(OrderRepository)
+    claimed = await orders.claimed_return_qty(order.id)
     by_sku = {i.sku: i for i in order.items}
     rma = ReturnRequest(id=new_id_str(), order_id=order.id, user_id=user_id, status="requested", reason=reason,
                         amount_minor=0, created_at=utcnow(), updated_at=utcnow(), items=[])
@@ -49,9 +38,8 @@ async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines:
         rma.items.append(ReturnItem(return_id=rma.id, sku=item.sku, vendor_id=item.vendor_id, qty=line.qty,
                                     amount_minor=amount))
     rma.amount_minor = sum(i.amount_minor for i in rma.items)
-    uow.session.add(rma)
     note(order, "return", f"return {rma.id} requested: {_summary(rma)}")
-    await uow.session.flush()
+    await orders.add(rma)
     uow.emit("order.return_requested", payloads.return_requested(order, rma), key=order.order_no)
     return rma, order
 
@@ -59,11 +47,10 @@ async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines:
 async def update_return(*, uow: UnitOfWork, rma_id: str, target: str, text: str | None) -> tuple[ReturnRequest,
                                                                                                    Order]:
     # Lock order: the order row first, then the RMA (as request_return does), so the two never deadlock.
-    order_id = await uow.session.scalar(select(ReturnRequest.order_id).where(ReturnRequest.id == rma_id)) \
-        if is_uuid(rma_id) else None
+    orders = uow.repository(OrderRepository)
+    order_id = await orders.return_order_id(rma_id) if is_uuid(rma_id) else None
     order = await find_order(uow, order_id, lock=True) if order_id else None
-    rma = await uow.session.get(ReturnRequest, rma_id, with_for_update=True, populate_existing=True) \
-        if order else None
+    rma = await orders.return_request(rma_id, lock=True) if order else None
     if order is None or rma is None:
         raise ReturnNotFound(f"No return {rma_id[:64]!r}.")
     domain.check_return_transition(rma.status, target)
@@ -77,7 +64,7 @@ async def update_return(*, uow: UnitOfWork, rma_id: str, target: str, text: str 
     if target == "received":
         _receive(uow, order, rma)
         uow.emit("order.returned", payloads.returned(order, rma, at=now), key=order.order_no)
-    await uow.session.flush()
+    await orders.flush()
     return rma, order
 
 
