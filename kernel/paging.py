@@ -41,6 +41,8 @@ def paging_query(*, max_page: int = 10_000, max_per_page: int = 100,
 
 
 PagingDep = Annotated[Paging, Depends(paging_query())]
+# Back-office work lists (stock, coupons, payouts, earnings) page deeper and wider: 50 a page, up to 200.
+WidePagingDep = Annotated[Paging, Depends(paging_query(max_page=100_000, max_per_page=200, default_per_page=50))]
 
 
 class Page(ApiModel, Generic[T]):

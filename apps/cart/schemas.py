@@ -117,7 +117,7 @@ class InternalItemOut(ApiModel):
     weight_grams: int | None = None
     added_at: str | None = None
     purchasable: bool = Field(description="still an active product of an active vendor")
-    current_price_minor: int | None = Field(None, 
+    current_price_minor: int | None = Field(None,
                                             description="the catalog's price now (priceMinor is the captured one)")
 
 

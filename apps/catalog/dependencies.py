@@ -12,6 +12,7 @@ from apps.catalog.product_schemas import MAX_PRICE_MINOR
 from kernel.auth import VendorScopeDep
 from kernel.errors import NotFound, ValidationFailed
 from kernel.ids import is_uuid
+from kernel.paging import PagingDep  # noqa: F401 - the routes take paging from here with their other dependencies
 from kernel.storage import ObjectStorage
 
 
@@ -53,15 +54,8 @@ def _public_filters(
                          ids=wanted)
 
 
-class Paging:
-    def __init__(self, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                 per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> None:
-        self.page, self.per_page = page, per_page
-
-
 SettingsDep = Annotated[CatalogSettings, Depends(_settings)]
 StorageDep = Annotated[ObjectStorage, Depends(_storage)]
 OwnVendorDep = Annotated[str, Depends(_own_vendor)]
 PublicFiltersDep = Annotated[PublicFilters, Depends(_public_filters)]
-PagingDep = Annotated[Paging, Depends(Paging)]
 StatusFilter = Annotated[Literal["draft", "pending", "active", "archived"] | None, Query()]

@@ -23,6 +23,7 @@ from apps.coupons.schemas import (
 )
 from kernel.auth import AdminDep, StaffDep
 from kernel.internal import require_internal_token
+from kernel.paging import WidePagingDep
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["coupons"])
@@ -54,13 +55,12 @@ async def create_coupon(body: CouponCreate, uow: UowDep, admin: AdminDep, reques
 
 
 @router.get("/admin/coupons", response_model=CouponPage)
-async def list_coupons(uow: UowDep, _: StaffDep,
+async def list_coupons(uow: UowDep, _: StaffDep, *,
                        code: Annotated[str | None, Query(max_length=64)] = None,
-                       page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                       per_page: Annotated[int, Query(alias="perPage", ge=1, le=200)] = 50) -> CouponPage:
+                       paging: WidePagingDep) -> CouponPage:
     async with uow:
-        items, total = await service.list_coupons(uow=uow, page=page, per_page=per_page, code=code)
-    return CouponPage(items=[coupon_out(c) for c in items], total=total, page=page, perPage=per_page)
+        items, total = await service.list_coupons(uow=uow, page=paging.page, per_page=paging.per_page, code=code)
+    return CouponPage.of([coupon_out(c) for c in items], total, paging)
 
 
 @router.get("/admin/coupons/{coupon_id}", response_model=CouponOut)

@@ -19,6 +19,7 @@ from apps.inventory.schemas import (
 )
 from kernel.auth import VendorScopeDep
 from kernel.internal import require_internal_token
+from kernel.paging import WidePagingDep
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["inventory"])
@@ -47,14 +48,13 @@ async def availability(sku: str, uow: UowDep) -> Availability:
 
 
 @router.get("/vendors/{vendorId}/inventory", response_model=VendorStockList)
-async def vendor_inventory(vendorId: str, uow: UowDep, _: VendorScopeDep,  # noqa: N803 - API.md's name
+async def vendor_inventory(vendorId: str, uow: UowDep, _: VendorScopeDep, *,  # noqa: N803 - API.md's name
                            low_stock: Annotated[bool, Query(alias="lowStock")] = False,
-                           page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                           per_page: Annotated[int, Query(alias="perPage", ge=1, le=200)] = 50) -> VendorStockList:
+                           paging: WidePagingDep) -> VendorStockList:
     async with uow:
-        items, total = await service.list_vendor_stock(uow=uow, vendor_id=vendorId, low_only=low_stock, page=page,
-                                                       per_page=per_page)
-    return VendorStockList(items=[_vendor_stock(i) for i in items], total=total, page=page, perPage=per_page)
+        items, total = await service.list_vendor_stock(uow=uow, vendor_id=vendorId, low_only=low_stock,
+                                                       page=paging.page, per_page=paging.per_page)
+    return VendorStockList.of([_vendor_stock(i) for i in items], total, paging)
 
 
 @router.patch("/vendors/{vendorId}/inventory/{sku}", response_model=VendorStock)

@@ -11,6 +11,7 @@ from apps.notifications.orm import Message, Template
 from apps.notifications.schemas import (Channel, EmailIn, MessageList, MessageOut, PreviewIn, PreviewOut,
                                         TemplateCreate, TemplateList, TemplateOut, TemplateUpdate)
 from kernel.auth import AdminDep
+from kernel.paging import PagingDep
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
@@ -91,15 +92,14 @@ async def notify_email(body: EmailIn, _: AdminDep, uow: UowDep, request: Request
 
 
 @router.get("/notify/messages", response_model=MessageList)
-async def list_messages(_: AdminDep, uow: UowDep,
+async def list_messages(_: AdminDep, uow: UowDep, *,
                         status_: Annotated[Literal["queued", "sent", "failed"] | None, Query(alias="status")] = None,
                         reference: Annotated[str | None, Query(max_length=120)] = None,
-                        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                        per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> MessageList:
+                        paging: PagingDep) -> MessageList:
     async with uow:
-        items, total = await messages.list_messages(uow, status=status_, reference=reference, page=page,
-                                                    per_page=per_page)
-    return MessageList(items=[_message(m) for m in items], total=total, page=page, perPage=per_page)
+        items, total = await messages.list_messages(uow, status=status_, reference=reference, page=paging.page,
+                                                    per_page=paging.per_page)
+    return MessageList.of([_message(m) for m in items], total, paging)
 
 
 @router.get("/notify/messages/{message_id}", response_model=MessageOut)

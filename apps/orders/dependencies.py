@@ -13,6 +13,7 @@ from apps.orders.exceptions import IdempotencyKeyRequired, OrderNotFound
 from kernel.auth import CurrentUser, CurrentUserDep, VendorScopeDep
 from kernel.errors import ServiceUnavailable, Unauthorized
 from kernel.ids import is_uuid
+from kernel.paging import PagingDep  # noqa: F401 - the routes take paging from here with their other dependencies
 
 
 def _settings(request: Request) -> OrdersSettings:
@@ -59,12 +60,6 @@ async def _checkout_slot(request: Request) -> AsyncIterator[None]:
         slots.release()
 
 
-class Paging:
-    def __init__(self, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                 per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> None:
-        self.page, self.per_page = page, per_page
-
-
 OrderStatus = Literal["unfulfilled", "processing", "shipped", "delivered", "cancelled", "returned"]
 PaymentStatus = Literal["pending", "paid", "failed", "refunded", "partial"]
 
@@ -73,7 +68,6 @@ ClientsDep = Annotated[OrderClients, Depends(_clients)]
 ShopperDep = Annotated[CurrentUser, Depends(_shopper)]
 IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key)]
 OwnVendorDep = Annotated[str, Depends(_own_vendor)]
-PagingDep = Annotated[Paging, Depends(Paging)]
 CheckoutSlotDep = Annotated[None, Depends(_checkout_slot)]
 StatusQuery = Annotated[OrderStatus | None, Query()]
 PaymentStatusQuery = Annotated[PaymentStatus | None, Query(alias="paymentStatus")]

@@ -21,12 +21,11 @@ from apps.payments.schemas import (
     RefundOut,
 )
 from kernel.auth import AdminDep, StaffDep, VendorScopeDep
+from kernel.paging import WidePagingDep
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["payments-money"])
 OrderNo = Annotated[str, Path(min_length=1, max_length=ORDER_NO_MAX)]
-Page = Annotated[int, Query(ge=1, le=100_000)]
-PerPage = Annotated[int, Query(alias="perPage", ge=1, le=200)]
 
 
 def _json(model, code: int) -> JSONResponse:
@@ -59,15 +58,14 @@ async def refund(orderNo: OrderNo, body: RefundIn, uow: UowDep, staff: StaffDep,
 
 
 @router.get("/vendors/{vendorId}/earnings", response_model=EarningsOut)
-async def vendor_earnings(_: VendorScopeDep, vendor_id: VendorIdDep, uow: UowDep, page: Page = 1,
-                          per_page: PerPage = 50,
+async def vendor_earnings(_: VendorScopeDep, vendor_id: VendorIdDep, uow: UowDep, paging: WidePagingDep,
                           currency: Annotated[str, Query(pattern=CURRENCY_PATTERN)] = "USD") -> EarningsOut:
     async with uow:
         totals = await payouts.balances(uow, vendor_id, currency)
-        items, total = await payouts.list_earnings(uow, vendor_id=vendor_id, currency=currency, page=page,
-                                                   per_page=per_page)
-    return EarningsOut(vendorId=vendor_id, currency=currency, **totals, items=[earning_out(e) for e in items],
-                       total=total, page=page, perPage=per_page)
+        items, total = await payouts.list_earnings(uow, vendor_id=vendor_id, currency=currency,
+                                                   page=paging.page, per_page=paging.per_page)
+    return EarningsOut.of([earning_out(e) for e in items], total, paging, vendorId=vendor_id, currency=currency,
+                          **totals)
 
 
 @router.post("/vendors/{vendorId}/payout-request", status_code=status.HTTP_201_CREATED, response_model=PayoutOut)
@@ -89,11 +87,11 @@ async def change_payout(payoutId: str, body: PayoutPatch, uow: UowDep, _: AdminD
 
 
 @router.get("/admin/payouts", response_model=PayoutList)
-async def list_payouts(uow: UowDep, _: AdminDep, page: Page = 1, per_page: PerPage = 50,
+async def list_payouts(uow: UowDep, _: AdminDep, paging: WidePagingDep,
                        status_filter: Annotated[Literal["requested", "processing", "paid", "failed"] | None,
                                                 Query(alias="status")] = None,
                        vendor_id: Annotated[str | None, Query(alias="vendorId", max_length=64)] = None) -> PayoutList:
     async with uow:
-        rows, total = await payouts.list_payouts(uow, status=status_filter, vendor_id=vendor_id, page=page,
-                                                 per_page=per_page)
-    return PayoutList(items=[payout_out(p) for p in rows], total=total, page=page, perPage=per_page)
+        rows, total = await payouts.list_payouts(uow, status=status_filter, vendor_id=vendor_id,
+                                                 page=paging.page, per_page=paging.per_page)
+    return PayoutList.of([payout_out(p) for p in rows], total, paging)

@@ -13,11 +13,10 @@ from apps.reviews.schemas import (AdminReviewOut, AdminReviewsPage, ModerationIn
                                   PublicReviewOut, ReviewIn, ReviewOut)
 from kernel.auth import CurrentUserDep, StaffDep
 from kernel.ids import is_uuid
+from kernel.paging import PagingDep
 from kernel.service_app import UowDep, get_service_clients
 
 router = APIRouter(prefix="/v1", tags=["reviews"])
-PageQ = Annotated[int, Query(ge=1, le=10_000)]
-PerPageQ = Annotated[int, Query(alias="perPage", ge=1, le=100)]
 
 
 def _orders(request: Request) -> OrdersClient | None:
@@ -50,30 +49,31 @@ async def create_review(body: ReviewIn, uow: UowDep, user: CurrentUserDep, order
 
 
 @router.get("/products/{product_id}/reviews", response_model=ProductReviewsPage)
-async def product_reviews(product_id: str, uow: UowDep, page: PageQ = 1, per_page: PerPageQ = 20,
+async def product_reviews(product_id: str, uow: UowDep, paging: PagingDep,
                           sort: Literal["newest", "rating_desc", "rating_asc"] = "newest") -> ProductReviewsPage:
     if not is_uuid(product_id):
         raise ReviewNotFound(f"No product {product_id[:40]!r}.")
     product_id = product_id.lower()
     async with uow:
-        found = await service.list_reviews(uow, product_id=product_id, status="approved", page=page,
-                                           per_page=per_page, order=sort)
+        found = await service.list_reviews(uow, product_id=product_id, status="approved", page=paging.page,
+                                           per_page=paging.per_page, order=sort)
     items = [PublicReviewOut(id=r.id, productId=r.product_id, rating=r.rating, title=r.title, body=r.body,
                              createdAt=r.created_at) for r in found.items]
-    return ProductReviewsPage(productId=product_id, items=items, total=found.total, page=page, perPage=per_page,
-                              ratingAvg=found.stats.average, ratingCount=found.stats.count)
+    return ProductReviewsPage.of(items, found.total, paging, product_id=product_id, rating_avg=found.stats.average,
+                                 rating_count=found.stats.count)
 
 
 @router.get("/admin/reviews", response_model=AdminReviewsPage)
-async def admin_reviews(_: StaffDep, uow: UowDep, page: PageQ = 1, per_page: PerPageQ = 20,
+async def admin_reviews(_: StaffDep, uow: UowDep, paging: PagingDep,
                         status: Literal["pending", "approved", "rejected"] | None = "pending",
                         product_id: Annotated[str | None, Query(alias="productId", max_length=64)] = None
                         ) -> AdminReviewsPage:
     if product_id is not None and not is_uuid(product_id):
-        return AdminReviewsPage(items=[], total=0, page=page, perPage=per_page)
+        return AdminReviewsPage.of([], 0, paging)
     async with uow:
-        found = await service.list_reviews(uow, product_id=product_id, status=status, page=page, per_page=per_page)
-    return AdminReviewsPage(items=[_admin(r) for r in found.items], total=found.total, page=page, perPage=per_page)
+        found = await service.list_reviews(uow, product_id=product_id, status=status, page=paging.page,
+                                           per_page=paging.per_page)
+    return AdminReviewsPage.of([_admin(r) for r in found.items], found.total, paging)
 
 
 @router.patch("/admin/reviews/{review_id}", response_model=AdminReviewOut)

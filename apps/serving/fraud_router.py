@@ -10,7 +10,7 @@ import math
 import time
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 
 from apps.serving import fraud_queue, fraud_scoring, fraud_service
 from apps.serving.fraud_features import OnlineFeatures, feature_row
@@ -18,6 +18,7 @@ from apps.serving.fraud_orm import FraudDecisionLog, FraudOrder
 from apps.serving.fraud_schemas import (AuditOut, DecisionIn, DecisionOut, EvaluateIn, EvaluateOut, LinkedAccountOut,
                                         QueueItemOut, QueueOut, ReviewOut)
 from kernel.auth import StaffDep
+from kernel.paging import PagingDep
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["fraud"])
@@ -51,13 +52,11 @@ async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep)
 
 
 @router.get("/admin/fraud/queue", response_model=QueueOut)
-async def queue(uow: UowDep, _: StaffDep, status: Literal["pending", "decided", "all"] = "pending",
-                page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20) -> QueueOut:
+async def queue(uow: UowDep, _: StaffDep, *, status: Literal["pending", "decided", "all"] = "pending",
+                paging: PagingDep) -> QueueOut:
     async with uow:
-        entries, total = await fraud_queue.queue(uow, status=status, page=page, per_page=per_page)
-    items = [QueueItemOut(**_item_fields(e)) for e in entries]
-    return QueueOut(items=items, total=total, page=page, perPage=per_page)
+        entries, total = await fraud_queue.queue(uow, status=status, page=paging.page, per_page=paging.per_page)
+    return QueueOut.of([QueueItemOut(**_item_fields(e)) for e in entries], total, paging)
 
 
 @router.get("/admin/fraud/{order_no}", response_model=ReviewOut)

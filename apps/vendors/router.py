@@ -27,6 +27,7 @@ from apps.vendors.schemas import (
 )
 from kernel.auth import AdminDep, CurrentUser, CurrentUserDep, optional_user
 from kernel.crypto import DataCipher
+from kernel.paging import Paging, paging_query
 from kernel.service_app import UowDep
 from kernel.uow import UnitOfWork
 
@@ -161,16 +162,15 @@ async def list_bank_accounts(vendor_id: str, uow: UowDep, user: CurrentUserDep) 
 
 @router.get("/admin/vendors", response_model=VendorList)
 async def admin_list_vendors(
-    uow: UowDep, _: AdminDep,
+    uow: UowDep, _: AdminDep, *,
     status_: Annotated[Literal["pending", "active", "suspended", "rejected"] | None, Query(alias="status")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(alias="perPage", ge=1, le=100)] = 20,
+    paging: Annotated[Paging, Depends(paging_query(max_page=100_000))],
 ) -> VendorList:
     async with uow:
-        vendors, total = await service.list_vendors(uow=uow, status=status_, page=page, per_page=per_page)
+        vendors, total = await service.list_vendors(uow=uow, status=status_, page=paging.page,
+                                                    per_page=paging.per_page)
         rules = await service.current_commissions(uow, [v.id for v in vendors])
-    return VendorList(items=[VendorSummary(**_summary_fields(v, rules.get(v.id))) for v in vendors], total=total,
-                      page=page, perPage=per_page)
+    return VendorList.of([VendorSummary(**_summary_fields(v, rules.get(v.id))) for v in vendors], total, paging)
 
 
 @router.patch("/admin/vendors/{vendor_id}/status", response_model=VendorSummary)
