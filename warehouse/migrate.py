@@ -16,6 +16,7 @@ from clickhouse_connect.driver.client import Client
 
 from kernel.settings import CommonSettings, common_settings
 from kernel.warehouse import warehouse_client
+from warehouse.cluster import ClusterSettings, for_cluster
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _FILE_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -97,12 +98,34 @@ def _check_unchanged(migrations: list[Migration], applied: dict[int, tuple[str, 
             )
 
 
-def ensure_database(database: str, settings: CommonSettings | None = None) -> None:
+def ledger_ddl(cluster: str = "") -> str:
+    """The ledger; on a cluster, one replica set across every node (not sharded), so each node knows what ran."""
+    if not cluster:
+        return _LEDGER_DDL
+    return (_LEDGER_DDL.replace("schema_migrations", f"schema_migrations ON CLUSTER {cluster}", 1)
+            .replace("ENGINE = MergeTree", "ENGINE = ReplicatedMergeTree("
+                     "'/clickhouse/tables/all/{database}/schema_migrations', '{replica}')"))
+
+
+def statements(migration: Migration, cluster: str = "") -> list[str]:
+    """What applying `migration` runs: its statements as written, or their cluster variant (warehouse/cluster.py)."""
+    written = split_statements(migration.sql)
+    if not cluster:
+        return written
+    sharded: set[str] = set()
+    for earlier in discover(migration.path.parent):  # tables made Distributed by earlier files
+        if earlier.version < migration.version:
+            for statement in split_statements(earlier.sql):
+                for_cluster(statement, cluster, sharded)
+    return [out for statement in written for out in for_cluster(statement, cluster, sharded)]
+
+
+def ensure_database(database: str, settings: CommonSettings | None = None, cluster: str = "") -> None:
     if not _IDENT_RE.match(database):
         raise MigrationError(f"refusing odd database name {database!r}")
     admin = warehouse_client(settings, database="default")
     try:
-        admin.command(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+        admin.command(f"CREATE DATABASE IF NOT EXISTS `{database}`" + (f" ON CLUSTER {cluster}" if cluster else ""))
     finally:
         admin.close()
 
@@ -112,26 +135,29 @@ def migrate(
     *,
     database: str | None = None,
     directory: Path = MIGRATIONS_DIR,
+    cluster: str | None = None,
 ) -> list[Migration]:
-    """Apply pending migrations; returns those applied now (empty when up to date).
+    """Apply pending migrations; returns those applied now (empty when up to date). With a cluster
+    (CLICKHOUSE_CLUSTER), each runs as its sharded, replicated variant.
 
     Every applied file's checksum is verified before anything new runs, so an edited history stops the run
     before it can build on top of it.
     """
     settings = settings or common_settings()
     database = database or settings.clickhouse_database
+    cluster = ClusterSettings().clickhouse_cluster if cluster is None else cluster
     migrations = discover(directory)
-    ensure_database(database, settings)
+    ensure_database(database, settings, cluster)
     client = warehouse_client(settings, database=database)
     try:
-        client.command(_LEDGER_DDL)
+        client.command(ledger_ddl(cluster))
         applied = _applied(client)
         _check_unchanged(migrations, applied)
         done = []
         for migration in migrations:
             if migration.version in applied:
                 continue
-            for statement in split_statements(migration.sql):
+            for statement in statements(migration, cluster):
                 client.command(statement)
             client.insert(
                 "schema_migrations",
