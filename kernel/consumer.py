@@ -3,12 +3,20 @@
 Each handler runs in its own unit of work together with the inbox row, so a redelivered or replayed event is
 skipped; offsets are committed only after the batch is handled (at-least-once delivery, exactly-once effect).
 A handler that keeps failing is retried with backoff, then parked on the dead-letter topic with the reason.
+
+The edge is typed: each event's data is read with its contract's model (kernel.contracts) before any handler runs,
+and the handler gets an `Event` whose `.data` is that model (`event.data.order_no`). Data that does not match its
+contract (a drift) is dead-lettered at once with the validation errors as the reason — never handled with blanks.
+A renamed event's former name reaches the same handler: handlers are keyed, and see `event.type`, by current name.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
 
 import structlog
 from aiokafka import AIOKafkaConsumer
@@ -16,17 +24,54 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 from sqlalchemy import Table
 
+from kernel.contracts.base import Contract, Payload
+from kernel.contracts.registry import UnknownEventType, contract_for
 from kernel.contracts.topics import DEAD_LETTER
 from kernel.db import Database
-from kernel.events import Envelope
+from kernel.events import Actor, Envelope
 from kernel.inbox import first_time
 from kernel.kafka import KafkaPublisher
 from kernel.retry import retrying
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("consumer")
-Handler = Callable[..., Awaitable[None]]  # async def handle(*, uow: UnitOfWork, event: Envelope) -> None
+Handler = Callable[..., Awaitable[None]]  # async def handle(*, uow: UnitOfWork, event: Event[SomePayload]) -> None
 MAX_ATTEMPTS = 5
+P = TypeVar("P", bound=Payload)
+
+
+@dataclass(frozen=True)
+class Event(Generic[P]):
+    """A received event as handlers see it: the envelope's facts, and `data` read by the contract's model."""
+
+    envelope: Envelope
+    contract: Contract
+    data: P
+
+    @classmethod
+    def read(cls, envelope: Envelope) -> "Event":
+        """Raises UnknownEventType (no contract) or pydantic.ValidationError (data off its contract)."""
+        contract = contract_for(envelope.type)
+        if envelope.version != contract.version:
+            raise UnknownEventType(f"{envelope.type} v{envelope.version} (known: v{contract.version})")
+        return cls(envelope, contract, contract.read(envelope.data))
+
+    @property
+    def type(self) -> str:
+        """The current name, also for an event sent under a deprecated one (envelope.type says which came)."""
+        return self.contract.type
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.event_id
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.envelope.occurred_at
+
+    @property
+    def actor(self) -> Actor:
+        return self.envelope.actor
 
 
 def reactions_group(service: str) -> str:
@@ -38,7 +83,9 @@ def reactions_group(service: str) -> str:
 class EventConsumer:
     def __init__(self, *, name: str, topics: list[str], handlers: dict[str, Handler], db: Database,
                  outbox: Table, inbox: Table, publisher: KafkaPublisher, bootstrap_servers: str) -> None:
-        self.name, self.topics, self.handlers = name, topics, handlers
+        self.name, self.topics = name, topics
+        # Keyed by current names; a deprecated name is resolved through its contract (see handles()).
+        self.handlers = {contract_for(t).type: h for t, h in handlers.items()}
         self.db, self.outbox, self.inbox, self.publisher = db, outbox, inbox, publisher
         self.bootstrap = bootstrap_servers
         self.handled = 0
@@ -50,23 +97,40 @@ class EventConsumer:
                                 session_timeout_ms=6000, heartbeat_interval_ms=1000, rebalance_timeout_ms=3000,
                                 metadata_max_age_ms=5000, request_timeout_ms=10000)
 
-    async def handle(self, raw: bytes) -> bool:
-        """Handle one message; True if a handler ran (False: not for us, malformed, or already handled)."""
+    def handles(self, event_type: str) -> bool:
+        """Whether a handler reacts to `event_type` (current or deprecated name)."""
         try:
-            event = Envelope.from_json(raw)
+            return contract_for(event_type).type in self.handlers
+        except UnknownEventType:
+            return False
+
+    async def handle(self, raw: bytes) -> bool:
+        """Handle one message; True if a handler ran (False: not for us, malformed, off contract, or already
+        handled)."""
+        try:
+            envelope = Envelope.from_json(raw)
         except (ValidationError, ValueError):
             return False  # the warehouse sink dead-letters malformed events; reactions only skip them
-        handler = self.handlers.get(event.type)
-        if handler is None or event.actor.type == "simulator":
+        if not self.handles(envelope.type) or envelope.actor.type == "simulator":
             # Backfilled history (mkt simulate backfill) is for the data platform; services never act on it.
             return False
+        try:
+            event = Event.read(envelope)
+        except (ValidationError, UnknownEventType) as exc:
+            # Retrying cannot make the data match: park it now, saying what did not match.
+            log.error("consumer.off_contract", consumer=self.name, event_type=envelope.type,
+                      event_id=envelope.event_id, error=_errors(exc)[:300])
+            await self._dead_letter(raw, f"{self.name}: {envelope.type} does not match its contract: "
+                                         f"{_errors(exc)}")
+            return False
+        handler = self.handlers[event.type]
         try:
             async for attempt in retrying(MAX_ATTEMPTS):
                 with attempt:
                     try:
                         async with UnitOfWork(self.db.sessions, self.outbox) as uow:
                             if not await first_time(uow.session, self.inbox, event_id=event.event_id,
-                                                    event_type=event.type, consumer=self.name):
+                                                    event_type=envelope.type, consumer=self.name):
                                 return False
                             await handler(uow=uow, event=event)
                             await uow.commit()
@@ -112,6 +176,12 @@ class EventConsumer:
                     await asyncio.wait_for(consumer.stop(), timeout=3)
                 except Exception:  # noqa: BLE001 - stopping a broken consumer may fail too
                     pass
+
+
+def _errors(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'data'}: {e['msg']}" for e in exc.errors())
+    return f"unknown contract {exc}"
 
 
 async def _unless_stopped(coro, stop: asyncio.Event) -> bool:

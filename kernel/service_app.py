@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -27,6 +27,10 @@ from kernel.settings import BaseServiceSettings
 from kernel.uow import UnitOfWork
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+# Reactions that need what exists only once the app has started (its service clients, settings, what on_startup
+# hooks opened) are declared as a factory of the started app: the lifespan builds them after the hooks ran, so a
+# handler never meets a missing dependency and no module holds one in a global.
+Reactions = Mapping[str, Handler] | Callable[[FastAPI], Mapping[str, Handler]]
 
 
 @dataclass
@@ -38,8 +42,9 @@ class ServiceSpec:
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
     description: str = ""
-    # event type → `async def handle(*, uow, event)`; their database needs the inbox table (kernel.inbox).
-    consumers: dict[str, Handler] = field(default_factory=dict)
+    # event type → `async def handle(*, uow, event: kernel.consumer.Event[Payload])`, or a factory of the started
+    # app returning that map (see Reactions); their database needs the inbox table (kernel.inbox).
+    consumers: Reactions = field(default_factory=dict)
     # extra /readyz checks beyond the database and broker (e.g. the warehouse, search)
     readiness: dict[str, Callable[[], Awaitable[Any]]] = field(default_factory=dict)
 
@@ -73,19 +78,24 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
                                       retention_days=settings.outbox_retention_days)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(app.state.relay.run(stop))] if wiring.run_relay else []
-        if spec.consumers:
-            topics = sorted({contract_for(t).topic.name for t in spec.consumers})
+        for hook in spec.on_startup:
+            await hook(app)
+        consuming, consumer_task = asyncio.Event(), None  # stopped before the shutdown hooks close what it uses
+        handlers = dict(spec.consumers(app) if callable(spec.consumers) else spec.consumers)
+        if handlers:
+            topics = sorted({contract_for(t).topic.name for t in handlers})
             app.state.consumer = EventConsumer(
-                name=reactions_group(spec.name), topics=topics, handlers=spec.consumers, db=db, outbox=outbox,
+                name=reactions_group(spec.name), topics=topics, handlers=handlers, db=db, outbox=outbox,
                 inbox=inbox_table(spec.metadata), publisher=publisher,
                 bootstrap_servers=settings.kafka_bootstrap_servers)
             if wiring.run_consumers:
-                tasks.append(asyncio.create_task(app.state.consumer.run(stop)))
-        for hook in spec.on_startup:
-            await hook(app)
+                consumer_task = asyncio.create_task(app.state.consumer.run(consuming))
         try:
             yield
         finally:
+            consuming.set()
+            if consumer_task is not None:
+                await consumer_task
             for hook in spec.on_shutdown:
                 await hook(app)
             stop.set()

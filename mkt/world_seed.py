@@ -63,7 +63,7 @@ class Service:
     async def react(self, events: list[Envelope]) -> None:
         """This service's consumer handles `events` now, as it would from the broker (inbox: exactly once)."""
         for env in events:
-            if self.reactions is not None and env.type in self.reactions.handlers:
+            if self.reactions is not None and self.reactions.handles(env.type):
                 await self.reactions.handle(env.to_json())
 
 

@@ -161,7 +161,7 @@ class Fulfilment:
     def _label(self, o: PaidOrder, s: Split, label: datetime, ids: IdSource) -> tuple[str, datetime]:
         vendor, plan = self.world.vendors[s.vendor], o.plan
         tracking, promised = ids.tracking_no(), label + timedelta(days=s.eta_days)
-        self.em.emit("shipping.label_created", {
+        self.em.emit("shipping.label.created", {
             "orderNo": o.order_no, "vendorId": vendor.id, "trackingNo": tracking, "carrier": CARRIER,
             "serviceLevel": plan.service_level, "shipmentId": ids.uuid(label), "zone": zone(plan.city[1]),
             "destinationCountry": plan.city[1], "etaDays": s.eta_days, "promisedAt": promised,
@@ -250,7 +250,7 @@ class Fulfilment:
             review_id = ids.uuid(at)
             base = {"reviewId": review_id, "productId": p.id, "userId": o.user_id, "orderNo": o.order_no,
                     "rating": rating}
-            self.em.emit("review.created", {**base, "status": "pending", "title": None, "body": None,
+            self.em.emit("review.submitted", {**base, "status": "pending", "title": None, "body": None,
                                             "createdAt": at}, key=p.id, at=at, actor_id=o.user_id)
             total, count = self.ratings.get(product, (0, 0))
             total, count = total + rating, count + 1

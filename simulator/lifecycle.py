@@ -28,7 +28,7 @@ def _accepts(event_type: str, alias: str) -> bool:
 
 
 ORDER_SIGNALS = _accepts("order.created", "deviceId")
-CARD_SIGNALS = _accepts("payment.intent_created", "cardFingerprint")
+CARD_SIGNALS = _accepts("payment.intent.created", "cardFingerprint")
 
 
 class Orders:
@@ -112,7 +112,7 @@ class Orders:
 
     def _attempt(self, plan: OrderPlan, order_no: str, money: Money, at: datetime, ids: IdSource) -> str:
         intent_id = ids.uuid(at)
-        self.em.emit("payment.intent_created", {
+        self.em.emit("payment.intent.created", {
             "intentId": intent_id, "orderNo": order_no, "userId": plan.shopper.id, "amountMinor": money.total,
             "currency": self.cur, "provider": PROVIDER, "createdAt": at, **self._card(plan)},
             key=order_no, at=at, actor_id=plan.shopper.id)

@@ -11,7 +11,8 @@ import structlog
 from sqlalchemy import select
 
 from apps.auth.orm import User
-from kernel.events import Envelope
+from kernel.consumer import Event
+from kernel.contracts.vendors import VendorStatusChanged
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
@@ -19,8 +20,8 @@ log = structlog.get_logger("auth.consumers")
 VENDOR_ROLE = "vendor_admin"
 
 
-async def grant_vendor_admin(*, uow: UnitOfWork, event: Envelope) -> None:
-    owner_id, vendor_id = event.data.get("ownerUserId"), event.data.get("vendorId")
+async def grant_vendor_admin(*, uow: UnitOfWork, event: Event[VendorStatusChanged]) -> None:
+    owner_id, vendor_id = event.data.owner_user_id, event.data.vendor_id
     if not (is_uuid(owner_id) and is_uuid(vendor_id)):
         log.warning("auth.vendor_grant_skipped", reason="malformed ids", event_id=event.event_id)
         return

@@ -10,19 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from apps.cart.orm import SkuCatalog, VendorState
+from kernel.contracts.catalog import ProductChanged, ProductPriceUpdated, VariantSnapshot
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
 
-def _sku_row(product: dict[str, Any], variant: dict[str, Any], occurred_at: datetime) -> dict[str, Any] | None:
-    sku = str(variant.get("sku") or "")
-    if not sku or len(sku) > 64 or variant.get("priceMinor") is None:
+def _sku_row(product: ProductChanged, variant: VariantSnapshot, occurred_at: datetime) -> dict[str, Any] | None:
+    if not variant.sku or len(variant.sku) > 64:
         return None
-    return {"sku": sku, "product_id": product["productId"], "vendor_id": product["vendorId"],
-            "title": str(product.get("title") or "")[:200], "product_status": str(product.get("status"))[:16],
-            "price_minor": int(variant["priceMinor"]), "currency": str(variant.get("currency") or "USD")[:3],
-            "category_ids": [str(c) for c in product.get("categoryIds") or []][:50],
-            "weight_grams": variant.get("weightGrams"), "source_occurred_at": occurred_at, "updated_at": occurred_at}
+    return {"sku": variant.sku, "product_id": product.product_id, "vendor_id": product.vendor_id,
+            "title": product.title[:200], "product_status": product.status[:16],
+            "price_minor": variant.price_minor, "currency": variant.currency[:3],
+            "category_ids": product.category_ids[:50],
+            "weight_grams": variant.weight_grams, "source_occurred_at": occurred_at, "updated_at": occurred_at}
 
 
 async def _upsert_newer(uow: UnitOfWork, table, key: str, rows: list[dict[str, Any]]) -> None:
@@ -35,25 +35,22 @@ async def _upsert_newer(uow: UnitOfWork, table, key: str, rows: list[dict[str, A
         index_elements=[key], set_=updates, where=table.c.source_occurred_at <= stmt.excluded.source_occurred_at))
 
 
-async def apply_product(uow: UnitOfWork, data: dict[str, Any], occurred_at: datetime) -> int:
+async def apply_product(uow: UnitOfWork, product: ProductChanged, occurred_at: datetime) -> int:
     """A product snapshot (product.created/updated/approved/archived/rejected): every SKU of it as of now."""
-    if not (is_uuid(data.get("productId")) and is_uuid(data.get("vendorId"))):
+    if not (is_uuid(product.product_id) and is_uuid(product.vendor_id)):
         return 0
-    rows = [row for v in data.get("variants") or [] if isinstance(v, dict)
-            if (row := _sku_row(data, v, occurred_at)) is not None]
+    rows = [row for v in product.variants if (row := _sku_row(product, v, occurred_at)) is not None]
     rows = list({row["sku"]: row for row in rows}.values())  # one row per SKU in a single statement
     await _upsert_newer(uow, SkuCatalog.__table__, "sku", sorted(rows, key=lambda r: r["sku"]))
     return len(rows)
 
 
-async def apply_price(uow: UnitOfWork, data: dict[str, Any], occurred_at: datetime) -> bool:
-    row = await uow.session.scalar(select(SkuCatalog).where(SkuCatalog.sku == str(data.get("sku") or ""))
-                                   .with_for_update())
-    if row is None or row.source_occurred_at > occurred_at or data.get("newPriceMinor") is None:
+async def apply_price(uow: UnitOfWork, price: ProductPriceUpdated, occurred_at: datetime) -> bool:
+    row = await uow.session.scalar(select(SkuCatalog).where(SkuCatalog.sku == price.sku).with_for_update())
+    if row is None or row.source_occurred_at > occurred_at:
         return False  # unknown SKU: its product snapshot (with this price) creates the row
-    row.price_minor, row.source_occurred_at, row.updated_at = int(data["newPriceMinor"]), occurred_at, occurred_at
-    if data.get("currency"):
-        row.currency = str(data["currency"])[:3]
+    row.price_minor, row.source_occurred_at, row.updated_at = price.new_price_minor, occurred_at, occurred_at
+    row.currency = price.currency[:3]
     return True
 
 

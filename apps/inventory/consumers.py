@@ -7,22 +7,22 @@ added later also gets its row. Both are idempotent (existing rows are left alone
 from __future__ import annotations
 
 from apps.inventory import service
-from kernel.consumer import Handler
-from kernel.events import Envelope
+from kernel.consumer import Event, Handler
+from kernel.contracts.catalog import ProductChanged
+from kernel.contracts.orders import OrderReturned
 from kernel.uow import UnitOfWork
 
 
-async def open_stock_rows(*, uow: UnitOfWork, event: Envelope) -> None:
-    data = event.data
-    skus = [str(v["sku"]) for v in data.get("variants") or [] if isinstance(v, dict) and v.get("sku")]
-    await service.create_stock_for_product(uow=uow, product_id=str(data.get("productId")),
-                                           vendor_id=str(data.get("vendorId")), skus=skus)
+async def open_stock_rows(*, uow: UnitOfWork, event: Event[ProductChanged]) -> None:
+    product = event.data
+    await service.create_stock_for_product(uow=uow, product_id=product.product_id, vendor_id=product.vendor_id,
+                                           skus=[v.sku for v in product.variants if v.sku])
 
 
-async def restock_returned(*, uow: UnitOfWork, event: Envelope) -> None:
-    data = event.data
-    items = [(str(i.get("sku")), int(i.get("qty") or 0)) for i in data.get("items") or [] if isinstance(i, dict)]
-    await service.restock_return(uow=uow, rma_id=str(data.get("rmaId") or data.get("orderNo")), items=items)
+async def restock_returned(*, uow: UnitOfWork, event: Event[OrderReturned]) -> None:
+    returned = event.data
+    await service.restock_return(uow=uow, rma_id=returned.rma_id or returned.order_no,
+                                 items=[(line.sku, line.qty) for line in returned.items])
 
 
 CONSUMERS: dict[str, Handler] = {"product.created": open_stock_rows, "product.updated": open_stock_rows,

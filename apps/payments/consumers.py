@@ -3,8 +3,7 @@ paid, start the return window at delivery, void what a cancellation leaves unpai
 side ready for the staff refund. The inbox makes every one of them run once per event."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import structlog
 from sqlalchemy import select
@@ -13,51 +12,43 @@ from apps.payments import earnings, fraud, projection
 from apps.payments.config import PaymentsSettings
 from apps.payments.orm import ReturnRequest
 from apps.payments.providers.base import PaymentProvider
-from kernel.events import Envelope
+from kernel.consumer import Event, Handler
+from kernel.contracts.orders import (OrderCancelled, OrderCreated, OrderDelivered, OrderPaid, PaymentStatusChanged,
+                                     ReturnRequested, StatusChanged)
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("payments.consumers")
 
 
-def _when(data: dict[str, Any], field: str, event: Envelope) -> datetime:
-    value = data.get(field)
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else event.occurred_at
-    except ValueError:
-        return event.occurred_at
-
-
-def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None = None) -> dict[str, Any]:
+def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None = None) -> dict[str, Handler]:
     window = timedelta(days=settings.return_window_days)
 
-    async def on_created(*, uow: UnitOfWork, event: Envelope) -> None:
-        if not await projection.record(uow, event.data):
+    async def on_created(*, uow: UnitOfWork, event: Event[OrderCreated]) -> None:
+        # The projection reads an order's wire shape: the same code takes the orders API's answer (intents.py).
+        if not await projection.record(uow, event.data.wire()):
             log.warning("payments.order_ignored", event_id=event.event_id, reason="unusable order.created")
 
-    async def on_paid(*, uow: UnitOfWork, event: Envelope) -> None:
-        await earnings.record_for_paid_order(uow=uow, data=event.data, fee_bps=settings.payment_fee_bps,
+    async def on_paid(*, uow: UnitOfWork, event: Event[OrderPaid]) -> None:
+        await earnings.record_for_paid_order(uow=uow, data=event.data.wire(), fee_bps=settings.payment_fee_bps,
                                              fee_fixed_minor=settings.payment_fee_fixed_minor,
                                              return_window=window)
 
-    async def on_delivered(*, uow: UnitOfWork, event: Envelope) -> None:
-        await earnings.mark_delivered(uow=uow, order_no=str(event.data.get("orderNo") or ""),
-                                      delivered_at=_when(event.data, "deliveredAt", event), return_window=window)
+    async def on_delivered(*, uow: UnitOfWork, event: Event[OrderDelivered]) -> None:
+        await earnings.mark_delivered(uow=uow, order_no=event.data.order_no, delivered_at=event.data.delivered_at,
+                                      return_window=window)
 
-    async def on_cancelled(*, uow: UnitOfWork, event: Envelope) -> None:
-        order_no = str(event.data.get("orderNo") or "")
-        await projection.update(uow, order_no, status="cancelled",
-                                cancelled_at=_when(event.data, "cancelledAt", event))
+    async def on_cancelled(*, uow: UnitOfWork, event: Event[OrderCancelled]) -> None:
+        order_no = event.data.order_no
+        await projection.update(uow, order_no, status="cancelled", cancelled_at=event.data.cancelled_at)
         await earnings.void_for_order(uow=uow, order_no=order_no)
 
-    async def on_status_changed(*, uow: UnitOfWork, event: Envelope) -> None:
-        if status := event.data.get("to"):
-            await projection.update(uow, str(event.data.get("orderNo") or ""), status=str(status)[:32])
+    async def on_status_changed(*, uow: UnitOfWork, event: Event[StatusChanged]) -> None:
+        await projection.update(uow, event.data.order_no, status=event.data.to)
 
-    async def on_payment_status_changed(*, uow: UnitOfWork, event: Envelope) -> None:
-        if status := event.data.get("to"):
-            await projection.update(uow, str(event.data.get("orderNo") or ""), payment_status=str(status)[:32])
+    async def on_payment_status_changed(*, uow: UnitOfWork, event: Event[PaymentStatusChanged]) -> None:
+        await projection.update(uow, event.data.order_no, payment_status=event.data.to)
 
-    async def on_return_requested(*, uow: UnitOfWork, event: Envelope) -> None:
+    async def on_return_requested(*, uow: UnitOfWork, event: Event[ReturnRequested]) -> None:
         await record_return(uow, event.data)
 
     return {
@@ -72,16 +63,14 @@ def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None
     }
 
 
-async def record_return(uow: UnitOfWork, data: dict[str, Any]) -> None:
+async def record_return(uow: UnitOfWork, rma: ReturnRequested) -> None:
     """An RMA's money side: what the shopper sends back; staff refund it with {rmaId}."""
-    rma_id, order_no = str(data.get("rmaId") or ""), str(data.get("orderNo") or "")
-    if not rma_id or not order_no or len(rma_id) > 64:
+    if not rma.rma_id or not rma.order_no or len(rma.rma_id) > 64:
         return
-    if await uow.session.scalar(select(ReturnRequest.rma_id).where(ReturnRequest.rma_id == rma_id)) is not None:
+    if await uow.session.scalar(select(ReturnRequest.rma_id).where(ReturnRequest.rma_id == rma.rma_id)) is not None:
         return  # the same RMA announced twice
-    items = [{"sku": str(i["sku"]), "qty": int(i["qty"])} for i in data.get("items") or []
-             if isinstance(i, dict) and i.get("sku") and isinstance(i.get("qty"), int) and i["qty"] > 0]
-    uow.session.add(ReturnRequest(rma_id=rma_id, order_no=order_no, user_id=str(data.get("userId") or "")[:64],
-                                  items=items, amount_minor=int(data.get("amountMinor") or 0),
-                                  reason=str(data.get("reason") or "")[:500], created_at=projection.utcnow()))
+    items = [{"sku": line.sku, "qty": line.qty} for line in rma.items if line.sku]
+    uow.session.add(ReturnRequest(rma_id=rma.rma_id, order_no=rma.order_no, user_id=rma.user_id[:64], items=items,
+                                  amount_minor=rma.amount_minor, reason=rma.reason[:500],
+                                  created_at=projection.utcnow()))
     await uow.session.flush()

@@ -16,7 +16,8 @@ from apps.payments import projection, refunds
 from apps.payments.exceptions import OrderNotPayable
 from apps.payments.orm import FraudFlag, Payment
 from apps.payments.providers.base import PaymentProvider
-from kernel.events import Envelope
+from kernel.consumer import Event
+from kernel.contracts.fraud import FraudDecided, FraudReviewDecided
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("payments.fraud")
@@ -55,9 +56,9 @@ async def refund_if_captured(uow: UnitOfWork, provider: PaymentProvider, order_n
 
 
 def build_reactions(provider: PaymentProvider) -> dict:
-    async def on_decision(*, uow: UnitOfWork, event: Envelope) -> None:
-        order_no, decision = str(event.data.get("orderNo") or "")[:64], str(event.data.get("decision") or "")
-        if not order_no or decision not in STATUS_BY_DECISION or not event.data.get("enforced", True):
+    async def on_decision(*, uow: UnitOfWork, event: Event[FraudDecided | FraudReviewDecided]) -> None:
+        order_no, decision = event.data.order_no, event.data.decision
+        if decision not in STATUS_BY_DECISION or not getattr(event.data, "enforced", True):
             return  # unusable, or shadow mode (scored for measurement, not acted on)
         current = await flag_of(uow, order_no)
         if decision == "approve" and current is None:

@@ -89,7 +89,7 @@ async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderPr
                            created_at=now, updated_at=now)
     uow.session.add(intent)
     await uow.session.flush()
-    uow.emit("payment.intent_created", {
+    uow.emit("payment.intent.created", {
         "intentId": intent.id, "orderNo": order.order_no, "userId": order.user_id, "amountMinor": intent.amount_minor,
         "currency": intent.currency, "provider": intent.provider, "createdAt": intent.created_at,
         **({"cardFingerprint": card["fingerprint"], "cardCountry": card.get("country")} if card else {})},

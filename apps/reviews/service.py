@@ -69,7 +69,7 @@ async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: C
         await uow.session.flush()
     except IntegrityError:  # the same review submitted twice at once: the other one won
         raise AlreadyReviewed(f"This product of order {cmd.order_no} is already reviewed.") from None
-    uow.emit("review.created", {"reviewId": review.id, "productId": review.product_id, "userId": review.user_id,
+    uow.emit("review.submitted", {"reviewId": review.id, "productId": review.product_id, "userId": review.user_id,
                                 "orderNo": review.order_no, "rating": review.rating, "status": review.status,
                                 "title": review.title, "body": review.body, "createdAt": review.created_at},
              key=review.product_id)

@@ -9,75 +9,75 @@ from __future__ import annotations
 import structlog
 
 from apps.search import projection
-from kernel.consumer import Handler
-from kernel.events import Envelope
+from kernel.consumer import Event, Handler
+from kernel.contracts.catalog import (BrandCreated, CategoryChanged, ProductChanged, ProductIndexRequested,
+                                      ProductPriceUpdated)
+from kernel.contracts.inventory import LowStock, ReservationChanged, StockAdjusted
+from kernel.contracts.orders import OrderPaid
+from kernel.contracts.reviews import ReviewModerated
+from kernel.contracts.vendors import VendorApplied, VendorStatusChanged, VendorUpdated
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("search.consumers")
 
-VENDOR_STATUS_BY_EVENT = {
-    "vendor.applied": "pending", "vendor.approved": "active", "vendor.reinstated": "active",
-    "vendor.suspended": "suspended", "vendor.rejected": "rejected", "vendor.updated": None,
-}
+VENDOR_EVENTS = ("vendor.applied", "vendor.approved", "vendor.reinstated", "vendor.suspended", "vendor.rejected",
+                 "vendor.updated")
+# Reserved stock is not available; released stock is again. (Committed stock was already not available.)
+RESERVATION_SIGN = {"inventory.reserved": -1, "inventory.released": 1}
 
 
-async def on_product(*, uow: UnitOfWork, event: Envelope) -> None:
-    if not is_uuid(str(event.data.get("productId", ""))):
+async def on_product(*, uow: UnitOfWork, event: Event[ProductChanged]) -> None:
+    if not is_uuid(event.data.product_id):
         log.warning("search.product_event_without_id", event_id=event.event_id)
         return
     await projection.apply_product(uow.session, event.data, at=event.occurred_at)
 
 
-async def on_price(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_price(*, uow: UnitOfWork, event: Event[ProductPriceUpdated]) -> None:
     await projection.apply_price(uow.session, event.data, at=event.occurred_at)
 
 
-async def on_index_requested(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_index_requested(*, uow: UnitOfWork, event: Event[ProductIndexRequested]) -> None:
     """The catalog asks for a product to be re-read (vendor visibility changed): push it again."""
-    await projection.touch(uow.session, [str(event.data.get("productId", ""))])
+    await projection.touch(uow.session, [event.data.product_id])
 
 
-async def on_category(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_category(*, uow: UnitOfWork, event: Event[CategoryChanged]) -> None:
     await projection.apply_category(uow.session, event.data, at=event.occurred_at)
 
 
-async def on_brand(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_brand(*, uow: UnitOfWork, event: Event[BrandCreated]) -> None:
     await projection.apply_brand(uow.session, event.data)
 
 
-async def on_vendor(*, uow: UnitOfWork, event: Envelope) -> None:
-    data = event.data
-    vendor_id = str(data.get("vendorId") or "")
-    if not is_uuid(vendor_id):
+async def on_vendor(*, uow: UnitOfWork, event: Event[VendorApplied | VendorStatusChanged | VendorUpdated]) -> None:
+    vendor = event.data
+    if not is_uuid(vendor.vendor_id):
         return
-    status = data.get("status") or VENDOR_STATUS_BY_EVENT.get(event.type) or "pending"
-    await projection.apply_vendor(uow.session, vendor_id=vendor_id, name=str(data.get("name") or ""),
-                                  status=str(status)[:32], at=event.occurred_at)
+    await projection.apply_vendor(uow.session, vendor_id=vendor.vendor_id, name=vendor.name, status=vendor.status,
+                                  at=event.occurred_at)
 
 
-async def on_stock(*, uow: UnitOfWork, event: Envelope) -> None:
-    data = event.data
-    await projection.apply_stock(uow.session, sku=data["sku"], product_id=data.get("productId"),
-                                 available=int(data["available"]), delta=0, at=event.occurred_at)
+async def on_stock(*, uow: UnitOfWork, event: Event[StockAdjusted | LowStock]) -> None:
+    stock = event.data
+    await projection.apply_stock(uow.session, sku=stock.sku, product_id=stock.product_id,
+                                 available=stock.available, delta=0, at=event.occurred_at)
 
 
-async def on_reservation(*, uow: UnitOfWork, event: Envelope) -> None:
-    """Reserved stock is not available; released stock is again. (Committed stock was already not available.)"""
-    sign = {"inventory.reserved": -1, "inventory.released": 1}.get(event.type, 0)
-    if not sign:
-        return
-    for line in event.data.get("items") or []:
-        await projection.apply_stock(uow.session, sku=line["sku"], product_id=None, available=None,
-                                     delta=sign * int(line["qty"]), at=event.occurred_at)
+async def on_reservation(*, uow: UnitOfWork, event: Event[ReservationChanged]) -> None:
+    sign = RESERVATION_SIGN[event.type]
+    for line in event.data.items:
+        await projection.apply_stock(uow.session, sku=line.sku, product_id=None, available=None,
+                                     delta=sign * line.qty, at=event.occurred_at)
 
 
-async def on_rating(*, uow: UnitOfWork, event: Envelope) -> None:
+async def on_rating(*, uow: UnitOfWork, event: Event[ReviewModerated]) -> None:
     await projection.apply_rating(uow.session, event.data, at=event.occurred_at)
 
 
-async def on_paid(*, uow: UnitOfWork, event: Envelope) -> None:
-    await projection.add_sales(uow.session, [str(p) for p in event.data.get("productIds") or []])
+async def on_paid(*, uow: UnitOfWork, event: Event[OrderPaid]) -> None:
+    await projection.add_sales(uow.session, event.data.product_ids)
 
 
 CONSUMERS: dict[str, Handler] = {
@@ -88,11 +88,10 @@ CONSUMERS: dict[str, Handler] = {
     "category.created": on_category,
     "category.updated": on_category,
     "brand.created": on_brand,
-    **{t: on_vendor for t in VENDOR_STATUS_BY_EVENT},
+    **{t: on_vendor for t in VENDOR_EVENTS},
     "inventory.adjusted": on_stock,
     "inventory.low_stock": on_stock,
-    "inventory.reserved": on_reservation,
-    "inventory.released": on_reservation,
+    **{t: on_reservation for t in RESERVATION_SIGN},
     "review.approved": on_rating,
     "review.rejected": on_rating,
     "order.paid": on_paid,

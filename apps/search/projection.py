@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Text, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.search.orm import SearchBrand, SearchCategory, SearchProduct, SearchSku, SearchVendor
+from kernel.contracts.catalog import (BrandCreated, CategoryChanged, ProductChanged, ProductPriceUpdated,
+                                      VariantSnapshot)
+from kernel.contracts.reviews import ReviewModerated
 
 
 def _after(new: datetime, old: datetime | None) -> bool:
@@ -39,31 +41,31 @@ async def _sku_row(session: AsyncSession, sku: str, product_id: str | None) -> S
     return row
 
 
-async def apply_product(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> bool:
+async def apply_product(session: AsyncSession, data: ProductChanged, *, at: datetime) -> bool:
     """A product.* snapshot event; False when the row already reflects a newer one."""
-    product_id = data["productId"]
+    product_id = data.product_id
     row = await session.get(SearchProduct, product_id, with_for_update=True)
-    source_at = datetime.fromisoformat(data["updatedAt"]) if data.get("updatedAt") else at
+    source_at = data.updated_at or at
     if row is not None and not _after(source_at, row.source_at):
         return False
     if row is None:
         row = SearchProduct(product_id=product_id, rating_avg=0.0, rating_count=0, units_sold=0,
                             index_version=0)
         session.add(row)
-    row.vendor_id, row.title, row.slug = data["vendorId"], data["title"], data["slug"]
-    row.status, row.brand_id = data["status"], data.get("brandId")
-    row.category_ids = list(data.get("categoryIds") or [])
-    if data.get("description") is not None:
-        row.description = data["description"]
+    row.vendor_id, row.title, row.slug = data.vendor_id, data.title, data.slug
+    row.status, row.brand_id = data.status, data.brand_id
+    row.category_ids = list(data.category_ids)
+    if data.description is not None:
+        row.description = data.description
     elif row.description is None:
         row.description = ""
-    if data.get("attributes") is not None:
-        row.attributes = data["attributes"]
+    if data.attributes is not None:
+        row.attributes = data.attributes
     elif row.attributes is None:
         row.attributes = {}
-    variants = data.get("variants") or []
-    row.currency = variants[0]["currency"] if variants else (row.currency or "USD")
-    row.created_at = datetime.fromisoformat(data["createdAt"])
+    variants = data.variants
+    row.currency = variants[0].currency if variants else (row.currency or "USD")
+    row.created_at = data.created_at
     row.source_at = source_at
     row.index_version = (row.index_version or 0) + 1
     await session.flush()
@@ -71,9 +73,9 @@ async def apply_product(session: AsyncSession, data: dict[str, Any], *, at: date
     return True
 
 
-async def _apply_variants(session: AsyncSession, product_id: str, variants: list[dict[str, Any]], *,
+async def _apply_variants(session: AsyncSession, product_id: str, variants: list[VariantSnapshot], *,
                           at: datetime) -> None:
-    wanted = {v["sku"]: v for v in variants}
+    wanted = {v.sku: v for v in variants}
     existing = {s.sku: s for s in (await session.scalars(
         select(SearchSku).where(SearchSku.product_id == product_id).with_for_update())).all()}
     for sku, row in existing.items():
@@ -81,20 +83,20 @@ async def _apply_variants(session: AsyncSession, product_id: str, variants: list
     for sku in sorted(wanted):
         row = existing.get(sku) or await _sku_row(session, sku, product_id)
         row.product_id, row.active = product_id, True
-        row.option_values = dict(wanted[sku].get("optionValues") or {})
+        row.option_values = dict(wanted[sku].option_values)
         if _after(at, row.price_at):
-            row.price_minor, row.price_at = int(wanted[sku]["priceMinor"]), at
+            row.price_minor, row.price_at = wanted[sku].price_minor, at
     await session.flush()
 
 
-async def apply_price(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> bool:
-    changed_at = datetime.fromisoformat(data["changedAt"]) if data.get("changedAt") else at
-    row = await _sku_row(session, data["sku"], data["productId"])
+async def apply_price(session: AsyncSession, data: ProductPriceUpdated, *, at: datetime) -> bool:
+    changed_at = data.changed_at or at
+    row = await _sku_row(session, data.sku, data.product_id)
     if not _after(changed_at, row.price_at):
         return False
-    row.price_minor, row.price_at = int(data["newPriceMinor"]), changed_at
+    row.price_minor, row.price_at = data.new_price_minor, changed_at
     await session.flush()
-    await touch(session, [data["productId"]])
+    await touch(session, [data.product_id])
     return True
 
 
@@ -119,13 +121,13 @@ async def apply_stock(session: AsyncSession, *, sku: str, product_id: str | None
     return row.product_id
 
 
-async def apply_rating(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> bool:
-    if data.get("ratingAvg") is None:
+async def apply_rating(session: AsyncSession, data: ReviewModerated, *, at: datetime) -> bool:
+    if data.rating_avg is None:
         return False
-    row = await session.get(SearchProduct, data["productId"], with_for_update=True)
+    row = await session.get(SearchProduct, data.product_id, with_for_update=True)
     if row is None or not _after(at, row.rating_at):
         return False
-    row.rating_avg, row.rating_count, row.rating_at = float(data["ratingAvg"]), int(data.get("ratingCount") or 0), at
+    row.rating_avg, row.rating_count, row.rating_at = data.rating_avg, data.rating_count or 0, at
     row.index_version += 1
     return True
 
@@ -155,28 +157,28 @@ async def apply_vendor(session: AsyncSession, *, vendor_id: str, name: str, stat
     return changed
 
 
-async def apply_category(session: AsyncSession, data: dict[str, Any], *, at: datetime) -> None:
-    row = await session.get(SearchCategory, data["categoryId"], with_for_update=True)
+async def apply_category(session: AsyncSession, data: CategoryChanged, *, at: datetime) -> None:
+    row = await session.get(SearchCategory, data.category_id, with_for_update=True)
     if row is not None and not _after(at, row.source_at):
         return
     if row is None:
-        row = SearchCategory(category_id=data["categoryId"])
+        row = SearchCategory(category_id=data.category_id)
         session.add(row)
-    row.name, row.parent_id, row.path, row.source_at = data["name"], data.get("parentId"), data["path"], at
+    row.name, row.parent_id, row.path, row.source_at = data.name, data.parent_id, data.path, at
     await session.flush()
     # Products filed directly under this category get new documents (a renamed parent reaches its subtree's
     # products on their next change or at the next reindex).
     affected = (await session.scalars(select(SearchProduct.product_id).where(
-        SearchProduct.category_ids.cast(Text).contains(data["categoryId"])))).all()
+        SearchProduct.category_ids.cast(Text).contains(data.category_id)))).all()
     await touch(session, affected)
 
 
-async def apply_brand(session: AsyncSession, data: dict[str, Any]) -> None:
-    row = await session.get(SearchBrand, data["brandId"])
+async def apply_brand(session: AsyncSession, data: BrandCreated) -> None:
+    row = await session.get(SearchBrand, data.brand_id)
     if row is None:
-        session.add(SearchBrand(brand_id=data["brandId"], name=data["name"]))
+        session.add(SearchBrand(brand_id=data.brand_id, name=data.name))
     else:
-        row.name = data["name"]
+        row.name = data.name
     await session.flush()
     ids = (await session.scalars(select(SearchProduct.product_id)
                                  .where(SearchProduct.brand_id == data["brandId"]))).all()

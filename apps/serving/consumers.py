@@ -1,14 +1,16 @@
 """Reactions of the serving service. Each concern (recommendations, fraud, ...) declares its own map of event type →
-handler; this module merges them, and when two concerns react to one event type (order.created), both run in the
-same unit of work, in the order given."""
+handler, built with what it needs from the started app; this module merges them, and when two concerns react to
+one event type (order.created), both run in the same unit of work, in the order given."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from fastapi import FastAPI
+
 from apps.serving import fraud_reactions
+from apps.serving.fraud_features import OnlineFeatures
 from apps.serving.recommendations import reactions as recommendation_reactions
-from kernel.consumer import Handler
-from kernel.events import Envelope
+from kernel.consumer import Event, Handler
 from kernel.uow import UnitOfWork
 
 
@@ -16,7 +18,7 @@ def _fan_out(handlers: list[Handler]) -> Handler:
     if len(handlers) == 1:
         return handlers[0]
 
-    async def handle(*, uow: UnitOfWork, event: Envelope) -> None:
+    async def handle(*, uow: UnitOfWork, event: Event) -> None:
         for handler in handlers:
             await handler(uow=uow, event=event)
 
@@ -31,5 +33,12 @@ def merge(*reaction_maps: Mapping[str, Handler]) -> dict[str, Handler]:
     return {event_type: _fan_out(handlers) for event_type, handlers in by_type.items()}
 
 
-# Concerns add their maps here, e.g. merge(recommendation_reactions.REACTIONS, fraud_reactions.REACTIONS).
-CONSUMERS: dict[str, Handler] = merge(recommendation_reactions.REACTIONS, fraud_reactions.REACTIONS)
+def build_consumers(app: FastAPI) -> dict[str, Handler]:
+    """The serving wiring (main.py): called by the lifespan after the start-up hooks opened the champion store and
+    the recommender's cache."""
+    state = app.state
+    if getattr(state, "fraud_online", None) is None:  # the fraud routes share it (fraud_router.online_features)
+        state.fraud_online = OnlineFeatures(timeout=state.settings.fraud_feature_timeout_seconds)
+    fraud = fraud_reactions.build_reactions(champions=lambda: state.champions, online=state.fraud_online,
+                                            enforced=state.settings.fraud_mode == "enforce")
+    return merge(recommendation_reactions.build_reactions(state.recommendations.cache), fraud)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from apps.serving import fraud_reactions, fraud_router
+from apps.serving import fraud_router
 from apps.serving.config import ServingSettings
-from apps.serving.consumers import CONSUMERS
+from apps.serving.consumers import build_consumers
 from apps.serving.lifecycle import models_status, start_champions, stop_champions
 from apps.serving.orm import Base
 from apps.serving.recommendations import routes as recommendation_routes
@@ -24,8 +24,8 @@ def create_app(settings: ServingSettings | None = None, wiring: Wiring | None = 
     app = build_service_app(ServiceSpec(
         name="serving", settings=settings or ServingSettings(), metadata=Base.metadata,
         routers=[router, fraud_router.router, recommendation_routes.router, vendor_insights_router],
-        consumers=CONSUMERS,
-        on_startup=[start_champions, fraud_reactions.bind, start_recommendations, start_vendor_insights],
+        consumers=build_consumers,
+        on_startup=[start_champions, start_recommendations, start_vendor_insights],
         on_shutdown=[stop_vendor_insights, stop_recommendations, stop_champions],
         readiness={"models": models},
         description="The models in front of their users: recommendations, fraud scores, forecasts, prices."),

@@ -114,12 +114,12 @@ async def create_label(*, uow: UnitOfWork, settings: ShippingSettings, orders: O
 
 
 def _emit_label(uow: UnitOfWork, s: Shipment) -> None:
-    uow.emit("shipping.label_created", {
+    uow.emit("shipping.label.created", {
         "orderNo": s.order_no, "vendorId": s.vendor_id, "trackingNo": s.tracking_no, "carrier": s.carrier,
         "serviceLevel": s.service_level, "shipmentId": s.id, "zone": s.zone,
         "destinationCountry": s.destination_country, "etaDays": s.eta_days, "promisedAt": s.promised_at,
         "createdAt": s.created_at}, key=s.order_no)
-    uow.emit("shipping.status_updated", {"trackingNo": s.tracking_no, "orderNo": s.order_no, "vendorId": s.vendor_id,
+    uow.emit("shipping.status.updated", {"trackingNo": s.tracking_no, "orderNo": s.order_no, "vendorId": s.vendor_id,
                                          "status": "label_created", "at": s.created_at}, key=s.order_no)
 
 
@@ -146,7 +146,7 @@ async def record_event(*, uow: UnitOfWork, settings: ShippingSettings, tracking_
         raise InvalidTransition(str(exc)) from None
     previous, shipment.status = shipment.status, status
     shipment.events.append(TrackingEvent(status=status, location=location, at=at))
-    uow.emit("shipping.status_updated", {"trackingNo": tracking_no, "orderNo": shipment.order_no,
+    uow.emit("shipping.status.updated", {"trackingNo": tracking_no, "orderNo": shipment.order_no,
                                          "vendorId": shipment.vendor_id, "status": status, "previousStatus": previous,
                                          "location": location, "at": at}, key=shipment.order_no)
     if status == "delivered":

@@ -3,6 +3,14 @@
 Keys: orderNo for everything about one order's money (intents, payments, refunds), so an order's payment events
 stay in order on one partition; vendorId for earnings and payouts, so a vendor's balance history stays in order.
 Amounts are integer minor units of `currency`.
+
+Renamed to the product plan's spelling (issue 13): payment.intent_created → payment.intent.created. Producers emit
+the new name; the old one is a deprecated name of the same contract, which every consumer still accepts
+(kernel.consumer resolves it; the warehouse views, stream agents and feature SQL list both). Services' consumers may
+drop the old name once every producer runs the renaming release and the outbox retention after it
+(OUTBOX_RETENTION_DAYS, 7 days: `mkt outbox replay` can republish older rows) has passed, i.e. not before
+2027-01-04. SQL over stored history (warehouse views, training sets) keeps both names for as long as events stored
+under the old name are kept.
 """
 from __future__ import annotations
 
@@ -120,7 +128,7 @@ class EarningRecorded(Payload):
 
 
 CONTRACTS = [
-    Contract("payment.intent_created", 1, PAYMENTS, IntentCreated),
+    Contract("payment.intent.created", 1, PAYMENTS, IntentCreated, ("payment.intent_created",)),
     Contract("payment.succeeded", 1, PAYMENTS, PaymentSucceeded),
     Contract("payment.failed", 1, PAYMENTS, PaymentFailed),
     Contract("payment.refunded", 1, PAYMENTS, PaymentRefunded),

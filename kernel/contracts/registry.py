@@ -11,6 +11,9 @@ _MODULES = (users, profiles, vendors, catalog, inventory, orders, payments, cart
             notifications, clickstream, ai, search, fraud, backoffice, ops)
 
 REGISTRY: dict[str, Contract] = {c.type: c for module in _MODULES for c in module.CONTRACTS}
+# A renamed event's former names → its contract (consumers accept both names during the change; see
+# Contract.deprecated_names and the contract module's docstring for when an old name goes).
+DEPRECATED_NAMES: dict[str, Contract] = {old: c for c in REGISTRY.values() for old in c.deprecated_names}
 
 
 class UnknownEventType(KeyError):
@@ -18,7 +21,8 @@ class UnknownEventType(KeyError):
 
 
 def contract_for(event_type: str) -> Contract:
-    try:
-        return REGISTRY[event_type]
-    except KeyError:
-        raise UnknownEventType(event_type) from None
+    """The contract of `event_type`, also under a deprecated former name (then `.type` is the current name)."""
+    contract = REGISTRY.get(event_type) or DEPRECATED_NAMES.get(event_type)
+    if contract is None:
+        raise UnknownEventType(event_type)
+    return contract

@@ -3,6 +3,13 @@ rating stay in order on one partition).
 
 Moderation events carry the product's rating over approved reviews *after* the change (ratingAvg, ratingCount),
 so a consumer (catalog, search) can set its copy from the latest event instead of summing deltas.
+
+Renamed to the product plan's spelling (issue 13): review.created → review.submitted. Producers emit the new name;
+the old one is a deprecated name of the same contract, which every consumer still accepts (kernel.consumer resolves
+it; the warehouse views, stream agents and feature SQL list both). Services' consumers may drop the old name once
+every producer runs the renaming release and the outbox retention after it (OUTBOX_RETENTION_DAYS, 7 days: `mkt
+outbox replay` can republish older rows) has passed, i.e. not before 2027-01-04. SQL over stored history (warehouse
+views, training sets) keeps both names for as long as events stored under the old name are kept.
 """
 from __future__ import annotations
 
@@ -45,7 +52,7 @@ class ReviewModerated(Payload):
 
 
 CONTRACTS = [
-    Contract("review.created", 1, REVIEWS, ReviewCreated),
+    Contract("review.submitted", 1, REVIEWS, ReviewCreated, ("review.created",)),
     Contract("review.approved", 1, REVIEWS, ReviewModerated),
     Contract("review.rejected", 1, REVIEWS, ReviewModerated),
 ]

@@ -23,6 +23,8 @@ def render_all() -> dict[str, str]:
         schema["title"] = contract.type
         schema["x-topic"] = contract.topic.name
         schema["x-version"] = contract.version
+        if contract.deprecated_names:  # former names consumers still accept (see the contract module)
+            schema["x-deprecated-names"] = list(contract.deprecated_names)
         files[contract.schema_name()] = _dump(schema)
     return files
 

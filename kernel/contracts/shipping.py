@@ -3,6 +3,14 @@ order with each other on one partition).
 
 `shipping.delivered` carries the promise (label time + etaDays) next to the delivery time: it is the on-time
 delivery ground truth for analytics, so `late` is decided once, by the service that made the promise.
+
+Renamed to the product plan's spelling (issue 13): shipping.label_created → shipping.label.created,
+shipping.status_updated → shipping.status.updated. Producers emit the new name; the old one is a deprecated name of
+the same contract, which every consumer still accepts (kernel.consumer resolves it; the warehouse views, stream
+agents and feature SQL list both). Services' consumers may drop the old name once every producer runs the renaming
+release and the outbox retention after it (OUTBOX_RETENTION_DAYS, 7 days: `mkt outbox replay` can republish older
+rows) has passed, i.e. not before 2027-01-04. SQL over stored history (warehouse views, training sets) keeps both
+names for as long as events stored under the old name are kept.
 """
 from __future__ import annotations
 
@@ -57,7 +65,7 @@ class Delivered(Payload):
 
 
 CONTRACTS = [
-    Contract("shipping.label_created", 1, SHIPPING, LabelCreated),
-    Contract("shipping.status_updated", 1, SHIPPING, StatusUpdated),
+    Contract("shipping.label.created", 1, SHIPPING, LabelCreated, ("shipping.label_created",)),
+    Contract("shipping.status.updated", 1, SHIPPING, StatusUpdated, ("shipping.status_updated",)),
     Contract("shipping.delivered", 1, SHIPPING, Delivered),
 ]

@@ -32,7 +32,10 @@ intents AS (
     SELECT JSONExtractString(data, 'orderNo') AS order_no, JSONExtractString(data, 'userId') AS user_id,
            JSONExtractString(data, 'cardFingerprint') AS card, JSONExtractString(data, 'cardCountry') AS country,
            occurred_at AS at
-    FROM events WHERE type = 'payment.intent_created' AND JSONExtractString(data, 'cardFingerprint') != ''),
+    FROM events
+    -- payment.intent_created: the event's former name (kernel/contracts/payments.py), kept for stored history
+    WHERE type IN ('payment.intent.created', 'payment.intent_created')
+      AND JSONExtractString(data, 'cardFingerprint') != ''),
 presented AS (
     SELECT order_no, argMin(card, at) AS card, argMin(country, at) AS card_country FROM intents GROUP BY order_no),
 placed AS (

@@ -16,7 +16,9 @@ from streams.warehouse_sink.logic import Rejection, parse_envelope
 
 DEVICE_FIELD = "deviceId"
 CARD_FIELD = "cardFingerprint"
-PAYMENT_TYPES = frozenset({"payment.intent_created", "payment.succeeded", "payment.failed"})
+# payment.intent_created is the former name of payment.intent.created: both are read while events under the old
+# name may still arrive (kernel/contracts/payments.py says until when).
+PAYMENT_TYPES = frozenset({"payment.intent.created", "payment.intent_created", "payment.succeeded", "payment.failed"})
 # After these an order's link is not needed: failed payments may be retried, so they keep it.
 LINK_CLOSERS = frozenset({"payment.succeeded", "order.cancelled"})
 OrderLink = dict[str, str]  # {"user": userId, "device": deviceId}, either may be absent

@@ -10,6 +10,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from apps.catalog import consumers
+from kernel.consumer import Event
 from kernel.events import Envelope
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -37,10 +38,12 @@ async def project_vendor(gateway, vendor_id: str, status: str, *, event_type: st
                          slug: str | None = None) -> None:
     """Feed one vendor event straight to the catalog's consumer handler (what Kafka delivery would do)."""
     app = catalog_app(gateway)
-    env = Envelope(type=event_type, data={"vendorId": vendor_id, "name": f"Shop {vendor_id[-6:]}",
-                                          "slug": slug or f"shop-{vendor_id[-12:]}", "status": status})
+    now = Envelope(type=event_type, data={}).occurred_at.isoformat()
+    env = Envelope(type=event_type, data={"vendorId": vendor_id, "ownerUserId": new_id_str(),
+                                          "name": f"Shop {vendor_id[-6:]}", "slug": slug or f"shop-{vendor_id[-12:]}",
+                                          "status": status, "previousStatus": "pending", "changedAt": now})
     async with UnitOfWork(app.state.db.sessions, app.state.outbox) as uow:
-        await consumers.on_vendor_status(uow=uow, event=env)
+        await consumers.on_vendor_status(uow=uow, event=Event.read(env))  # validated as the consumer's edge does
         await uow.commit()
 
 

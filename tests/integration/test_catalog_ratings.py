@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from apps.catalog.ratings import on_review_moderated
+from apps.catalog.projections.reviews import on_review_moderated
+from kernel.consumer import Event
 from kernel.events import Envelope
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -18,7 +19,7 @@ async def moderated(gateway, product_id: str, avg: float, count: int, at: dateti
         "reviewId": new_id_str(), "productId": product_id, "userId": new_id_str(), "orderNo": "MKT-1",
         "rating": 4, "status": "approved", "ratingAvg": avg, "ratingCount": count})
     async with UnitOfWork(app.state.db.sessions, app.state.outbox) as uow:
-        await on_review_moderated(uow=uow, event=env)
+        await on_review_moderated(uow=uow, event=Event.read(env))  # validated as the consumer's edge does
         await uow.commit()
 
 

@@ -46,7 +46,7 @@ async def test_intent_needs_a_key_and_repeats_never_create_a_second_intent(clien
     racing = await asyncio.gather(*[intent_for(client, customer, no, idem=f"race-{i % 2}") for i in range(6)])
     assert {r.status_code for r in racing} == {201} and {r.json()["intentId"] for r in racing} == {body["intentId"]}
     assert len(await intents_of(gateway, no)) == 1
-    assert len(await outbox(gateway, key=no, event_type="payment.intent_created")) == 1
+    assert len(await outbox(gateway, key=no, event_type="payment.intent.created")) == 1
 
     other_order = await new_order(client, gateway, customer)
     reused_key = await intent_for(client, customer, other_order["orderNo"], idem="key-1")

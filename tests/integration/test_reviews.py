@@ -78,7 +78,7 @@ async def test_one_review_per_product_per_order_even_when_racing(client, reviews
     assert sorted(r.status_code for r in results) == [201, 409, 409]
     created = next(r for r in results if r.status_code == 201).json()
     assert created["status"] == "pending" and created["verifiedPurchase"] is True
-    [event] = await outbox(reviews, "review.created", created["id"])
+    [event] = await outbox(reviews, "review.submitted", created["id"])
     assert event["userId"] == owner["userId"] and event["orderNo"] == number and event["rating"] == 5
     again = await bought(reviews, owner["userId"], product)  # a second order may be reviewed again
     assert (await write(client, owner, product, again, rating=4)).status_code == 201

@@ -102,7 +102,7 @@ async def test_label_tracking_and_on_time_delivery(client, gateway, shipping, in
     label = resp.json()
     tracking = label["trackingNo"]
     assert tracking.startswith("MKT1Z") and len(tracking) == 17 and label["etaDays"] == 2
-    [created] = await outbox(shipping, "shipping.label_created", tracking)
+    [created] = await outbox(shipping, "shipping.label.created", tracking)
     assert created["orderNo"] == number and created["vendorId"] == vendor and created["serviceLevel"] == "express"
 
     path = httpx.URL(label["labelUrl"]).raw_path.decode()
@@ -127,7 +127,7 @@ async def test_label_tracking_and_on_time_delivery(client, gateway, shipping, in
     [delivered] = await outbox(shipping, "shipping.delivered", tracking)
     assert delivered["late"] is False and delivered["orderNo"] == number and delivered["vendorId"] == vendor
     assert datetime.fromisoformat(delivered["deliveredAt"]) <= datetime.fromisoformat(delivered["promisedAt"])
-    assert len(await outbox(shipping, "shipping.status_updated", tracking)) == 5
+    assert len(await outbox(shipping, "shipping.status.updated", tracking)) == 5
     again = await internal.post(f"/v1/shipping/track/{tracking}/events", json={"status": "in_transit"})
     assert again.status_code == 409  # delivered is final
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from apps.auth.consumers import CONSUMERS, grant_vendor_admin
 from apps.auth.orm import User
+from kernel.consumer import Event
 from kernel.events import Envelope
 
 OWNER = "0190a0a0-0000-7000-8000-000000000001"
@@ -23,8 +24,11 @@ class _Uow:
         self.session = _Session(user)
 
 
-def _event(event_type: str = "vendor.approved", **data) -> Envelope:
-    return Envelope(type=event_type, data={"vendorId": VENDOR, "ownerUserId": OWNER, **data})
+def _event(event_type: str = "vendor.approved", **data) -> Event:
+    """The event as the consumer's edge hands it over (read by its contract)."""
+    return Event.read(Envelope(type=event_type, data={
+        "vendorId": VENDOR, "ownerUserId": OWNER, "name": "Shop", "slug": "shop", "status": "active",
+        "previousStatus": "pending", "changedAt": "2026-12-01T10:00:00Z", **data}))
 
 
 async def test_grant_is_idempotent_and_keeps_other_roles():

@@ -17,7 +17,7 @@ from simulator.config import SimConfig
 KEYS = {"order.created": "orderNo", "order.paid": "orderNo", "payment.succeeded": "orderNo",
         "shipping.delivered": "orderNo", "user.created": "userId", "vendor.approved": "vendorId",
         "product.created": "productId", "inventory.adjusted": "sku", "cart.item_added": "userId",
-        "earning.recorded": "vendorId", "review.created": "productId", "product.viewed": "sessionId"}
+        "earning.recorded": "vendorId", "review.submitted": "productId", "product.viewed": "sessionId"}
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +49,9 @@ def test_the_history_has_every_kind_of_event_downstream_needs(records):
                 "product.created", "product.approved", "product.price.updated", "inventory.adjusted",
                 "inventory.low_stock", "inventory.reserved", "inventory.committed", "product.viewed",
                 "search.performed", "cart.item_added", "cart.checked_out", "order.created", "order.paid",
-                "payment.intent_created", "payment.succeeded", "payment.failed", "earning.recorded",
-                "shipping.label_created", "shipping.delivered", "order.delivered", "order.cancelled",
-                "payment.refunded", "order.returned", "review.created"}
+                "payment.intent.created", "payment.succeeded", "payment.failed", "earning.recorded",
+                "shipping.label.created", "shipping.delivered", "order.delivered", "order.cancelled",
+                "payment.refunded", "order.returned", "review.submitted"}
     assert expected <= set(types), expected - set(types)
 
 

@@ -1,4 +1,4 @@
-"""Fulfilment: stock leaving on payment, items shipped (vendor PATCH or shipping.label_created) and delivered
+"""Fulfilment: stock leaving on payment, items shipped (vendor PATCH or shipping.label.created) and delivered
 (shipping.delivered). Items move pending → shipped → delivered; the order follows once every item has."""
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ async def payment_refunded(*, uow: UnitOfWork, order_no: str, amount_minor: int,
 async def label_created(*, uow: UnitOfWork, order_no: str, vendor_id: str, carrier: str | None,
                         tracking_no: str) -> Order | None:
     """A label covers the vendor's items of the order that are still pending."""
-    order = await _locked(uow, order_no, "shipping.label_created")
+    order = await _locked(uow, order_no, "shipping.label.created")
     if order is None or order.status in ("cancelled", "returned"):
         return order
     if order.fraud_hold:

@@ -7,7 +7,6 @@ import contextlib
 from fastapi import FastAPI
 
 from apps.serving.recommendations.cache import RecoCache
-from apps.serving.recommendations.reactions import bind_cache
 from apps.serving.recommendations.request_log import RequestLog
 from apps.serving.recommendations.service import Recommendations
 from kernel.flags import feature_flags_from
@@ -16,7 +15,6 @@ from kernel.flags import feature_flags_from
 async def start_recommendations(app: FastAPI) -> None:
     settings = app.state.settings
     cache = RecoCache(settings.redis_url, ttl_seconds=settings.reco_cache_ttl_seconds)
-    bind_cache(cache)
     flags = feature_flags_from(settings)  # the admin sets reco_ab_test through /v1/admin/feature-flags
     log = RequestLog(app.state.db, app.state.outbox, flush_seconds=settings.reco_log_flush_seconds)
     app.state.recommendations = Recommendations(db=app.state.db, outbox=app.state.outbox,
@@ -32,4 +30,3 @@ async def stop_recommendations(app: FastAPI) -> None:
         await app.state.reco_log_task
     await app.state.recommendations.log.flush()  # what the last tick did not take
     await app.state.recommendations.cache.close()
-    bind_cache(None)
