@@ -3,7 +3,9 @@ request/correlation ids. In one process (mkt serve) the composition root hands i
 alone, clients are built from SERVICE_URLS. Callers wrap these in their own typed clients.py."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -11,6 +13,8 @@ from kernel.context import current_context
 from kernel.errors import ServiceUnavailable
 from kernel.internal import INTERNAL_TOKEN_HEADER
 from kernel.settings import CommonSettings
+
+T = TypeVar("T")
 
 
 def json_object(resp: httpx.Response, service: str) -> dict[str, Any]:
@@ -70,3 +74,19 @@ class ServiceClients:
         for client in self._owned:
             await client.aclose()
         self._owned.clear()
+
+
+class ResourceClient(Generic[T]):
+    """One kind of thing another service serves at `GET /internal/v1/<collection>/<key>`, parsed into the caller's
+    own view of it (`parse`): a service's clients.py declares which, e.g. reviews' and shipping's orders lookups."""
+
+    def __init__(self, clients: ServiceClients, *, service: str, collection: str, noun: str,
+                 parse: Callable[[dict[str, Any]], T]) -> None:
+        self._clients, self._service, self._collection, self._noun, self._parse = (
+            clients, service, collection, noun, parse)
+
+    async def get(self, key: str) -> T | None:
+        """None when the service does not know `key`; ServiceUnavailable (503) when it cannot answer."""
+        body = await self._clients.get_json(self._service, f"/internal/v1/{self._collection}/{quote(key, safe='')}",
+                                            what=f"{self._noun} {key}")
+        return self._parse(body) if body is not None else None

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 
 from apps.reviews import service
-from apps.reviews.clients import OrdersClient
+from apps.reviews.clients import OrdersClient, orders_client
 from apps.reviews.exceptions import ReviewNotFound
 from apps.reviews.orm import Review
 from apps.reviews.schemas import (AdminReviewOut, AdminReviewsPage, ModerationIn, ProductReviewsPage,
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["reviews"])
 def _orders(request: Request) -> OrdersClient | None:
     if not request.app.state.settings.verify_with_orders:
         return None
-    return OrdersClient(get_service_clients(request))
+    return orders_client(get_service_clients(request))
 
 
 OrdersDep = Annotated[OrdersClient | None, Depends(_orders)]

@@ -43,7 +43,7 @@ async def _purchase(uow: UnitOfWork, orders: OrdersClient | None, order_no: str)
     if (row is not None and row.status in domain.REVIEWABLE) or orders is None:
         return row
     try:
-        fresh = await orders.order(order_no)
+        fresh = await orders.get(order_no)
     except ServiceUnavailable as exc:
         log.warning("reviews.orders_unavailable", order_no=order_no, error=exc.detail)
         return row

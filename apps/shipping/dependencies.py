@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from apps.shipping.clients import OrdersClient
+from apps.shipping.clients import OrdersClient, orders_client
 from apps.shipping.config import ShippingSettings
 from kernel.auth import CurrentUser, optional_user
 from kernel.errors import Forbidden, Unauthorized
@@ -19,7 +19,7 @@ def _settings(request: Request) -> ShippingSettings:
 
 
 def _orders(request: Request) -> OrdersClient:
-    return OrdersClient(get_service_clients(request))
+    return orders_client(get_service_clients(request))
 
 
 async def carrier_or_staff(request: Request,

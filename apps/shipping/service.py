@@ -68,7 +68,7 @@ async def _order_facts(uow: UnitOfWork, orders: OrdersClient, order_no: str) -> 
     row = await uow.session.get(OrderProjection, order_no)
     if row is not None and row.status != "pending":
         return projection.from_row(row)
-    fresh = await orders.order(order_no)
+    fresh = await orders.get(order_no)
     if fresh is None:
         raise OrderNotFound(f"No order {order_no!r}.")
     return projection.from_row(await projection.apply(uow, fresh))
