@@ -57,7 +57,7 @@ def _pod(w: Workload, labels: dict[str, str]) -> dict[str, Any]:
                             "terminationGracePeriodSeconds": 30}
     if w.kind == "job":
         spec["restartPolicy"] = "Never"
-    return {"metadata": {"labels": labels}, "spec": spec}
+    return {"metadata": {"labels": {**labels, "app.kubernetes.io/part-of": NS}}, "spec": spec}
 
 
 def _deployment(w: Workload, name: str, labels: dict[str, str]) -> dict[str, Any]:
