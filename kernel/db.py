@@ -5,6 +5,8 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from kernel import roundtrips
+
 # Stable constraint names make Alembic migrations reproducible across databases.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -34,6 +36,7 @@ class Database:
             url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        roundtrips.watch(self.engine, pre_ping=True)
 
     async def ping(self) -> bool:
         from sqlalchemy import text

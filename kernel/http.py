@@ -6,19 +6,40 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 import structlog
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.datastructures import Default
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from opentelemetry.trace import SpanKind
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kernel import metrics, roundtrips, tracing
 from kernel.context import RequestContext, current_context, reset_context, set_context
 from kernel.errors import DomainError
 from kernel.ids import new_id_str
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("http")
+
+
+class FastJSONResponse(JSONResponse):
+    """Starlette's JSONResponse rendered by orjson: the same compact UTF-8 text for what our routes return (floats
+    in exponent form are written 1e-7 rather than 1e-07, the same number). Anything orjson refuses (integers past
+    64 bits) falls back to the standard encoder."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            return super().render(content)
+
+
+# For FastAPI(default_response_class=...): wrapped as a default, routes with a response model keep FastAPI's own
+# fast path (pydantic writes the JSON bytes itself); routes returning plain dicts are rendered by orjson.
+DEFAULT_RESPONSE_CLASS = Default(FastJSONResponse)
 
 
 def problem(status: int, title: str, detail: str | None = None, *, type_slug: str | None = None,
@@ -32,7 +53,7 @@ def problem(status: int, title: str, detail: str | None = None, *, type_slug: st
     }
     if rid := current_context().request_id:
         body["requestId"] = rid
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return FastJSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -86,8 +107,15 @@ class RequestContextMiddleware:
         request_id = headers.get("x-request-id") or new_id_str()
         correlation_id = headers.get("x-correlation-id") or request_id
         token = set_context(RequestContext(request_id, correlation_id))
-        started, status = time.perf_counter(), 500
+        started = time.perf_counter()
         declared = headers.get("content-length")
+        with roundtrips.counting() as db_count, tracing.span(f"{scope.get('method')} {self.service}",
+                                                            kind=SpanKind.SERVER, parent=headers):
+            await self._serve(scope, receive, send, request_id, correlation_id, declared, db_count, started, token)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, request_id: str, correlation_id: str,
+                     declared: str | None, db_count: list[int] | None, started: float, token) -> None:
+        status = 500
         try:
             if declared and declared.isdigit() and int(declared) > self.max_body:
                 status = 413
@@ -112,6 +140,8 @@ class RequestContextMiddleware:
                     message.setdefault("headers", [])
                     message["headers"] = list(message["headers"]) + [
                         (b"x-request-id", request_id.encode()), (b"x-correlation-id", correlation_id.encode())]
+                    if db_count is not None:
+                        message["headers"].append((roundtrips.HEADER, str(db_count[0]).encode()))
                 await send(message)
 
             try:
@@ -121,8 +151,11 @@ class RequestContextMiddleware:
                 await _send_problem(send, 413, "Payload too large", f"Body exceeds {self.max_body} bytes.")
         finally:
             ctx = current_context()
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(self.service, scope, status, elapsed)
+            tracing.finish_server_span(scope, status)
             log.info("http.request", service=self.service, method=scope.get("method"), route=scope.get("path"),
-                     status=status, latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                     status=status, latency_ms=round(elapsed * 1000, 2),
                      request_id=request_id, user_id=ctx.user_id)
             reset_context(token)
 
@@ -166,6 +199,6 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
         body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": results}
         if details:
             body["details"] = details
-        return JSONResponse(body, status_code=200 if ok else 503)
+        return FastJSONResponse(body, status_code=200 if ok else 503)
 
     return router

@@ -1,0 +1,112 @@
+"""What the API load benchmarks share: an API started for the run (its own port, the rate limit lifted through
+configuration, round-trip counting on), closed-loop clients for a fixed duration, percentiles."""
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from kernel.settings import REPO_ROOT
+
+# A budget no benchmark client reaches: the limit stays on, only its configuration is raised.
+LIFTED_LIMITS = {"RATE_LIMIT_PER_MINUTE": "100000000", "RATE_LIMIT_BURST": "10000000"}
+
+
+def machine() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"CPUs: {os.cpu_count()} · load average before the run: {load}"
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+@contextmanager
+def api_server(port: int, *, workers: int | None, log_dir: Path, extra_args: list[str] | None = None,
+               timeout: float = 300.0) -> Iterator[str]:
+    """`mkt serve` on 127.0.0.1:`port` for the duration of the block; yields its base URL."""
+    cmd = [str(Path(sys.executable).with_name("mkt")), "serve", "--port", str(port), *(extra_args or [])]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, **LIFTED_LIMITS, "COUNT_DB_ROUNDTRIPS": "true", "LOG_LEVEL": "WARNING"}
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"api-{port}-w{workers}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the API exited ({proc.returncode}); see {log_path}")
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=3) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the API was not ready in {timeout:.0f}s; see {log_path}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class Samples:
+    """Latencies (ms), database round-trips and errors per step, and how many loops completed."""
+
+    latency: dict[str, list[float]] = field(default_factory=dict)
+    roundtrips: dict[str, list[int]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    first_errors: list[str] = field(default_factory=list)
+    completed: int = 0
+
+    def record(self, step: str, ms: float, roundtrips: int | None) -> None:
+        self.latency.setdefault(step, []).append(ms)
+        if roundtrips is not None:
+            self.roundtrips.setdefault(step, []).append(roundtrips)
+
+    def error(self, step: str, detail: str) -> None:
+        self.errors[step] = self.errors.get(step, 0) + 1
+        if len(self.first_errors) < 5:
+            self.first_errors.append(f"{step}: {detail[:200]}")
+
+
+def roundtrips_of(headers) -> int | None:
+    """The X-DB-Roundtrips answer (one per process the request crossed, summed)."""
+    values = headers.get_list("x-db-roundtrips")
+    return sum(int(v) for v in values) if values else None
+
+
+async def closed_loop(clients: int, duration: float, one: Callable[[int, Samples], Awaitable[None]]) -> tuple[Samples, float]:
+    """`clients` loops each calling `one(client_index, samples)` back to back until `duration` has passed."""
+    samples = Samples()
+    deadline = time.perf_counter() + duration
+
+    async def loop(index: int) -> None:
+        while time.perf_counter() < deadline:
+            await one(index, samples)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(i) for i in range(clients)))
+    return samples, time.perf_counter() - started
