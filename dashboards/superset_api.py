@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from kernel.settings import CommonSettings, common_settings, superset_settings
+from kernel.settings import StackSettings, stack_settings, superset_settings
 from kernel.warehouse import parse_clickhouse_url
 
 
@@ -24,8 +24,8 @@ class SupersetApi:
         self._csrf: str | None = None
 
     @classmethod
-    def login(cls, settings: CommonSettings | None = None, *, timeout: float = 120.0) -> "SupersetApi":
-        settings = settings or common_settings()
+    def login(cls, settings: StackSettings | None = None, *, timeout: float = 120.0) -> "SupersetApi":
+        settings = settings or stack_settings()
         http = httpx.Client(base_url=settings.superset_url.rstrip("/"), timeout=timeout, trust_env=False)
         resp = http.post("/api/v1/security/login", json={
             "username": superset_settings().admin_user, "password": superset_settings().admin_password,
@@ -53,10 +53,10 @@ class SupersetApi:
             self._csrf = self._check(self.http.get("/api/v1/security/csrf_token/"), "csrf token")["result"]
         return self._csrf
 
-    def import_bundle(self, bundle: bytes, settings: CommonSettings | None = None) -> None:
+    def import_bundle(self, bundle: bytes, settings: StackSettings | None = None) -> None:
         """POST /api/v1/assets/import/: overwrites the database, datasets, charts and dashboards it holds."""
         data: dict[str, str] = {}
-        password = parse_clickhouse_url((settings or common_settings()).clickhouse_url).password
+        password = parse_clickhouse_url((settings or stack_settings()).clickhouse_url).password
         if password:  # the bundle masks it; the import takes it per database file
             from dashboards.bundle import DATABASE_NAME
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from kernel.settings import CommonSettings
+from kernel.settings import DataEncryptionSettings
 
 # Stored values carry a version prefix so a later switch of scheme (e.g. AES-GCM with row-bound AAD) can coexist.
 PREFIX = "f1:"
@@ -40,7 +40,7 @@ class DataCipher:
         self._fernet = MultiFernet(_parse_keys(keys))
 
     @classmethod
-    def from_settings(cls, settings: CommonSettings) -> "DataCipher":
+    def from_settings(cls, settings: DataEncryptionSettings) -> "DataCipher":
         return cls(settings.data_encryption_key)
 
     def encrypt(self, plaintext: str) -> str:

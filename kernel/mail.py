@@ -5,7 +5,7 @@ import asyncio
 import smtplib
 from email.message import EmailMessage
 
-from kernel.settings import CommonSettings
+from kernel.settings import MailSettings
 
 
 def build_message(*, sender: str, to: str, subject: str, text: str) -> EmailMessage:
@@ -15,11 +15,11 @@ def build_message(*, sender: str, to: str, subject: str, text: str) -> EmailMess
     return msg
 
 
-def _send(settings: CommonSettings, msg: EmailMessage) -> None:
+def _send(settings: MailSettings, msg: EmailMessage) -> None:
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         smtp.send_message(msg)
 
 
-async def send_mail(settings: CommonSettings, *, to: str, subject: str, text: str) -> None:
+async def send_mail(settings: MailSettings, *, to: str, subject: str, text: str) -> None:
     msg = build_message(sender=settings.mail_from, to=to, subject=subject, text=text)
     await asyncio.to_thread(_send, settings, msg)

@@ -1,17 +1,25 @@
-"""Settings shared by every process: the product plan's env names with working local defaults.
+"""Settings: the product plan's env names with working local defaults.
 
-Each service subclasses BaseServiceSettings with its own env_prefix (e.g. AUTH_) for what only it needs; the
-shared names (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, ...) are read without a prefix so one .env configures all.
+CommonSettings holds only what every service process uses: where PostgreSQL, Kafka, Redis and the warehouse are,
+how to verify a JWT, the internal token, logging. Each service subclasses BaseServiceSettings in its config.py
+and declares there the secrets and domain settings it alone uses (WEBHOOK_SECRET in payments, TAX_RATE_BPS in
+cart and orders, ...), so no process holds another's secret. The shared names (DATABASE_URL, WEBHOOK_SECRET, ...)
+are read without a prefix, so one .env (or one set of deployment variables) still configures all.
+
+Secrets can also come from files, as Kubernetes, Vault or SSM mount them: SECRETS_DIR names a directory holding
+one file per variable (e.g. SECRETS_DIR/WEBHOOK_SECRET). Environment variables win over files.
+Every field declared with `secret()` has a working local default that is refused outside ENV=dev|test, by each
+settings class that holds it.
 """
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsSettingsSource, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-secret-change-me"
@@ -28,14 +36,53 @@ DEFAULT_SERVICE_URLS = {name: f"http://127.0.0.1:{8101 + i}" for i, name in enum
     "reviews", "notifications", "backoffice", "search", "serving", "tracking"))}
 
 
+# One configuration for the base and every mixin: pydantic merges the configs of all bases, so a mixin left with
+# BaseSettings' defaults (no .env, extra="forbid") would undo the base's. A refused setting's error never echoes
+# the input: it holds every secret the process read.
+SHARED_CONFIG = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True)
+
+
 def _shared(name: str) -> AliasChoices:
     return AliasChoices(name)
 
 
-class CommonSettings(BaseSettings):
-    """Names every process reads as-is (no prefix)."""
+def secret(dev_default: str, env_name: str, *more_names: str) -> Any:
+    """A secret setting read from `env_name` (or SECRETS_DIR/<env_name>). `dev_default` works locally and is
+    refused outside ENV=dev|test (also as one item of a comma-separated list, e.g. an old key kept for rotation)."""
+    return Field(dev_default, validation_alias=AliasChoices(env_name, *more_names),
+                 json_schema_extra={"dev_default": dev_default, "env_name": env_name})
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+def default_secrets_in(settings: BaseSettings) -> list[str]:
+    """Env names of the secrets `settings` holds that still have their local default."""
+    bad = []
+    for name, field in type(settings).model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        values = {v.strip() for v in str(getattr(settings, name)).split(",")}
+        if "dev_default" in extra and extra["dev_default"] in values:
+            bad.append(str(extra["env_name"]))
+    return bad
+
+
+class SecretsFromFiles(BaseSettings):
+    """Reads SECRETS_DIR at construction (not import) time, so a process started with it set finds its files."""
+
+    model_config = SHARED_CONFIG
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        secrets_dir = os.environ.get("SECRETS_DIR")
+        if secrets_dir:
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=secrets_dir)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+
+class CommonSettings(SecretsFromFiles):
+    """What every service process reads, as-is (no prefix)."""
 
     env: Literal["dev", "test", "staging", "prod"] = Field("dev", validation_alias=_shared("ENV"))
     stack_dir: Path = Field(REPO_ROOT / ".stack", validation_alias=_shared("STACK_DIR"))
@@ -51,48 +98,22 @@ class CommonSettings(BaseSettings):
     feature_flags_cache_seconds: float = Field(2.0, ge=0, le=300, validation_alias=_shared("FEATURE_FLAGS_CACHE_SECONDS"))
     clickhouse_url: str = Field("http://127.0.0.1:18123", validation_alias=_shared("CLICKHOUSE_URL"))
     clickhouse_database: str = Field("warehouse", validation_alias=_shared("CLICKHOUSE_DATABASE"))
-    typesense_url: str = Field("http://127.0.0.1:18108", validation_alias=_shared("TYPESENSE_URL"))
-    typesense_api_key: str = Field(DEV_TYPESENSE_KEY, validation_alias=_shared("TYPESENSE_API_KEY"))
-    mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
-    dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
-    # Superset (dashboards/): its own venv under STACK_DIR; its admin account is SupersetSettings (not every process's).
-    superset_url: str = Field("http://127.0.0.1:18088", validation_alias=_shared("SUPERSET_URL"))
-    smtp_host: str = Field("127.0.0.1", validation_alias=_shared("SMTP_HOST"))
-    smtp_port: int = Field(11025, validation_alias=_shared("SMTP_PORT"))
-    mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))
 
-    gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("GATEWAY_URL"))
     # Where each service listens when deployed alone (`mkt serve <service> --port N`), JSON in SERVICE_URLS: the
     # gateway's upstreams and the base URLs of service-to-service calls (kernel/service_client.py).
     service_urls: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SERVICE_URLS),
                                          validation_alias=_shared("SERVICE_URLS"))
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("PUBLIC_BASE_URL"))
-    allowed_origins: str = Field("http://localhost:3000,http://127.0.0.1:3000", validation_alias=_shared("ALLOWED_ORIGINS"))
 
-    secret_key: str = Field(DEV_SECRET, validation_alias=_shared("SECRET_KEY"))
-    webhook_secret: str = Field(DEV_WEBHOOK_SECRET, validation_alias=_shared("WEBHOOK_SECRET"))
-    # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation). See kernel/crypto.py.
-    data_encryption_key: str = Field(DEV_DATA_ENCRYPTION_KEY, validation_alias=_shared("DATA_ENCRYPTION_KEY"))
     # Shared service-to-service secret for /internal routes (X-Internal-Token), never exposed by the gateway.
-    internal_api_token: str = Field(DEV_INTERNAL_TOKEN, validation_alias=_shared("INTERNAL_API_TOKEN"))
+    internal_api_token: str = secret(DEV_INTERNAL_TOKEN, "INTERNAL_API_TOKEN")
     jwt_issuer: str = Field("marketplace-auth", validation_alias=_shared("JWT_ISSUER"))
     jwt_audience: str = Field("marketplace", validation_alias=_shared("JWT_AUDIENCE"))
     jwks_url: str = Field("http://127.0.0.1:8000/v1/auth/jwks", validation_alias=_shared("JWKS_URL"))
-    access_token_ttl_minutes: int = Field(15, validation_alias=_shared("ACCESS_TOKEN_TTL_MINUTES"))
-    refresh_token_ttl_days: int = Field(30, validation_alias=_shared("REFRESH_TOKEN_TTL_DAYS"))
 
-    rate_limit_per_minute: int = Field(600, validation_alias=_shared("RATE_LIMIT_PER_MINUTE"))
-    rate_limit_burst: int = Field(100, validation_alias=_shared("RATE_LIMIT_BURST"))
     max_body_bytes: int = Field(6_291_456, validation_alias=_shared("MAX_BODY_BYTES"))
-    reservation_ttl_minutes: int = Field(15, ge=1, le=7 * 24 * 60, validation_alias=_shared("RESERVATION_TTL_MINUTES"))
-    # Sales tax in basis points on goods after discount (kernel/pricing.py); 0 = prices are tax-inclusive.
-    tax_rate_bps: int = Field(0, ge=0, le=10_000, validation_alias=_shared("TAX_RATE_BPS"))
     outbox_retention_days: int = Field(7, validation_alias=_shared("OUTBOX_RETENTION_DAYS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
-
-    @property
-    def origins(self) -> list[str]:
-        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
 
     @property
     def is_dev(self) -> bool:
@@ -100,19 +121,52 @@ class CommonSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "CommonSettings":
-        if self.is_dev:
-            return self
-        defaults = {
-            "SECRET_KEY": self.secret_key == DEV_SECRET,
-            "WEBHOOK_SECRET": self.webhook_secret == DEV_WEBHOOK_SECRET,
-            "TYPESENSE_API_KEY": self.typesense_api_key == DEV_TYPESENSE_KEY,
-            "DATA_ENCRYPTION_KEY": DEV_DATA_ENCRYPTION_KEY in {k.strip() for k in self.data_encryption_key.split(",")},
-            "INTERNAL_API_TOKEN": self.internal_api_token == DEV_INTERNAL_TOKEN,
-        }
-        bad = [name for name, is_default in defaults.items() if is_default]
+        bad = [] if self.is_dev else default_secrets_in(self)
         if bad:
             raise ValueError(f"default secrets are refused when ENV={self.env}: set {', '.join(bad)}")
         return self
+
+
+class MailSettings(BaseSettings):
+    """Mix into the settings of a process that sends mail (kernel/mail.py); the names are shared (no prefix)."""
+
+    model_config = SHARED_CONFIG
+
+    smtp_host: str = Field("127.0.0.1", validation_alias=_shared("SMTP_HOST"))
+    smtp_port: int = Field(11025, validation_alias=_shared("SMTP_PORT"))
+    mail_from: str = Field("no-reply@marketplace.local", validation_alias=_shared("MAIL_FROM"))
+
+
+class DataEncryptionSettings(BaseSettings):
+    """Mix into the settings of a service that encrypts columns at rest (kernel/crypto.py)."""
+
+    model_config = SHARED_CONFIG
+
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation). See kernel/crypto.py.
+    data_encryption_key: str = secret(DEV_DATA_ENCRYPTION_KEY, "DATA_ENCRYPTION_KEY")
+
+
+class SigningSecretSettings(BaseSettings):
+    """SECRET_KEY, for a process that signs something of its own (the web's CSRF tokens, shipping's label links)."""
+
+    model_config = SHARED_CONFIG
+
+    secret_key: str = secret(DEV_SECRET, "SECRET_KEY")
+
+
+class StackSettings(CommonSettings, MailSettings, SigningSecretSettings):
+    """The addresses of every part of the platform, for the processes that talk to all of them and are no
+    service: the `mkt` CLI, the local stack (deploy/local), Dagster pipelines, dashboards, tests and benchmarks.
+    SECRET_KEY is here because the local stack derives Superset's key from it; TYPESENSE_API_KEY because the
+    stack starts Typesense with it. No service process builds this class."""
+
+    typesense_url: str = Field("http://127.0.0.1:18108", validation_alias=_shared("TYPESENSE_URL"))
+    typesense_api_key: str = secret(DEV_TYPESENSE_KEY, "TYPESENSE_API_KEY")
+    mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
+    dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
+    # Superset (dashboards/): its own venv under STACK_DIR; its admin account is SupersetSettings.
+    superset_url: str = Field("http://127.0.0.1:18088", validation_alias=_shared("SUPERSET_URL"))
+    gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("GATEWAY_URL"))
 
 
 class SupersetSettings(BaseSettings):
@@ -160,3 +214,8 @@ def service_database_url(service: str, settings: CommonSettings | None = None) -
 @lru_cache
 def common_settings() -> CommonSettings:
     return CommonSettings()
+
+
+@lru_cache
+def stack_settings() -> StackSettings:
+    return StackSettings()

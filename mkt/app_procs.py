@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from deploy.local import process
-from kernel.settings import REPO_ROOT, common_settings
+from kernel.settings import REPO_ROOT, stack_settings
 from mkt.streams_cli import worker_argv
 
 
@@ -24,7 +24,7 @@ class AppProcess:
 
     @property
     def dir(self) -> Path:
-        return common_settings().stack_dir / "apps" / self.name
+        return stack_settings().stack_dir / "apps" / self.name
 
     @property
     def pid_path(self) -> Path:
@@ -54,10 +54,10 @@ class AppProcess:
 
 def app_processes() -> list[AppProcess]:
     mkt = str(Path(sys.executable).with_name("mkt"))
-    gateway = urlsplit(common_settings().gateway_url)
+    gateway = urlsplit(stack_settings().gateway_url)
     return [
         AppProcess("api", [mkt, "serve", "--port", str(gateway.port or 8000)],
-                   f"{common_settings().gateway_url}/readyz", port=gateway.port or 8000),
+                   f"{stack_settings().gateway_url}/readyz", port=gateway.port or 8000),
         # faust directly, not through `mkt`: the worker is up ~3 s sooner without importing every CLI command.
         AppProcess("streams", worker_argv("info"), ready_log_line=b"[^Worker]: Ready"),
     ]

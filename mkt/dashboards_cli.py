@@ -26,9 +26,9 @@ def build_cmd(out: Path = typer.Option(Path("dashboards-bundle.zip"), "--out", h
 def import_cmd() -> None:
     from dashboards.bundle import build_bundle
     from dashboards.superset_api import SupersetApi, SupersetError
-    from kernel.settings import common_settings
+    from kernel.settings import stack_settings
 
-    settings = common_settings()
+    settings = stack_settings()
     t0 = time.monotonic()
     try:
         bundle = build_bundle(settings)
@@ -45,9 +45,9 @@ def import_cmd() -> None:
 @dashboards_app.command("list", help="The dashboards in Superset, with their addresses.")
 def list_cmd(title: Optional[str] = typer.Option(None, help="Only dashboards with this exact title.")) -> None:
     from dashboards.superset_api import SupersetApi
-    from kernel.settings import common_settings
+    from kernel.settings import stack_settings
 
-    settings = common_settings()
+    settings = stack_settings()
     with SupersetApi.login(settings) as api:
         boards = api.list("dashboard", **({"dashboard_title": title} if title else {}))
     _print_boards(boards, settings.superset_url)

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kernel.contracts.topics import PRODUCTS
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 from kernel.warehouse import warehouse_client
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
@@ -51,7 +51,7 @@ def _check(resp: httpx.Response, status: int) -> dict:
 async def _find_on_broker(category_id: str, timeout: float) -> dict:
     from aiokafka import AIOKafkaConsumer
 
-    consumer = AIOKafkaConsumer(PRODUCTS.name, bootstrap_servers=common_settings().kafka_bootstrap_servers,
+    consumer = AIOKafkaConsumer(PRODUCTS.name, bootstrap_servers=stack_settings().kafka_bootstrap_servers,
                                 group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
@@ -82,7 +82,7 @@ def _find_in_warehouse(event_id: str, timeout: float) -> dict:
 
 
 async def run_demo() -> DemoReport:
-    report, settings = DemoReport(), common_settings()
+    report, settings = DemoReport(), stack_settings()
     t = time.perf_counter()
     pids = {app.name: ensure_running(app)[0] for app in app_processes()}
     report.add("API gateway + services and stream worker running", ", ".join(f"{k} pid {v}" for k, v in pids.items()),
@@ -143,7 +143,7 @@ def _wait_for_orders_in_warehouse(order_nos: list[str], timeout: float) -> None:
 
 
 def where_to_look() -> None:
-    s = common_settings()
+    s = stack_settings()
     table = Table(title="where to look", show_lines=False)
     table.add_column("what")
     table.add_column("where")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.rule import Rule
 
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("Recommendations (shopper)", "mkt.showcase_recommendations"),
@@ -47,7 +47,7 @@ def _wait_for_models(base_url: str, console: Console, timeout_s: float) -> None:
 def showcase(only: list[str] = typer.Argument(None, help="Sections by module suffix, e.g. search fraud."),
              wait_s: float = typer.Option(90.0, "--wait", help="Seconds to wait for the API to be ready.")) -> None:
     console = Console()
-    base_url = common_settings().gateway_url
+    base_url = stack_settings().gateway_url
     _wait_for_models(base_url, console, wait_s)
     failed: list[str] = []
     for title, module in SECTIONS:

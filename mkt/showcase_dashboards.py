@@ -8,7 +8,7 @@ from rich.table import Table
 
 from dashboards.bundle import asset_uuid, build_bundle
 from dashboards.superset_api import SupersetApi, SupersetError
-from kernel.settings import common_settings, superset_settings
+from kernel.settings import stack_settings, superset_settings
 
 HEADLINES = ("exec_gmv", "exec_aov", "exec_paid_orders", "exec_conversion_total", "vendors_on_time_total",
              "vendors_refund_rate", "customers_repeat_rate", "risk_caught_orders")
@@ -26,7 +26,7 @@ def _figure(name: str, value) -> str:
 
 
 def show(base_url: str, console) -> None:
-    settings = common_settings()
+    settings = stack_settings()
     console.rule("Superset dashboards (dashboards/*.yaml)")
     try:
         with SupersetApi.login(settings) as api:

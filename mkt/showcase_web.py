@@ -7,7 +7,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from mkt.demo import DEMO_ADMIN, DEMO_ADMIN_PASSWORD
 from simulator.world_spec import SIM_PASSWORD, last_world, owner_email
@@ -55,7 +55,7 @@ def show(base_url: str, console: Console) -> None:
     for role, where, email, password in logins(base_url):
         table.add_row(role, f"{base_url}{where}", email, password)
     console.print(table)
-    settings = common_settings()
+    settings = stack_settings()
     tools = Table(title="Data platform")
     tools.add_column("tool")
     tools.add_column("address")

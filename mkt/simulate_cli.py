@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kernel.logging import configure_logging
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from mkt.world_seed import SeedReport, seed_world
 from simulator.api import call, ok
@@ -199,7 +199,7 @@ def live(
                                help="Sign in as the last seeded world's shoppers (`simulate world`) and shop by "
                                     "their hidden tastes; --no-world (or no world yet): register new shoppers."),
 ) -> None:
-    url = gateway or common_settings().gateway_url
+    url = gateway or stack_settings().gateway_url
     try:
         stats = asyncio.run(_live(url, shoppers, minutes, rate, seed, seed_vendors, products_per_vendor,
                                   admin_email, admin_password, timeout, last_world() if world else None))

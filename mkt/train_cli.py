@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kernel.settings import REPO_ROOT, common_settings
+from kernel.settings import REPO_ROOT, stack_settings
 
 console = Console()
 
@@ -85,7 +85,7 @@ def train(
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
     print_outcome(outcome)
-    ui = common_settings()
+    ui = stack_settings()
     console.print(f"Dagster UI: {ui.dagster_url}/runs/{outcome.run_id} · MLflow UI: {ui.mlflow_tracking_uri}/#/models")
     if not outcome.success:
         raise typer.Exit(1)

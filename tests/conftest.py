@@ -22,9 +22,9 @@ os.environ.setdefault("SEARCH_COLLECTION_ALIAS", f"test_products_{uuid.uuid4().h
 def _drop_session_search_index():
     """At the end of the session, drop this session's search alias and the collection behind it."""
     yield
-    from kernel.settings import common_settings
+    from kernel.settings import stack_settings
 
-    settings, alias = common_settings(), os.environ["SEARCH_COLLECTION_ALIAS"]
+    settings, alias = stack_settings(), os.environ["SEARCH_COLLECTION_ALIAS"]
     headers = {"X-TYPESENSE-API-KEY": settings.typesense_api_key}
     try:
         with httpx.Client(base_url=settings.typesense_url, headers=headers, timeout=5) as http:
@@ -50,13 +50,13 @@ def unique_email(prefix: str = "user") -> str:
 def stack():
     """Starts (or reuses) every local server once per session, and migrates every service database."""
     from deploy.local.stack import ensure_up
-    from kernel.settings import common_settings
+    from kernel.settings import stack_settings
     from mkt.db_cli import upgrade_all
     from warehouse.migrate import migrate
 
     ensure_up()
     upgrade_all()
-    migrate(common_settings())
+    migrate(stack_settings())
     return True
 
 

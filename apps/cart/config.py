@@ -4,9 +4,12 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kernel.settings import BaseServiceSettings
+from pricing.settings import TaxRateSettings
 
 
-class CartSettings(BaseServiceSettings):
+class CartSettings(BaseServiceSettings, TaxRateSettings):
+    """TAX_RATE_BPS comes with the pricing package (orders must use the same rate); the rest are ours."""
+
     model_config = SettingsConfigDict(env_prefix="CART_", env_file=".env", extra="ignore", populate_by_name=True)
 
     service_name: str = "cart"

@@ -3,11 +3,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import BaseServiceSettings, MailSettings
 
 
-class NotificationsSettings(BaseServiceSettings):
-    """SMTP_HOST / SMTP_PORT / MAIL_FROM are shared names (CommonSettings); these are ours alone."""
+class NotificationsSettings(BaseServiceSettings, MailSettings):
+    """SMTP_HOST / SMTP_PORT / MAIL_FROM are shared names (MailSettings, auth sends mail too); the rest are ours."""
 
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", env_file=".env", extra="ignore")
 

@@ -4,10 +4,12 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from kernel.settings import BaseServiceSettings
+from pricing.settings import TaxRateSettings
 
 
-class OrdersSettings(BaseServiceSettings):
-    """RESERVATION_TTL_MINUTES, TAX_RATE_BPS and INTERNAL_API_TOKEN are shared names (CommonSettings)."""
+class OrdersSettings(BaseServiceSettings, TaxRateSettings):
+    """TAX_RATE_BPS (shared with cart through the pricing package) and RESERVATION_TTL_MINUTES (inventory reads it
+    too) are the product plan's names."""
 
     model_config = SettingsConfigDict(env_prefix="ORDERS_", env_file=".env", extra="ignore", populate_by_name=True)
 
@@ -16,6 +18,9 @@ class OrdersSettings(BaseServiceSettings):
     order_no_prefix: str = Field("MKT-", min_length=1, max_length=12, pattern=r"^[A-Z0-9-]+$",
                                  validation_alias=AliasChoices("ORDER_NO_PREFIX", "ORDERS_ORDER_NO_PREFIX"))
     order_no_digits: int = Field(8, ge=4, le=18)
+    # How long a placed order's stock stays reserved (its payment window).
+    reservation_ttl_minutes: int = Field(15, ge=1, le=7 * 24 * 60,
+                                         validation_alias=AliasChoices("RESERVATION_TTL_MINUTES"))
     # Commission for a vendor the projection has not heard of yet (vendors' own default is 10%).
     default_commission_bps: int = Field(1000, ge=0, le=10_000)
     # Used only while the shipping service is not deployed (unreachable, or its quote route missing): a flat

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import DEV_WEBHOOK_SECRET, BaseServiceSettings, secret
 
 
 def _plan_name(name: str) -> AliasChoices:
@@ -14,7 +14,7 @@ def _plan_name(name: str) -> AliasChoices:
 
 
 class PaymentsSettings(BaseServiceSettings):
-    """WEBHOOK_SECRET is shared (CommonSettings); these are the payments service's own."""
+    """The payments service's own settings, WEBHOOK_SECRET included (no other process holds it)."""
 
     model_config = SettingsConfigDict(env_prefix="PAYMENTS_", env_file=".env", extra="ignore",
                                       populate_by_name=True)
@@ -24,6 +24,8 @@ class PaymentsSettings(BaseServiceSettings):
     # provider that behaves like Stripe; "stripe" without the stripe package or a key is refused at startup.
     provider: Literal["auto", "simulated", "stripe"] = "auto"
     stripe_secret_key: str = Field("", validation_alias=AliasChoices("STRIPE_SECRET_KEY", "stripe_secret_key"))
+    # Verifies the payment provider's webhook signatures (Stripe's whsec_...).
+    webhook_secret: str = secret(DEV_WEBHOOK_SECRET, "WEBHOOK_SECRET")
     # Stripe's own signature tolerance: a webhook older (or newer) than this is refused as a replay.
     webhook_tolerance_seconds: int = Field(300, ge=1, le=3600)
     # The payment provider's fee per captured order (basis points of the total + a fixed part), charged to

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, BaseModel, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import DEV_TYPESENSE_KEY, BaseServiceSettings, secret
 
 
 class RelevanceWeights(BaseModel):
@@ -28,6 +28,8 @@ class SearchSettings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SEARCH_", env_file=".env", extra="ignore")
 
     service_name: str = "search"
+    typesense_url: str = Field("http://127.0.0.1:18108", validation_alias=AliasChoices("TYPESENSE_URL"))
+    typesense_api_key: str = secret(DEV_TYPESENSE_KEY, "TYPESENSE_API_KEY")
     # Searches go to the alias; reindex builds `<alias>_<timestamp>` and swaps the alias. Tests set their own.
     collection_alias: str = "products"
     relevance_weights: RelevanceWeights = Field(

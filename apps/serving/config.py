@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from kernel.settings import BaseServiceSettings
@@ -12,6 +12,7 @@ class ServingSettings(BaseServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SERVING_", env_file=".env", extra="ignore")
 
     service_name: str = "serving"
+    mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=AliasChoices("MLFLOW_TRACKING_URI"))
     # Registered names are `<prefix>marketplace-<kind>`; tests use a prefix of their own.
     model_name_prefix: str = ""
     # How often the alias of each champion is checked; a new version is loaded without a restart.

@@ -3,10 +3,12 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import BaseServiceSettings, SigningSecretSettings
 
 
-class ShippingSettings(BaseServiceSettings):
+class ShippingSettings(BaseServiceSettings, SigningSecretSettings):
+    """SECRET_KEY signs the links to shipping labels (service.label_signature)."""
+
     model_config = SettingsConfigDict(env_prefix="SHIPPING_", env_file=".env", extra="ignore")
 
     service_name: str = "shipping"

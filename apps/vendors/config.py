@@ -5,10 +5,12 @@ from decimal import Decimal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import BaseServiceSettings, DataEncryptionSettings
 
 
-class VendorsSettings(BaseServiceSettings):
+class VendorsSettings(BaseServiceSettings, DataEncryptionSettings):
+    """DATA_ENCRYPTION_KEY encrypts bank account numbers at rest (accounts.py)."""
+
     model_config = SettingsConfigDict(env_prefix="VENDORS_", env_file=".env", extra="ignore")
 
     service_name: str = "vendors"

@@ -8,7 +8,7 @@ import threading
 
 from deploy.local import process
 from deploy.local.parts import BIND, Part, host_port, http_get, venv_bin
-from kernel.settings import REPO_ROOT, CommonSettings
+from kernel.settings import REPO_ROOT, StackSettings
 
 DAGSTER_HOME = REPO_ROOT / "dagster_home"
 CODE_LOCATION = "pipelines.definitions"
@@ -49,7 +49,7 @@ class DagsterWebserverPart(_DagsterPart):
     start_timeout = 120.0
     description = "Dagster webserver (pipelines UI), DAGSTER_HOME=dagster_home"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.dagster_url, 3000)
         super().__init__(settings, host, port)
 
@@ -70,7 +70,7 @@ class DagsterDaemonPart(_DagsterPart):
     start_timeout = 120.0
     description = "Dagster daemon (schedules, sensors, run queue)"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         super().__init__(settings, BIND, 0)
 
     def missing(self) -> str | None:

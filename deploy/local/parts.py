@@ -1,6 +1,6 @@
 """The registry of local stack parts: how each one starts, where it keeps its files, how to tell it is ready.
 
-Every port comes from the settings URLs (kernel.settings.CommonSettings), every server binds 127.0.0.1, and each
+Every port comes from the settings URLs (kernel.settings.StackSettings), every server binds 127.0.0.1, and each
 part keeps data, log and PID file under STACK_DIR/<part>/.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from deploy.local import postgres as pg
 from deploy.local import process
 from deploy.local.databases import SERVICE_DATABASES
-from kernel.settings import REPO_ROOT, CommonSettings
+from kernel.settings import REPO_ROOT, StackSettings
 
 BIND = "127.0.0.1"
 _no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -58,7 +58,7 @@ class Part:
     stop_timeout: float = 10.0
     description: str = ""
 
-    def __init__(self, settings: CommonSettings, host: str, port: int):
+    def __init__(self, settings: StackSettings, host: str, port: int):
         self.settings = settings
         self.host = host
         self.port = port
@@ -124,7 +124,7 @@ class PostgresPart(Part):
     stop_timeout = 30.0
     description = "PostgreSQL 15, one database per service"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         self.conn = pg.PgConn.from_url(settings.database_url)
         super().__init__(settings, self.conn.host, self.conn.port)
 
@@ -154,7 +154,7 @@ class KafkaPart(Part):
     start_timeout = 20.0
     description = "Tansu (Kafka wire protocol), memory storage, topics pre-created"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         self.bootstrap = settings.kafka_bootstrap_servers.split(",")[0].strip()
         host, port = host_port(self.bootstrap, 9092)
         super().__init__(settings, host, port)
@@ -193,7 +193,7 @@ class WarehousePart(Part):
     start_timeout = 60.0
     description = "chDB (ClickHouse engine) behind ClickHouse's HTTP interface"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.clickhouse_url, 8123)
         super().__init__(settings, host, port)
 
@@ -221,7 +221,7 @@ class TypesensePart(Part):
     start_timeout = 240.0
     description = "Typesense 0.24 search server"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.typesense_url, 8108)
         super().__init__(settings, host, port)
 
@@ -264,7 +264,7 @@ class RedisPart(Part):
     start_timeout = 10.0
     description = "Redis (cache, rate limits), no persistence"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.redis_url, 6379)
         super().__init__(settings, host, port)
 
@@ -288,7 +288,7 @@ class SmtpPart(Part):
     start_timeout = 15.0
     description = "SMTP sink writing .eml files"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         super().__init__(settings, settings.smtp_host, settings.smtp_port)
 
     @property
@@ -312,7 +312,7 @@ class MlflowPart(Part):
     start_timeout = 120.0
     description = "MLflow tracking + registry, SQLite backend, local artifacts"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.mlflow_tracking_uri, 5000)
         super().__init__(settings, host, port)
 

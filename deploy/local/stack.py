@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 from deploy.local import process
 from deploy.local.parts import Part
 from deploy.local.registry import PART_NAMES, build_parts
-from kernel.settings import CommonSettings
+from kernel.settings import StackSettings
 
 Echo = Callable[[str], None]
 
@@ -55,7 +55,7 @@ class PartStatus:
         return self.state.startswith("up")
 
 
-def _select(names: Iterable[str] | None, settings: CommonSettings | None) -> list[Part]:
+def _select(names: Iterable[str] | None, settings: StackSettings | None) -> list[Part]:
     parts = build_parts(settings)
     if not names:
         return list(parts.values())
@@ -67,8 +67,8 @@ def _select(names: Iterable[str] | None, settings: CommonSettings | None) -> lis
 
 
 @contextmanager
-def _locked(settings: CommonSettings | None) -> Iterator[None]:
-    stack_dir = Path((settings or CommonSettings()).stack_dir)
+def _locked(settings: StackSettings | None) -> Iterator[None]:
+    stack_dir = Path((settings or StackSettings()).stack_dir)
     stack_dir.mkdir(parents=True, exist_ok=True)
     with open(stack_dir / ".mkt-stack.lock", "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
@@ -143,7 +143,7 @@ def ensure_part(part: Part, required: bool = True) -> PartResult:
         return result("failed", None, str(exc))
 
 
-def ensure_up(parts: Iterable[str] | None = None, settings: CommonSettings | None = None,
+def ensure_up(parts: Iterable[str] | None = None, settings: StackSettings | None = None,
               echo: Echo | None = print) -> dict[str, PartResult]:
     """Bring the named parts (all if None) up; returns a result per part, raises StackError if any failed.
 
@@ -184,7 +184,7 @@ def stop_part(part: Part) -> PartResult:
     return PartResult(part.name, "failed", record.pid, f"PID {record.pid} did not exit", time.monotonic() - t0)
 
 
-def down(parts: Iterable[str] | None = None, settings: CommonSettings | None = None,
+def down(parts: Iterable[str] | None = None, settings: StackSettings | None = None,
          echo: Echo | None = print) -> dict[str, PartResult]:
     """Stop the named parts (all if None) that mkt started, by their recorded PIDs."""
     selected = _select(list(parts) if parts else None, settings)
@@ -223,15 +223,15 @@ def part_status(part: Part) -> PartStatus:
     return PartStatus(part.name, part.port, pid, state, detail, part.log_path)
 
 
-def status(parts: Iterable[str] | None = None, settings: CommonSettings | None = None) -> list[PartStatus]:
+def status(parts: Iterable[str] | None = None, settings: StackSettings | None = None) -> list[PartStatus]:
     selected = _select(list(parts) if parts else None, settings)
     with ThreadPoolExecutor(max_workers=len(selected)) as pool:
         return list(pool.map(part_status, selected))
 
 
-def log_path(part: str, settings: CommonSettings | None = None) -> Path:
+def log_path(part: str, settings: StackSettings | None = None) -> Path:
     return _select([part], settings)[0].log_path
 
 
-def logs(part: str, lines: int = 50, settings: CommonSettings | None = None) -> str:
+def logs(part: str, lines: int = 50, settings: StackSettings | None = None) -> str:
     return process.tail(log_path(part, settings), lines)

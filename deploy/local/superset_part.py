@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from deploy.local.parts import BIND, Part, host_port, http_get
-from kernel.settings import CommonSettings, superset_settings
+from kernel.settings import StackSettings, superset_settings
 
 SUPERSET_VERSION = "6.1.0"
 
@@ -32,11 +32,11 @@ SUPERSET_WEBSERVER_TIMEOUT = 60
 '''
 
 
-def tools_venv(settings: CommonSettings) -> Path:
+def tools_venv(settings: StackSettings) -> Path:
     return Path(settings.stack_dir) / "tools-superset"
 
 
-def superset_bin(settings: CommonSettings) -> Path:
+def superset_bin(settings: StackSettings) -> Path:
     return tools_venv(settings) / "bin" / "superset"
 
 
@@ -46,7 +46,7 @@ class SupersetPart(Part):
     start_timeout = 180.0
     description = "Superset 6.1 (dashboards/), its own venv, SQLite metadata"
 
-    def __init__(self, settings: CommonSettings):
+    def __init__(self, settings: StackSettings):
         host, port = host_port(settings.superset_url, 8088)
         super().__init__(settings, host, port)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from dagster import ConfigurableResource, EnvVar
 
-from kernel.settings import CommonSettings, common_settings
+from kernel.settings import StackSettings, stack_settings
 from pipelines.defs.reports.resources import AlertThresholds, EventsResource
 
 
@@ -24,7 +24,7 @@ class WarehouseResource(ConfigurableResource):
     def client(self) -> Any:
         from kernel.warehouse import warehouse_client
 
-        settings = CommonSettings(CLICKHOUSE_URL=self.url, CLICKHOUSE_DATABASE=self.database)
+        settings = StackSettings(CLICKHOUSE_URL=self.url, CLICKHOUSE_DATABASE=self.database)
         return warehouse_client(settings, send_receive_timeout=600)
 
     def predictions_table(self, table: str) -> str:
@@ -74,10 +74,10 @@ class GroundTruthResource(ConfigurableResource):
         return [path for _, path in sorted(found, reverse=True)]
 
 
-def local_resources(settings: CommonSettings | None = None) -> dict[str, ConfigurableResource]:
+def local_resources(settings: StackSettings | None = None) -> dict[str, ConfigurableResource]:
     from kernel.feature_store import FEATURES_REPO
 
-    s = settings or common_settings()
+    s = settings or stack_settings()
     return {
         "warehouse": WarehouseResource(url=s.clickhouse_url, database=s.clickhouse_database),
         "feature_store": FeatureStoreResource(repo_path=str(FEATURES_REPO)),

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 from models.base import ARTIFACT
 from models.recommendations import train
 from models.recommendations.task import RecommendationsPyfunc
@@ -40,7 +40,7 @@ def tiny_model(user: str, items: list[str], seed: int):
 
 
 def register(name: str, model, alias: str) -> str:
-    uri = common_settings().mlflow_tracking_uri
+    uri = stack_settings().mlflow_tracking_uri
     mlflow.set_tracking_uri(uri)
     mlflow.set_experiment("test-serving-recommendations")
     with tempfile.TemporaryDirectory() as tmp, mlflow.start_run():
@@ -54,7 +54,7 @@ def register(name: str, model, alias: str) -> str:
 
 
 def move_alias(name: str, alias: str, version: str) -> None:
-    MlflowClient(tracking_uri=common_settings().mlflow_tracking_uri).set_registered_model_alias(name, alias, version)
+    MlflowClient(tracking_uri=stack_settings().mlflow_tracking_uri).set_registered_model_alias(name, alias, version)
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,12 @@ from deploy.local.registry import build_parts
 from deploy.local.postgres import PgConn
 from deploy.local.stack import ensure_up, logs, status
 from kernel.contracts.topics import ALL_TOPICS
-from kernel.settings import CommonSettings
+from kernel.settings import StackSettings
 
 
 @pytest.fixture(scope="session")
-def settings() -> CommonSettings:
-    return CommonSettings()
+def settings() -> StackSettings:
+    return StackSettings()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pytest
 from mlflow import MlflowClient
 
-from kernel.settings import REPO_ROOT, common_settings
+from kernel.settings import REPO_ROOT, stack_settings
 from kernel.warehouse import warehouse_client
 
 os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / "dagster_home"))
@@ -39,7 +39,7 @@ def namespace(stack):
     prefix = f"test-{token}-"
     local = local_resources()
     resources = {**local,
-                 "mlflow": MlflowResource(tracking_uri=common_settings().mlflow_tracking_uri, name_prefix=prefix),
+                 "mlflow": MlflowResource(tracking_uri=stack_settings().mlflow_tracking_uri, name_prefix=prefix),
                  "warehouse": WarehouseResource(url=local["warehouse"].url, database=local["warehouse"].database,
                                                 predictions_prefix=f"test_{token}_")}
     yield prefix, resources
@@ -57,7 +57,7 @@ def first_run(small_world, namespace):
 
 
 def _mlflow() -> MlflowClient:
-    return MlflowClient(tracking_uri=common_settings().mlflow_tracking_uri)
+    return MlflowClient(tracking_uri=stack_settings().mlflow_tracking_uri)
 
 
 def test_every_kind_is_trained_judged_and_registered(first_run, namespace):
@@ -125,4 +125,4 @@ def test_an_empty_window_fails_with_a_clear_reason(namespace):
 def test_a_kind_with_no_champion_yet_has_none_to_serve(namespace):
     from models.registry import current_champion
 
-    assert current_champion(f"{namespace[0]}marketplace-nothing-yet", common_settings().mlflow_tracking_uri) is None
+    assert current_champion(f"{namespace[0]}marketplace-nothing-yet", stack_settings().mlflow_tracking_uri) is None

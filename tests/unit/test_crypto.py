@@ -8,7 +8,7 @@ from apps.vendors.config import VendorsSettings
 from apps.vendors.orm import BankAccount, Vendor
 from kernel.auth import CurrentUser
 from kernel.crypto import DataCipher, DecryptionFailed, generate_key
-from kernel.settings import DEV_DATA_ENCRYPTION_KEY, CommonSettings
+from kernel.settings import DEV_DATA_ENCRYPTION_KEY
 
 PLAIN_IBAN = "GB82WEST12345698765432"
 
@@ -44,7 +44,7 @@ def test_malformed_key_is_refused():
 
 def _refused_secrets() -> str:
     try:
-        CommonSettings(_env_file=None)
+        VendorsSettings(_env_file=None)
     except ValueError as exc:
         return str(exc)
     return ""

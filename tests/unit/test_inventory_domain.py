@@ -104,6 +104,7 @@ def test_reserve_request_bounds():
 
 
 def test_internal_token_default_refused_outside_dev(monkeypatch):
+    from apps.inventory.config import InventorySettings
     from kernel.settings import CommonSettings
 
     monkeypatch.setenv("ENV", "prod")
@@ -116,4 +117,4 @@ def test_internal_token_default_refused_outside_dev(monkeypatch):
         assert "INTERNAL_API_TOKEN" not in str(exc)
     monkeypatch.setenv("ENV", "test")
     monkeypatch.delenv("RESERVATION_TTL_MINUTES", raising=False)
-    assert CommonSettings().reservation_ttl_minutes == 15
+    assert InventorySettings().reservation_ttl_minutes == 15

@@ -1,11 +1,11 @@
-"""pricing (the checkout arithmetic cart and orders share): the totals cart shows and orders charges, to the minor unit."""
+"""pricing: the checkout totals cart shows and orders charges, to the minor unit."""
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from kernel.settings import CommonSettings
 from pricing import CheckoutTotals, checkout_totals, tax_minor
+from pricing.settings import TaxRateSettings
 
 
 @pytest.mark.parametrize(("taxable", "bps", "expected"), [
@@ -79,9 +79,9 @@ def test_totals_model_accepts_both_spellings_and_checks_the_sum():
 
 
 def test_tax_rate_setting(monkeypatch):
-    assert CommonSettings().tax_rate_bps == 0
+    assert TaxRateSettings().tax_rate_bps == 0
     monkeypatch.setenv("TAX_RATE_BPS", "825")
-    assert CommonSettings().tax_rate_bps == 825
+    assert TaxRateSettings().tax_rate_bps == 825
     monkeypatch.setenv("TAX_RATE_BPS", "20000")
     with pytest.raises(ValidationError):
-        CommonSettings()
+        TaxRateSettings()
