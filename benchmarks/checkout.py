@@ -19,10 +19,11 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from mkt.api_flows import active_product, add_to_cart, approved_vendor, bearer, login, new_user, ok
-from kernel.settings import stack_settings
+from kernel.settings import common_settings
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
+from simulator.api import bearer, ok
+from simulator.flows import active_product, add_to_cart, approved_vendor, login, new_category, new_user
 
 console = Console(width=160)
 ADDRESS = {"line1": "1 Bench Street", "city": "Springfield", "postalCode": "12345", "country": "US"}
@@ -51,7 +52,7 @@ def summarize(name: str, results: list[tuple[int, float]], wall: float) -> dict:
 
 
 async def run(shoppers: int, stock: int, concurrency: int, baseline: int) -> None:
-    settings = stack_settings()
+    settings = common_settings()
     ensure_running(next(a for a in app_processes() if a.name == "api"))
     admin_email = "bench-admin@example.com"
     await create_super_admin(admin_email, "Bench-admin-pass-1", "Bench Admin")
@@ -59,10 +60,9 @@ async def run(shoppers: int, stock: int, concurrency: int, baseline: int) -> Non
     async with httpx.AsyncClient(base_url=settings.gateway_url, timeout=120, limits=limits) as http:
         admin = (await login(http, admin_email, "Bench-admin-pass-1"))["accessToken"]
         vendor = await approved_vendor(http, admin, f"Bench Shop {uuid.uuid4().hex[:6]}")
-        category = ok(await http.post("/v1/admin/categories", json={"name": f"Bench {uuid.uuid4().hex[:6]}"},
-                                      headers=bearer(admin)), 201)
-        product = await active_product(http, admin, vendor, category_id=category["id"], title="Bench Lamp",
-                                       price_minor=2_500, stock=stock)
+        category = await new_category(http, admin, name=f"Bench {uuid.uuid4().hex[:6]}")
+        product = await active_product(http, admin, vendor, category_ids=[category["id"]], title="Bench Lamp",
+                                       price_minor=2_500, stock=stock, weight_grams=300)
         gate = asyncio.Semaphore(concurrency)
 
         async def prepared() -> dict:

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from deploy.local.mailbox import list_messages
-from mkt.api_flows import (
-    active_product, add_to_cart, approved_vendor, bearer, eventually, new_user, ok,
-)
+from simulator.api import bearer, eventually, ok
+from simulator.flows import active_product, add_to_cart, approved_vendor, new_category, new_user
 
 console = Console()
 ADDRESS = {"line1": "12 Harbour Road", "city": "Portland", "postalCode": "97201", "country": "US"}
@@ -23,15 +22,13 @@ CATALOG = [("Ceramic Mug", 1_450), ("Linen Apron", 3_200), ("Oak Cutting Board",
 async def seed(http: httpx.AsyncClient, admin: str) -> tuple[list[dict], list[dict]]:
     vendors = [await approved_vendor(http, admin, f"{name} {uuid.uuid4().hex[:4]}")
                for name in ("Northwind Goods", "Harbor Home", "Atelier Nine")]
-    parent = ok(await http.post("/v1/admin/categories", json={"name": f"Home {uuid.uuid4().hex[:4]}"},
-                                headers=bearer(admin)), 201)
-    kitchen = ok(await http.post("/v1/admin/categories", json={"name": f"Kitchen {uuid.uuid4().hex[:4]}",
-                                                               "parentId": parent["id"]}, headers=bearer(admin)), 201)
+    parent = await new_category(http, admin, name=f"Home {uuid.uuid4().hex[:4]}")
+    kitchen = await new_category(http, admin, name=f"Kitchen {uuid.uuid4().hex[:4]}", parent_id=parent["id"])
     products = []
     for i, (title, price) in enumerate(CATALOG):
         vendor = vendors[i % len(vendors)]
-        product = await active_product(http, admin, vendor, category_id=kitchen["id"], title=title,
-                                       price_minor=price, stock=25)
+        product = await active_product(http, admin, vendor, category_ids=[kitchen["id"]], title=title,
+                                       price_minor=price, stock=25, weight_grams=300)
         products.append({**product, "vendorId": vendor["id"]})
     return vendors, products
 

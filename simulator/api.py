@@ -1,14 +1,20 @@
-"""A thin client of the public API for the simulator: bearer tokens, problem+json errors, patience with the
-rate limiter (429 → wait Retry-After) and with events still crossing the broker (poll until an answer changes)."""
+"""A thin client of the public API (the simulator's, the demo's, the benchmarks' and the tests'): bearer tokens,
+problem+json errors, patience with the rate limiter (429 → wait Retry-After) and with events still crossing the
+broker (poll until an answer changes). simulator/flows.py builds the common journeys on it."""
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import httpx
 
 RETRYABLE = (429, 502, 503, 504)
+# Generous: on a shared local broker, consumer-group rebalances (every test process joins the same groups) can
+# hold an event for tens of seconds.
+DEFAULT_TIMEOUT = 60.0
+T = TypeVar("T")
 
 
 class ApiError(RuntimeError):
@@ -40,15 +46,17 @@ def ok(resp: httpx.Response, *statuses: int) -> dict:
     return resp.json() if resp.content else {}
 
 
-async def until(fetch: Callable[[], Awaitable[httpx.Response]], done: Callable[[httpx.Response], bool], *,
-                what: str, timeout: float, interval: float = 0.3) -> httpx.Response:
-    """Repeat `fetch` until `done(answer)`: for state another service learns from an event."""
+async def eventually(fetch: Callable[[], Awaitable[T]], until: Callable[[T], bool], *, what: str,
+                     timeout: float = DEFAULT_TIMEOUT, interval: float = 0.3) -> T:
+    """Repeat `fetch` until `until(result)` holds: for state another service learns from an event. On timeout a
+    TimeoutError names `what` and shows the last result."""
     deadline = time.monotonic() + timeout
     while True:
-        resp = await fetch()
-        if done(resp):
-            return resp
+        result = await fetch()
+        if until(result):
+            return result
         if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}; last: {resp.status_code} "
-                               f"{resp.text[:200]}")
+            shown = (f"{result.status_code} {result.text[:500]}" if isinstance(result, httpx.Response)
+                     else repr(result)[:500])
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}; last: {shown}")
         await asyncio.sleep(interval)

@@ -17,7 +17,7 @@ import numpy as np
 
 from simulator.api import call, ok
 from simulator.catalog_data import CITIES
-from simulator.seed import Nudge, no_nudge
+from simulator.flows import Nudge, no_nudge
 from simulator.world_spec import SIM_PASSWORD
 
 PASSWORD = SIM_PASSWORD  # world shoppers (simulator.live_world) and newly registered ones alike

@@ -10,9 +10,9 @@ import numpy as np
 from simulator.api import call
 from simulator.catalog_data import CITIES
 from simulator.config import SimConfig
+from simulator.flows import Nudge, no_nudge
 from simulator.live import LiveDriver, LiveProduct, LiveShopper
 from simulator.population import Population, build_population
-from simulator.seed import Nudge, no_nudge
 from simulator.world import build_world
 from simulator.world_spec import SIM_PASSWORD, shopper_email
 

@@ -10,25 +10,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
-import jwt
 
-from simulator.api import call, ok, until
+from simulator import flows
+from simulator.api import call, ok
 from simulator.catalog_data import TREE
 from simulator.config import SimConfig
+from simulator.flows import Nudge, no_nudge
 from simulator.world import World, build_world
 
 PASSWORD = "Sim-vendor-pass-1"
-# Called after a write whose event other services must see, with (producing service, event key): lets an
-# in-process caller (a test) hand the event over at once instead of waiting on a busy shared broker.
-Nudge = Callable[[str, str], Awaitable[object]]
-
-
-async def no_nudge(service: str, key: str) -> None:
-    return None
 
 
 @dataclass
@@ -98,30 +91,10 @@ async def _brand(http: httpx.AsyncClient, admin: str, name: str, slug: str) -> s
 async def _vendor(http: httpx.AsyncClient, admin: str, name: str, commission_bps: int, tag: str,
                   timeout: float, nudge: Nudge) -> SeededVendor:
     email = f"vendor-{tag}-{uuid.uuid4().hex[:6]}@sim.example.com"
-    ok(await call(http, "POST", "/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name}), 201)
-    tokens = ok(await call(http, "POST", "/v1/auth/login", json={"email": email, "password": PASSWORD}), 200)
-    applied = ok(await call(http, "POST", "/v1/vendors/apply", token=tokens["accessToken"],
-                            json={"name": f"{name} {tag}", "supportEmail": email}), 201)
-    ok(await call(http, "PATCH", f"/v1/admin/vendors/{applied['id']}/status", token=admin,
-                  json={"status": "active", "commissionType": "percent",
-                        "commissionValue": str(commission_bps / 100)}), 200)
-    await nudge("vendors", applied["id"])
-    state = {"refresh": tokens["refreshToken"]}
-
-    async def refresh() -> httpx.Response:  # auth adds vendorId to the token once it sees vendor.approved
-        resp = await call(http, "POST", "/v1/auth/refresh", json={"refreshToken": state["refresh"]})
-        if resp.status_code == 200:
-            state["refresh"] = resp.json()["refreshToken"]
-        return resp
-
-    def has_vendor(resp: httpx.Response) -> bool:
-        claims = jwt.decode(resp.json()["accessToken"], options={"verify_signature": False}) \
-            if resp.status_code == 200 else {}
-        return claims.get("vendorId") == applied["id"]
-
-    pair = (await until(refresh, has_vendor, what=f"vendor {applied['id']} in the owner's token",
-                        timeout=timeout)).json()
-    return SeededVendor(applied["id"], f"{name} {tag}", email, pair["accessToken"], pair["refreshToken"])
+    owner = await flows.new_user(http, password=PASSWORD, name=name, email=email)
+    vendor = await flows.approved_vendor(http, admin, f"{name} {tag}", owner=owner, commission_type="percent",
+                                         commission_value=str(commission_bps / 100), timeout=timeout, nudge=nudge)
+    return SeededVendor(vendor["id"], vendor["name"], email, vendor["token"], vendor["refreshToken"])
 
 
 def _product_body(world: World, p, tag: str, brand_id: str | None, category_id: str) -> dict:
@@ -138,16 +111,8 @@ def _product_body(world: World, p, tag: str, brand_id: str | None, category_id: 
 
 async def _product(http: httpx.AsyncClient, admin: str, vendor: SeededVendor, body: dict, stock: int,
                    timeout: float, nudge: Nudge) -> SeededProduct:
-    created = ok(await until(
-        lambda: call(http, "POST", f"/v1/vendors/{vendor.id}/products", token=vendor.token, json=body),
-        lambda r: r.status_code != 403, what="the catalog to know the vendor is active", timeout=timeout), 201)
-    ok(await call(http, "PATCH", f"/v1/admin/products/{created['id']}/approve", token=admin), 200)
-    await nudge("catalog", created["id"])
-    for variant in body["variants"]:
-        ok(await until(lambda v=variant: call(http, "PATCH", f"/v1/vendors/{vendor.id}/inventory/{v['sku']}",
-                                              token=vendor.token, json={"onHand": stock, "reorderPoint": 5}),
-                       lambda r: r.status_code != 404, what=f"inventory to open {variant['sku']}",
-                       timeout=timeout), 200)
+    created = await flows.publish_product(http, admin, {"id": vendor.id, "token": vendor.token}, body, stock=stock,
+                                          reorder_point=5, timeout=timeout, nudge=nudge)
     return SeededProduct(created["id"], created["slug"], vendor.id, body["title"], body["categoryIds"],
                          [(v["sku"], v["priceMinor"]) for v in body["variants"]])
 
