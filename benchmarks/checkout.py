@@ -19,7 +19,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from kernel.settings import common_settings
+from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running
 from simulator.api import bearer, ok
@@ -52,7 +52,7 @@ def summarize(name: str, results: list[tuple[int, float]], wall: float) -> dict:
 
 
 async def run(shoppers: int, stock: int, concurrency: int, baseline: int) -> None:
-    settings = common_settings()
+    settings = stack_settings()
     ensure_running(next(a for a in app_processes() if a.name == "api"))
     admin_email = "bench-admin@example.com"
     await create_super_admin(admin_email, "Bench-admin-pass-1", "Bench Admin")

@@ -35,7 +35,7 @@ from rich.table import Table
 from sqlalchemy import text
 
 from kernel.db import Database
-from kernel.settings import common_settings, service_database_url
+from kernel.settings import service_database_url, stack_settings
 from mkt.admin_cli import create_super_admin
 from mkt.app_procs import app_processes, ensure_running, stop
 from models.registry import load_native
@@ -62,7 +62,7 @@ def model_users(n: int) -> list[str]:
     """The champion's own shoppers (known to the model), topped up with random ids."""
     users: list[str] = []
     try:
-        model = load_native("marketplace-recommendations", common_settings().mlflow_tracking_uri)
+        model = load_native("marketplace-recommendations", stack_settings().mlflow_tracking_uri)
         users = [str(u) for u in model.users.values[:n].tolist()]
     except Exception as exc:  # noqa: BLE001 - no champion yet: the chain's fallbacks are what gets measured
         console.print(f"[yellow]no champion loaded here ({type(exc).__name__}); random users[/]")
@@ -134,7 +134,7 @@ async def sql_baseline(n: int) -> dict:
 
 
 async def drop_cached(users: list[str]) -> None:
-    r = redis.from_url(common_settings().redis_url)
+    r = redis.from_url(stack_settings().redis_url)
     try:
         async with r.pipeline(transaction=False) as pipe:
             for u in users:
@@ -161,7 +161,7 @@ async def wait_ready(api, timeout: float = 300.0) -> None:
 
 
 async def run(users: int, rate: float, context: str) -> None:
-    settings = common_settings()
+    settings = stack_settings()
     api = next(a for a in app_processes() if a.name == "api")
     started = not api.running()
     serving: subprocess.Popen | None = None
