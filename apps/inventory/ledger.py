@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
 from apps.inventory import domain
 from apps.inventory.orm import StockItem, StockMovement
+from apps.inventory.repository import InventoryRepository
 from kernel.context import current_context
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -31,10 +30,7 @@ async def lock_stock(uow: UnitOfWork, skus: Iterable[str]) -> dict[str, StockIte
     ordered = sorted(set(skus))
     if not ordered:
         return {}
-    # ORDER BY sits under the row-locking step in PostgreSQL's plan, so rows are locked in this order.
-    stmt = (select(StockItem).where(StockItem.sku.in_(ordered)).order_by(StockItem.sku).with_for_update()
-            .execution_options(populate_existing=True))
-    return {item.sku: item for item in (await uow.session.scalars(stmt)).all()}
+    return await uow.repository(InventoryRepository).lock_stock(ordered)
 
 
 def apply_change(uow: UnitOfWork, item: StockItem, *, reason: str, delta_on_hand: int = 0,
@@ -51,9 +47,9 @@ def apply_change(uow: UnitOfWork, item: StockItem, *, reason: str, delta_on_hand
     now = utcnow()
     item.updated_at = now
     if delta_on_hand or delta_reserved:
-        uow.session.add(StockMovement(id=new_id_str(), sku=item.sku, delta_on_hand=delta_on_hand,
-                                      delta_reserved=delta_reserved, reason=reason, reference=reference,
-                                      actor=_actor(), at=now))
+        uow.repository(InventoryRepository).add(StockMovement(
+            id=new_id_str(), sku=item.sku, delta_on_hand=delta_on_hand, delta_reserved=delta_reserved, reason=reason,
+            reference=reference, actor=_actor(), at=now))
     if domain.crossed_into_low(before_available=before_available, before_reorder_point=before_reorder,
                                after_available=item.available, after_reorder_point=item.reorder_point):
         uow.emit("inventory.low_stock", {

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from apps.inventory import domain
 from apps.inventory.exceptions import InsufficientStock, ReservationNotFound
 from apps.inventory.ledger import apply_change, lock_stock, utcnow
 from apps.inventory.orm import Reservation, ReservationItem, StockItem
+from apps.inventory.repository import InventoryRepository
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
 
@@ -31,10 +30,11 @@ async def reserve(*, uow: UnitOfWork, reference: str, lines: list[tuple[str, int
     reservation = Reservation(id=new_id_str(), reference=reference, status="active", created_at=now, closed_at=None,
                               expires_at=now + timedelta(minutes=ttl_minutes),
                               items=[ReservationItem(sku=sku, qty=qty) for sku, qty in wanted.items()])
-    uow.session.add(reservation)
+    rows = uow.repository(InventoryRepository)
+    rows.add(reservation)
     for sku, qty in wanted.items():
         apply_change(uow, stock[sku], reason="reserve", delta_reserved=qty, reference=reservation.id)
-    await uow.session.flush()
+    await rows.flush()
     uow.emit("inventory.reserved", _event(reservation, stock), key=reservation.id)
     return reservation
 
@@ -42,8 +42,7 @@ async def reserve(*, uow: UnitOfWork, reference: str, lines: list[tuple[str, int
 async def get_reservation(*, uow: UnitOfWork, reservation_id: str, lock: bool = False) -> Reservation:
     if not is_uuid(reservation_id):
         raise ReservationNotFound(f"No reservation {reservation_id[:64]!r}.")
-    stmt = select(Reservation).where(Reservation.id == reservation_id).execution_options(populate_existing=True)
-    reservation = await uow.session.scalar(stmt.with_for_update() if lock else stmt)
+    reservation = await uow.repository(InventoryRepository).reservation(reservation_id, lock=lock)
     if reservation is None:
         raise ReservationNotFound(f"No reservation {reservation_id!r}.")
     return reservation
@@ -59,7 +58,7 @@ async def commit(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
         apply_change(uow, stock[line.sku], reason="commit", delta_on_hand=-line.qty, delta_reserved=-line.qty,
                      reference=reservation.id)
     _close(reservation, "committed")
-    await uow.session.flush()
+    await uow.repository(InventoryRepository).flush()
     uow.emit("inventory.committed", _event(reservation, stock), key=reservation.id)
     return reservation
 
@@ -71,7 +70,7 @@ async def release(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
         return reservation
     stock = await lock_stock(uow, (line.sku for line in reservation.items))
     _give_back(uow, reservation, stock, status="released")
-    await uow.session.flush()
+    await uow.repository(InventoryRepository).flush()
     return reservation
 
 
@@ -81,17 +80,14 @@ async def expire_due(*, uow: UnitOfWork, now: datetime | None = None, limit: int
     SKIP LOCKED: a reservation another process (sweeper, commit, release) holds is left to it, so two sweepers
     share the work instead of queueing behind each other.
     """
-    due = (await uow.session.scalars(
-        select(Reservation)
-        .where(Reservation.status == "active", Reservation.expires_at <= (now or utcnow()))
-        .order_by(Reservation.expires_at).limit(limit)
-        .with_for_update(skip_locked=True).execution_options(populate_existing=True))).all()
+    rows = uow.repository(InventoryRepository)
+    due = await rows.due_reservations(now or utcnow(), limit)
     if not due:
         return 0
     stock = await lock_stock(uow, (line.sku for r in due for line in r.items))
     for reservation in due:
         _give_back(uow, reservation, stock, status="expired")
-    await uow.session.flush()
+    await rows.flush()
     return len(due)
 
 
