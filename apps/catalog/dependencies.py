@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
-from apps.catalog.product_queries import PublicFilters
+from apps.catalog.queries import PublicFilters
 from apps.catalog.product_schemas import MAX_PRICE_MINOR
 from kernel.auth import VendorScopeDep
 from kernel.errors import NotFound, ValidationFailed

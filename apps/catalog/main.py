@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from apps.catalog import consumers, media_router, products_router
+from apps.catalog import consumers
 from apps.catalog.config import CatalogSettings
 from apps.catalog.orm import Base
-from apps.catalog.router import router
+from apps.catalog.routers import ROUTERS
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 from kernel.storage import build_storage
 
@@ -21,7 +21,7 @@ def create_app(settings: CatalogSettings | None = None, wiring: Wiring | None = 
         await app.state.storage.close()
 
     return build_service_app(ServiceSpec(name="catalog", settings=settings, metadata=Base.metadata,
-                                         routers=[router, products_router.router, media_router.router],
+                                         routers=ROUTERS,
                                          on_startup=[open_storage], on_shutdown=[close_storage],
                                          consumers=consumers.HANDLERS,
                                          description="Categories, brands, products, media."), wiring)

@@ -1,4 +1,5 @@
-"""Reading products: one loader for the use cases, the vendor's and admin's lists, and the public catalog."""
+"""Reads: the category tree and brands, one product loader for the use cases, the vendor's and admin's product
+lists, and the public catalog. Nothing here writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,6 +57,14 @@ async def load_product(uow: UnitOfWork, product_id: str, *, vendor_id: str | Non
     if product is None:
         raise ProductNotFound(f"No product {product_id!r}.")
     return product
+
+
+async def list_categories(uow: UnitOfWork) -> list[Category]:
+    return list((await uow.session.scalars(select(Category).order_by(Category.path, Category.sort))).all())
+
+
+async def list_brands(uow: UnitOfWork) -> list[Brand]:
+    return list((await uow.session.scalars(select(Brand).order_by(Brand.name, Brand.id))).all())
 
 
 async def _paginate(uow: UnitOfWork, stmt: Select, *, order, page: int, per_page: int) -> Page:

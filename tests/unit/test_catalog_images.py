@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from apps.catalog.exceptions import UnsupportedImage
-from apps.catalog.media_service import inspect_image
+from apps.catalog.use_cases.images import inspect_image
 
 
 def _encode(fmt: str, size=(8, 5)) -> bytes:

@@ -1,4 +1,5 @@
-"""Product ratings as the reviews service last reported them (review.approved / review.rejected events)."""
+"""Reviews, as the catalog keeps them: each product's rating as the reviews service last reported it
+(review.approved / review.rejected events)."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The catalog's projection of vendors (fed by vendor.* events): who may sell, and whose products are public."""
+"""Vendors, as the catalog keeps them (fed by vendor.* events): who may sell, and whose products are public."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile, status
 
-from apps.catalog import media_service
 from apps.catalog.dependencies import OwnVendorDep, SettingsDep, StorageDep
 from apps.catalog.exceptions import ImageNotFound
 from apps.catalog.product_schemas import ImageOut
+from apps.catalog.use_cases import images
+from apps.catalog.views import image_out
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["media"])
@@ -20,23 +21,14 @@ async def upload_image(product_id: str, file: Annotated[UploadFile, File()], ven
                        settings: SettingsDep, storage: StorageDep) -> ImageOut:
     # One byte past the limit is enough to know it is too large, without reading the rest into memory.
     data = await file.read(settings.max_image_bytes + 1)
-    async with uow:
-        image = await media_service.add_image(uow=uow, storage=storage, settings=settings, vendor_id=vendor_id,
-                                              product_id=product_id, data=data)
-        await uow.commit()
-    return ImageOut(id=image.id, url=image.url, width=image.width, height=image.height, alt=image.alt,
-                    contentType=image.content_type)
+    return image_out(await images.add_image(uow=uow, storage=storage, settings=settings, vendor_id=vendor_id,
+                                            product_id=product_id, data=data))
 
 
 @router.delete("/vendors/{vendorId}/products/{product_id}/images/{image_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_image(product_id: str, image_id: str, vendor_id: OwnVendorDep, uow: UowDep,
                        storage: StorageDep) -> Response:
-    async with uow:
-        key = await media_service.remove_image(uow=uow, vendor_id=vendor_id, product_id=product_id,
-                                               image_id=image_id)
-        await uow.commit()
-    if key:
-        await storage.delete(key)  # after the commit: a rolled-back removal must not lose the file
+    await images.remove_image(uow=uow, storage=storage, vendor_id=vendor_id, product_id=product_id, image_id=image_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

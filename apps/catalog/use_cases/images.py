@@ -1,4 +1,6 @@
-"""Product image uploads: checked by content (not by name or declared type), stored through kernel.storage."""
+"""A vendor adds or removes a product image. Uploads are checked by content (not by name or declared type) and
+stored through kernel.storage; each use case is one unit of work, committed, and keeps storage and rows in step:
+no row without its object, and an object is deleted only once its row's removal committed."""
 from __future__ import annotations
 
 import io
@@ -10,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 from apps.catalog.config import CatalogSettings
 from apps.catalog.exceptions import ImageNotFound, ImageTooLarge, TooManyImages, UnsupportedImage
 from apps.catalog.orm import ProductImage
-from apps.catalog.product_queries import load_product
+from apps.catalog.queries import load_product
 from kernel.ids import is_uuid, new_id_str
 from kernel.storage import ObjectStorage
 from kernel.uow import UnitOfWork
@@ -53,36 +55,41 @@ async def add_image(*, uow: UnitOfWork, storage: ObjectStorage, settings: Catalo
     if not data:
         raise UnsupportedImage("The file is empty.")
     info = inspect_image(data, max_pixels=settings.max_image_pixels)
-    # The row lock serialises concurrent uploads to one product, so the count below cannot be overtaken.
-    product = await load_product(uow, product_id, vendor_id=vendor_id, lock=True)
-    if len(product.images) >= settings.max_images_per_product:
-        raise TooManyImages(f"A product has at most {settings.max_images_per_product} images.")
-    image_id = new_id_str()
-    key = f"products/{product.id}/{image_id}.{info.extension}"
-    url = await storage.put(key, data, info.content_type)
-    image = ProductImage(id=image_id, product_id=product.id, storage_key=key, url=url, content_type=info.content_type,
-                         width=info.width, height=info.height, size_bytes=len(data),
-                         position=max((i.position for i in product.images), default=-1) + 1)
-    product.images.append(image)
-    try:
-        await uow.session.flush()
-    except Exception:
-        await storage.delete(key)  # no row, no object
-        raise
-    uow.emit("product.image.added", _event(product.vendor_id, image), key=product.id)
+    async with uow:
+        # The row lock serialises concurrent uploads to one product, so the count below cannot be overtaken.
+        product = await load_product(uow, product_id, vendor_id=vendor_id, lock=True)
+        if len(product.images) >= settings.max_images_per_product:
+            raise TooManyImages(f"A product has at most {settings.max_images_per_product} images.")
+        image_id = new_id_str()
+        key = f"products/{product.id}/{image_id}.{info.extension}"
+        url = await storage.put(key, data, info.content_type)
+        image = ProductImage(id=image_id, product_id=product.id, storage_key=key, url=url,
+                             content_type=info.content_type, width=info.width, height=info.height,
+                             size_bytes=len(data), position=max((i.position for i in product.images), default=-1) + 1)
+        product.images.append(image)
+        try:
+            await uow.session.flush()
+            uow.emit("product.image.added", _event(product.vendor_id, image), key=product.id)
+            await uow.commit()
+        except Exception:
+            await storage.delete(key)  # no row, no object
+            raise
     return image
 
 
-async def remove_image(*, uow: UnitOfWork, vendor_id: str, product_id: str, image_id: str) -> str | None:
-    """Delete the row; returns the storage key for the caller to delete once the transaction committed."""
-    product = await load_product(uow, product_id, vendor_id=vendor_id, lock=True)
-    image = next((i for i in product.images if is_uuid(image_id) and i.id == image_id), None)
-    if image is None:
-        raise ImageNotFound(f"No image {image_id!r} on this product.")
-    product.images.remove(image)
-    await uow.session.flush()
-    uow.emit("product.image.removed", _event(product.vendor_id, image), key=product.id)
-    return image.storage_key
+async def remove_image(*, uow: UnitOfWork, storage: ObjectStorage, vendor_id: str, product_id: str,
+                       image_id: str) -> None:
+    async with uow:
+        product = await load_product(uow, product_id, vendor_id=vendor_id, lock=True)
+        image = next((i for i in product.images if is_uuid(image_id) and i.id == image_id), None)
+        if image is None:
+            raise ImageNotFound(f"No image {image_id!r} on this product.")
+        product.images.remove(image)
+        await uow.session.flush()
+        uow.emit("product.image.removed", _event(product.vendor_id, image), key=product.id)
+        await uow.commit()
+    if image.storage_key:
+        await storage.delete(image.storage_key)  # after the commit: a rolled-back removal must not lose the file
 
 
 def _event(vendor_id: str, image: ProductImage) -> dict:

@@ -1,4 +1,7 @@
-"""Catalog use cases: categories and brands (products live in products_service.py)."""
+"""Admin use cases on the taxonomy: create and update categories (a tree kept as materialised paths), create brands.
+
+Each use case is one unit of work and commits it. The `add_*` steps do the same work inside a unit of work the
+caller opened and commits (imports that create many rows in one transaction)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,9 +54,9 @@ async def _ensure_slug_free(uow: UnitOfWork, slug: str, *, except_id: str | None
         raise SlugTaken(f"A category with slug {slug!r} exists.")
 
 
-async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
-                          parent_id: str | None, sort: int = 0, category_id: str | None = None,
-                          at: datetime | None = None) -> Category:
+async def add_category(uow: UnitOfWork, *, settings: CatalogSettings, name: str, slug: str | None,
+                       parent_id: str | None, sort: int = 0, category_id: str | None = None,
+                       at: datetime | None = None) -> Category:
     """`category_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
@@ -70,8 +73,23 @@ async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: s
     return cat
 
 
+async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
+                          parent_id: str | None, sort: int = 0) -> Category:
+    async with uow:
+        cat = await add_category(uow, settings=settings, name=name, slug=slug, parent_id=parent_id, sort=sort)
+        await uow.commit()
+    return cat
+
+
 async def update_category(*, uow: UnitOfWork, settings: CatalogSettings, category_id: str,
                           changes: dict) -> Category:
+    async with uow:
+        cat = await _change(uow, settings, category_id, changes)
+        await uow.commit()
+    return cat
+
+
+async def _change(uow: UnitOfWork, settings: CatalogSettings, category_id: str, changes: dict) -> Category:
     cat = await _get(uow, category_id, lock=True)
     old_path = cat.path
     if "name" in changes and changes["name"] is not None:
@@ -113,12 +131,8 @@ async def _move_subtree(uow: UnitOfWork, old_path: str, new_path: str, *, depth_
         .execution_options(synchronize_session=False))
 
 
-async def list_categories(*, uow: UnitOfWork) -> list[Category]:
-    return list((await uow.session.scalars(select(Category).order_by(Category.path, Category.sort))).all())
-
-
-async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None, brand_id: str | None = None,
-                       at: datetime | None = None) -> Brand:
+async def add_brand(uow: UnitOfWork, *, name: str, slug: str | None, brand_id: str | None = None,
+                    at: datetime | None = None) -> Brand:
     """`brand_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
@@ -134,5 +148,8 @@ async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None, brand_id
     return brand
 
 
-async def list_brands(*, uow: UnitOfWork) -> list[Brand]:
-    return list((await uow.session.scalars(select(Brand).order_by(Brand.name, Brand.id))).all())
+async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None) -> Brand:
+    async with uow:
+        brand = await add_brand(uow, name=name, slug=slug)
+        await uow.commit()
+    return brand

@@ -1,4 +1,5 @@
-"""Variant (SKU) use-case helpers: rule checks against the settings, patches, and marketplace-wide SKU checks."""
+"""Variant (SKU) helpers of the product use cases: rule checks against the settings, patches, marketplace-wide SKU
+checks, and the product snapshot its events carry."""
 from __future__ import annotations
 
 from typing import Any
