@@ -7,43 +7,19 @@ import typer
 from email_validator import EmailNotValidError, validate_email
 from rich.console import Console
 
-from apps.auth import service
-from apps.auth.config import AuthSettings
-from apps.auth.exceptions import EmailTaken
-from apps.auth.orm import OUTBOX
-from kernel.db import Database
+from apps.auth.admin_accounts import STAFF_ROLES, create_staff_account
 from kernel.errors import DomainError
-from kernel.uow import UnitOfWork
 
 admin_app = typer.Typer(no_args_is_help=True)
 console = Console()
-
-
-STAFF_ROLES = ("super_admin", "staff")
 
 
 async def create_super_admin(email: str, password: str, name: str | None = None,
                              role: str = "super_admin") -> tuple[str, bool]:
     """Creates the account with a staff role (super_admin by default), or grants the role to an existing one.
     (user_id, created)."""
-    if role not in STAFF_ROLES:
-        raise ValueError(f"role must be one of {STAFF_ROLES}")
-    settings = AuthSettings()
-    db = Database(settings.db_url(), pool_size=1)
-    try:
-        async with UnitOfWork(db.sessions, OUTBOX) as uow:
-            try:
-                user = await service.create_user(uow=uow, settings=settings, email=email, password=password,
-                                                 name=name, roles=[role])
-                created = True
-            except EmailTaken:
-                await uow.rollback()
-                user = await service.grant_role(uow=uow, email=email, role=role)
-                created = False
-            await uow.commit()
-            return user.id, created
-    finally:
-        await db.dispose()
+    account = await create_staff_account(email, password, name, role)
+    return account.user_id, account.created
 
 
 @admin_app.command("create")

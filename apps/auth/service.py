@@ -1,9 +1,10 @@
-"""Auth use cases. Each takes a unit of work and never commits on its own except where noted."""
+"""Auth use cases. Each `@use_case` owns its transaction (kernel.use_case); the helpers run inside a caller's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import structlog
 from sqlalchemy import select, update
 
 from apps.auth import domain
@@ -22,7 +23,11 @@ from kernel.auth import ROLES
 from kernel.clock import utcnow
 from kernel.events import Actor
 from kernel.ids import new_id_str
+from kernel.mail import send_mail
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
+
+log = structlog.get_logger("auth")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ def _known_roles(roles: list[str] | None) -> list[str]:
     return roles
 
 
+@use_case
 async def create_user(*, uow: UnitOfWork, settings: AuthSettings, email: str, password: str,
                       name: str | None = None, roles: list[str] | None = None, user_id: str | None = None,
                       at: datetime | None = None) -> User:
@@ -111,6 +117,7 @@ async def _issue(*, uow: UnitOfWork, issuer: TokenIssuer, user: User,
     return IssuedTokens(access, refresh, int(issuer.ttl.total_seconds())), row.id
 
 
+@use_case
 async def login(*, uow: UnitOfWork, issuer: TokenIssuer, email: str, password: str) -> IssuedTokens:
     user = await uow.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
@@ -123,6 +130,7 @@ async def login(*, uow: UnitOfWork, issuer: TokenIssuer, email: str, password: s
     return tokens
 
 
+@use_case
 async def refresh(*, uow: UnitOfWork, issuer: TokenIssuer, token: str) -> IssuedTokens:
     """Rotate: the presented token is revoked and replaced. Presenting a revoked token means it leaked (or a
     client raced itself): the whole family is revoked and committed before refusing."""
@@ -145,6 +153,7 @@ async def refresh(*, uow: UnitOfWork, issuer: TokenIssuer, token: str) -> Issued
     return tokens
 
 
+@use_case
 async def logout(*, uow: UnitOfWork, token: str) -> None:
     """Revokes the token's whole family (this device's session); unknown tokens are ignored (idempotent)."""
     row = await uow.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == domain.token_hash(token)))
@@ -153,6 +162,7 @@ async def logout(*, uow: UnitOfWork, token: str) -> None:
             RefreshToken.family_id == row.family_id, RefreshToken.revoked_at.is_(None)).values(revoked_at=utcnow()))
 
 
+@use_case
 async def request_password_reset(*, uow: UnitOfWork, settings: AuthSettings, email: str) -> tuple[str, str] | None:
     """Returns (email, token) to mail after commit, or None for an unknown email (the caller still says 202)."""
     user = await uow.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -164,6 +174,22 @@ async def request_password_reset(*, uow: UnitOfWork, settings: AuthSettings, ema
     return user.email, token
 
 
+async def forgot_password(*, uow: UnitOfWork, settings: AuthSettings, email: str) -> None:
+    """Store a reset token (its own commit), then mail the link: only a committed token is worth mailing."""
+    pending = await request_password_reset(uow=uow, settings=settings, email=email)
+    if pending is None:
+        return
+    to, token = pending
+    link = f"{settings.public_base_url.rstrip('/')}/reset-password?token={token}"
+    try:
+        await send_mail(settings, to=to, subject="Reset your password",
+                        text=f"Use this link within {settings.reset_token_ttl_minutes} minutes to choose a new "
+                             f"password:\n\n{link}\n\nReset token: {token}\n")
+    except OSError as exc:  # the answer must not reveal whether the account exists, even when mail fails
+        log.error("auth.reset_mail_failed", error=str(exc))
+
+
+@use_case
 async def reset_password(*, uow: UnitOfWork, settings: AuthSettings, token: str, new_password: str) -> None:
     row = await uow.session.scalar(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == domain.token_hash(token)).with_for_update())

@@ -29,17 +29,13 @@ def _address_out(a: Address) -> AddressOut:
 
 @router.get("", response_model=ProfileOut)
 async def get_me(user: MeDep, uow: UowDep) -> ProfileOut:
-    async with uow:
-        profile = await service.ensure_profile(uow=uow, user_id=user.id)
-        await uow.commit()  # the first access creates the row (and its profile.created event)
+    profile = await service.ensure_profile(uow=uow, user_id=user.id)
     return _profile_out(profile, user)
 
 
 @router.patch("", response_model=ProfileOut)
 async def update_me(body: ProfileUpdate, user: MeDep, uow: UowDep) -> ProfileOut:
-    async with uow:
-        profile = await service.update_profile(uow=uow, user_id=user.id, changes=body.model_dump(exclude_unset=True))
-        await uow.commit()
+    profile = await service.update_profile(uow=uow, user_id=user.id, changes=body.model_dump(exclude_unset=True))
     return _profile_out(profile, user)
 
 
@@ -52,25 +48,19 @@ async def list_addresses(user: MeDep, uow: UowDep) -> AddressList:
 
 @router.post("/addresses", status_code=status.HTTP_201_CREATED, response_model=AddressOut)
 async def create_address(body: AddressCreate, user: MeDep, uow: UowDep, request: Request) -> AddressOut:
-    async with uow:
-        address = await service.create_address(uow=uow, settings=request.app.state.settings, user_id=user.id,
-                                               fields=body.model_dump())
-        await uow.commit()
+    address = await service.create_address(uow=uow, settings=request.app.state.settings, user_id=user.id,
+                                           fields=body.model_dump())
     return _address_out(address)
 
 
 @router.patch("/addresses/{address_id}", response_model=AddressOut)
 async def update_address(address_id: str, body: AddressUpdate, user: MeDep, uow: UowDep) -> AddressOut:
-    async with uow:
-        address = await service.update_address(uow=uow, user_id=user.id, address_id=address_id,
-                                               changes=body.model_dump(exclude_unset=True))
-        await uow.commit()
+    address = await service.update_address(uow=uow, user_id=user.id, address_id=address_id,
+                                           changes=body.model_dump(exclude_unset=True))
     return _address_out(address)
 
 
 @router.delete("/addresses/{address_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_address(address_id: str, user: MeDep, uow: UowDep) -> Response:
-    async with uow:
-        await service.delete_address(uow=uow, user_id=user.id, address_id=address_id)
-        await uow.commit()
+    await service.delete_address(uow=uow, user_id=user.id, address_id=address_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -21,6 +21,7 @@ from apps.profiles.exceptions import AddressConflict, AddressLimitReached, Addre
 from apps.profiles.orm import Address, Profile, utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 def _values(obj: object, names: Iterable[str]) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def _apply(obj: Any, changes: Mapping[str, Any], names: Iterable[str]) -> None:
     obj.updated_at = utcnow()
 
 
+@use_case
 async def ensure_profile(*, uow: UnitOfWork, user_id: str, lock: bool = False) -> Profile:
     """The profile of a verified user, created on first access.
 
@@ -55,6 +57,7 @@ async def ensure_profile(*, uow: UnitOfWork, user_id: str, lock: bool = False) -
     return (await uow.session.scalars(stmt)).one()
 
 
+@use_case
 async def update_profile(*, uow: UnitOfWork, user_id: str, changes: Mapping[str, Any]) -> Profile:
     profile = await ensure_profile(uow=uow, user_id=user_id, lock=True)
     changed = domain.changed_fields(_values(profile, changes), changes)
@@ -118,6 +121,7 @@ async def _clear_default(uow: UnitOfWork, book: list[Address]) -> None:
         await _set_default_flag(uow, current, False)
 
 
+@use_case
 async def create_address(*, uow: UnitOfWork, settings: ProfilesSettings, user_id: str,
                          fields: Mapping[str, Any]) -> Address:
     book = await _lock_book(uow, user_id)
@@ -136,6 +140,7 @@ async def create_address(*, uow: UnitOfWork, settings: ProfilesSettings, user_id
     return address
 
 
+@use_case
 async def update_address(*, uow: UnitOfWork, user_id: str, address_id: str,
                          changes: Mapping[str, Any]) -> Address:
     book = await _lock_book(uow, user_id)
@@ -154,6 +159,7 @@ async def update_address(*, uow: UnitOfWork, user_id: str, address_id: str,
     return address
 
 
+@use_case
 async def delete_address(*, uow: UnitOfWork, user_id: str, address_id: str) -> None:
     book = await _lock_book(uow, user_id)
     address = _find(book, address_id)
