@@ -20,6 +20,13 @@ from kernel.kafka import KafkaPublisher
 from kernel.settings import common_settings
 
 
+def _paid(order_no: str) -> Envelope:
+    """An order.paid as its contract says (the edge dead-letters anything else before a handler runs)."""
+    return Envelope(type="order.paid", data={"orderNo": order_no, "orderId": str(uuid.uuid4()),
+                                             "userId": str(uuid.uuid4()), "totalMinor": 100, "currency": "USD",
+                                             "vendorSplits": [], "paidAt": "2026-12-01T10:00:00Z"})
+
+
 def _consumer(gateway, handlers, publisher) -> EventConsumer:
     reviews = gateway.state.services["reviews"]
     return EventConsumer(name=f"retry-test-{uuid.uuid4().hex[:8]}", topics=[], handlers=handlers,
@@ -38,7 +45,7 @@ async def test_a_flaky_handler_is_retried_until_it_succeeds_once(gateway):
     publisher = KafkaPublisher()
     try:
         consumer = _consumer(gateway, {"order.paid": flaky}, publisher)
-        event = Envelope(type="order.paid", data={"orderNo": "X"})
+        event = _paid("X")
         assert await consumer.handle(event.to_json()) is True
         assert len(calls) == 3 and consumer.handled == 1
         assert await consumer.handle(event.to_json()) is False  # the inbox remembers it: never twice
@@ -61,7 +68,7 @@ async def test_a_handler_that_keeps_failing_is_dead_lettered_with_its_reason(gat
     try:
         await reader.getmany(timeout_ms=500)  # joins at the end of the topic before we publish
         consumer = _consumer(gateway, {"order.paid": broken}, publisher)
-        event = Envelope(type="order.paid", data={})
+        event = _paid("Y")
         assert await consumer.handle(event.to_json()) is False
         assert len(attempts) == MAX_ATTEMPTS
 
