@@ -24,6 +24,8 @@ def configure(service_name: str = "marketplace", exporter=None) -> bool:
     the OTLP exporter the environment would configure."""
     if _state["on"]:
         return True
+    if _state.get("provider") is not None and exporter is None:  # switched off by disable(): stays off
+        return False
     if exporter is None and not os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         return False
     from opentelemetry.sdk.resources import Resource
@@ -37,11 +39,18 @@ def configure(service_name: str = "marketplace", exporter=None) -> bool:
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     else:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    if _state.get("provider") is None:
+        trace.set_tracer_provider(provider)  # the global provider can be set once per process
+    _state["provider"] = provider
     global _tracer
     _tracer = provider.get_tracer("marketplace")
     _state["on"] = True
     return True
+
+
+def disable() -> None:
+    """Stop making spans (tests that switched tracing on for themselves switch it off again)."""
+    _state["on"] = False
 
 
 def enabled() -> bool:
@@ -66,6 +75,16 @@ def mark_status(current: trace.Span | None, status: int) -> None:
         current.set_attribute("http.response.status_code", status)
         if status >= 500:
             current.set_status(Status(StatusCode.ERROR))
+
+
+def finish_server_span(scope, status: int) -> None:
+    """Name the request's span after its route template once routing has run, and record the status."""
+    if not _state["on"]:
+        return
+    from kernel.metrics import route_of
+    current = trace.get_current_span()
+    current.update_name(f"{scope.get('method')} {route_of(scope)}")
+    mark_status(current, status)
 
 
 def inject(headers: dict[str, str]) -> dict[str, str]:
