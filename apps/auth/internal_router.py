@@ -5,9 +5,9 @@ Notifications needs a shopper's address and name to mail them; events deliberate
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
 
 from apps.auth.orm import User
+from kernel.api_model import CamelModel
 from kernel.errors import NotFound
 from kernel.ids import is_uuid
 from kernel.internal import require_internal_token
@@ -17,15 +17,13 @@ internal_router = APIRouter(prefix="/internal/v1", tags=["auth-internal"],
                             dependencies=[Depends(require_internal_token)])
 
 
-class UserContact(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    user_id: str = Field(alias="userId")
+class UserContact(CamelModel):
+    user_id: str
     email: str
     name: str | None = None
-    is_active: bool = Field(alias="isActive")
+    is_active: bool
     roles: list[str]
-    vendor_id: str | None = Field(None, alias="vendorId")
+    vendor_id: str | None = None
 
 
 @internal_router.get("/users/{user_id}", response_model=UserContact)

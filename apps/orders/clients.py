@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from apps.orders.exceptions import (
     CouponExhausted,
@@ -21,6 +21,7 @@ from apps.orders.exceptions import (
     InvalidCoupon,
     ShippingUnavailable,
 )
+from kernel.api_model import CamelModel
 from kernel.errors import DomainError, ServiceUnavailable
 from kernel.service_client import ServiceClients
 
@@ -29,27 +30,23 @@ log = structlog.get_logger("orders.clients")
 EXHAUSTED = ("usage_limit_reached", "per_user_limit_reached")
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
-
-
-class CartLine(_In):
+class CartLine(CamelModel):  # another service's answer: fields added there later are ignored here
     sku: str = Field(min_length=1, max_length=64)
-    product_id: str | None = Field(None, alias="productId", max_length=64)
-    vendor_id: str = Field(alias="vendorId", min_length=1, max_length=64)
+    product_id: str | None = Field(None, max_length=64)
+    vendor_id: str = Field(min_length=1, max_length=64)
     title: str | None = Field(None, max_length=300)
     qty: int = Field(ge=1, le=10_000, strict=True)
-    price_minor: int = Field(alias="priceMinor", ge=0, le=10**13, strict=True)
+    price_minor: int = Field(ge=0, le=10**13, strict=True)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
-    category_ids: list[str] = Field(default_factory=list, alias="categoryIds")
-    weight_grams: int | None = Field(None, alias="weightGrams", ge=0)
+    category_ids: list[str] = Field(default_factory=list)
+    weight_grams: int | None = Field(None, ge=0)
     purchasable: bool | None = None  # the cart's view of the product and vendor status right now
 
 
-class Cart(_In):
-    user_id: str = Field(alias="userId")
+class Cart(CamelModel):
+    user_id: str
     items: list[CartLine] = Field(default_factory=list)
-    coupon_code: str | None = Field(None, alias="couponCode")
+    coupon_code: str | None = None
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
 
 

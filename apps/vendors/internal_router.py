@@ -7,9 +7,9 @@ owner's account address.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
 
 from apps.vendors import service
+from kernel.api_model import CamelModel
 from kernel.internal import require_internal_token
 from kernel.service_app import UowDep
 
@@ -17,14 +17,12 @@ internal_router = APIRouter(prefix="/internal/v1", tags=["vendors-internal"],
                             dependencies=[Depends(require_internal_token)])
 
 
-class VendorContact(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    vendor_id: str = Field(alias="vendorId")
+class VendorContact(CamelModel):
+    vendor_id: str
     name: str
     status: str
-    owner_user_id: str = Field(alias="ownerUserId")
-    support_email: str | None = Field(None, alias="supportEmail")
+    owner_user_id: str
+    support_email: str | None = None
 
 
 @internal_router.get("/vendors/{vendor_id}", response_model=VendorContact)

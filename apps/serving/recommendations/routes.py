@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 
 from apps.serving.recommendations.service import RecoAnswer, RecoQuery, Recommendations
+from kernel.api_model import CamelModel
 from kernel.auth import CurrentUser, StaffDep, optional_user
 from kernel.errors import Forbidden, Unauthorized, ValidationFailed
 from kernel.ids import is_uuid
@@ -21,25 +21,23 @@ STAFF_ROLES = ("super_admin", "staff")
 MAX_CART = 50
 
 
-class Item(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-    product_id: str = Field(alias="productId")
+class Item(CamelModel):
+    product_id: str
     score: float
     reason: str  # what put it there: a model strategy or the chain link's name
 
 
-class RecommendationsOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class RecommendationsOut(CamelModel):
     items: list[Item]
-    model_version: str | None = Field(alias="modelVersion")
+    model_version: str | None
     strategy: str
     # additions to API.md's shape (extend only by adding)
-    request_id: str = Field(alias="requestId")  # a recommendation.clicked event points back here
+    request_id: str  # a recommendation.clicked event points back here
     variant: str | None = None  # the A/B arm (flag reco_ab_test), null when not in the test
-    user_id: str | None = Field(alias="userId")
+    user_id: str | None
     context: str
-    cache_hit: bool = Field(alias="cacheHit")
-    frequently_bought_together: list[Item] | None = Field(None, alias="frequentlyBoughtTogether")
+    cache_hit: bool
+    frequently_bought_together: list[Item] | None = None
 
 
 def _items(found) -> list[Item]:
