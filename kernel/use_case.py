@@ -12,19 +12,19 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
-from kernel.uow import UnitOfWork
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def use_case(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Decorate `async def f(*, uow, ...)` (or `f(uow, ...)`) so that it owns its transaction."""
+    """Decorate `async def f(*, uow, ...)` (or `f(uow, ...)`) so that it owns its transaction.
+
+    `uow` is a kernel.uow.UnitOfWork or a stand-in with the same `open` flag (kernel.testing.FakeUnitOfWork)."""
 
     @functools.wraps(fn)
     async def run(*args: P.args, **kwargs: P.kwargs) -> T:
         uow = kwargs["uow"] if "uow" in kwargs else args[0]
-        if not isinstance(uow, UnitOfWork):
+        if not hasattr(uow, "open"):
             raise TypeError(f"{fn.__qualname__} needs its unit of work as `uow`")
         if uow.open:
             return await fn(*args, **kwargs)

@@ -76,6 +76,8 @@ class _FakeSession:
 
 
 class _FakeUow:
+    open = True  # a block already open: the use case runs inside it and leaves the commit to it
+
     def __init__(self, session: _FakeSession) -> None:
         self.session, self.events = session, []
 
