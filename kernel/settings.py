@@ -169,7 +169,7 @@ class StackSettings(CommonSettings, MailSettings, SigningSecretSettings):
     gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("GATEWAY_URL"))
 
 
-class SupersetSettings(BaseSettings):
+class SupersetSettings(SecretsFromFiles):
     """Superset's admin account: read only by the tools that talk to Superset (the stack part, `mkt dashboards`,
     the dashboards test), so no service process holds it."""
 
