@@ -68,9 +68,11 @@ class Found(Generic[T]):
     per_page: int
 
 
-async def fetch_page(session: AsyncSession, stmt: Select, paging: Paging, *, order_by: Sequence[Any] = ()) -> Found:
-    """The rows of `stmt` on this page (in `order_by`, or the statement's own order) and how many rows it has."""
+async def fetch_page(session: AsyncSession, stmt: Select, paging: Paging, *, order_by: Sequence[Any] = (),
+                     options: Sequence[Any] = ()) -> Found:
+    """The rows of `stmt` on this page, ordered by `order_by` (after any order `stmt` has) and loaded with
+    `options` (e.g. selectinload), and how many rows `stmt` has in all."""
     total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ordered = stmt.order_by(None).order_by(*order_by) if order_by else stmt
-    rows = await session.scalars(ordered.offset(paging.offset).limit(paging.per_page))
+    rows = await session.scalars(stmt.order_by(*order_by).options(*options).offset(paging.offset)
+                                 .limit(paging.per_page))
     return Found(list(rows.unique().all()), int(total or 0), paging.page, paging.per_page)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from apps.catalog import domain
 from apps.catalog.exceptions import ProductNotFound
 from apps.catalog.orm import Brand, Category, Product, ProductVariant, VendorProjection, product_categories
 from kernel.ids import is_uuid
+from kernel.paging import Found, Paging, fetch_page
 from kernel.uow import UnitOfWork
 
 SORTS = {
@@ -32,17 +33,14 @@ class PublicFilters:
     ids: tuple[str, ...] = ()  # only these products (still only public ones)
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
+Page = Found[Product]  # one page of products, as a query found them
+
+
+_LOADS = (selectinload(Product.variants), selectinload(Product.categories), selectinload(Product.images))
 
 
 def _full(stmt: Select) -> Select:
-    return stmt.options(selectinload(Product.variants), selectinload(Product.categories),
-                        selectinload(Product.images))
+    return stmt.options(*_LOADS)
 
 
 async def load_product(uow: UnitOfWork, product_id: str, *, vendor_id: str | None = None,
@@ -68,9 +66,7 @@ async def list_brands(uow: UnitOfWork) -> list[Brand]:
 
 
 async def _paginate(uow: UnitOfWork, stmt: Select, *, order, page: int, per_page: int) -> Page:
-    total = await uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = await uow.session.scalars(_full(stmt.order_by(*order).offset((page - 1) * per_page).limit(per_page)))
-    return Page(list(rows.unique().all()), total or 0, page, per_page)
+    return await fetch_page(uow.session, stmt, Paging(page, per_page), order_by=order, options=_LOADS)
 
 
 async def list_products(uow: UnitOfWork, *, vendor_id: str | None, status: str | None, page: int,

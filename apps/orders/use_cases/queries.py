@@ -1,24 +1,18 @@
 """Reads: one order for its owner (or staff), a shopper's orders, a vendor's orders, the admin's list."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 
 from apps.orders.exceptions import OrderNotFound
 from apps.orders.orm import Order, OrderItem
 from apps.orders.use_cases.common import find_order
 from kernel.auth import CurrentUser
 from kernel.ids import is_uuid
+from kernel.paging import Found, Paging, fetch_page
 from kernel.uow import UnitOfWork
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[Order]
-    total: int
-    page: int
-    per_page: int
+Page = Found[Order]  # one page of orders, as a query found them
 
 
 def is_staff(user: CurrentUser) -> bool:
@@ -34,10 +28,8 @@ async def order_for(uow: UnitOfWork, ref: str, user: CurrentUser) -> Order:
 
 
 async def _page(uow: UnitOfWork, stmt: Select, *, page: int, per_page: int) -> Page:
-    total = await uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = await uow.session.scalars(stmt.order_by(Order.created_at.desc(), Order.id.desc())
-                                     .offset((page - 1) * per_page).limit(per_page))
-    return Page(list(rows.all()), int(total or 0), page, per_page)
+    return await fetch_page(uow.session, stmt, Paging(page, per_page),
+                            order_by=(Order.created_at.desc(), Order.id.desc()))
 
 
 async def list_for_user(uow: UnitOfWork, user_id: str, *, status: str | None, page: int, per_page: int) -> Page:
