@@ -9,12 +9,15 @@ A use case that still touches `uow.session` fails loudly here: that is the seam 
 """
 from __future__ import annotations
 
+import json as json_module
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from sqlalchemy import inspect
 
 from kernel.events import Envelope
+from kernel.service_client import ServiceClients
 from kernel.uow import R, UnitOfWork
 
 
@@ -115,6 +118,50 @@ class Calls:
 
     def names(self) -> list[str]:
         return [called for called, _ in self.log]
+
+
+class FakeServiceClients(ServiceClients):
+    """ServiceClients whose services answer from a table, over httpx's MockTransport, so a service's own typed
+    clients (its clients.py, with their mapping of 4xx/5xx to errors) run for real:
+
+        svc.answer("inventory", "GET", "/v1/inventory/SKU-1", json={"available": 3})
+        svc.down("shipping")  # unreachable: ServiceUnavailable (503), as a refused connection would be
+
+    A request without an answer gets FastAPI's own 404 ({"detail": "Not Found"}). `sent` lists what was asked."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=None, injected={})  # type: ignore[arg-type]
+        self._answers: dict[tuple[str, str, str], tuple[int, Any]] = {}
+        self._down: set[str] = set()
+        self.sent: list[tuple[str, str, str, Any]] = []
+
+    def answer(self, service: str, method: str, path: str, *, status: int = 200, json: Any = None) -> None:
+        self._answers[(service, method.upper(), path)] = (status, json)
+
+    def down(self, service: str) -> None:
+        self._down.add(service)
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        if service not in self._clients:
+            self._clients[service] = httpx.AsyncClient(
+                base_url=f"http://{service}", transport=httpx.MockTransport(lambda r: self._handle(service, r)))
+        return self._clients[service]
+
+    def requests_to(self, service: str, method: str | None = None) -> list[tuple[str, Any]]:
+        """(path, JSON body) of each request sent to `service`, in order."""
+        return [(path, body) for s, m, path, body in self.sent if s == service and method in (None, m)]
+
+    def _handle(self, service: str, request: httpx.Request) -> httpx.Response:
+        body = json_module.loads(request.content) if request.content else None
+        self.sent.append((service, request.method, request.url.path, body))
+        if service in self._down:
+            raise httpx.ConnectError("connection refused", request=request)
+        status, payload = self._answers.get((service, request.method, request.url.path),
+                                            (404, {"detail": "Not Found"}))
+        return httpx.Response(status, json=payload)
 
 
 async def run_use_case(uow: UnitOfWork, use_case: Callable[..., Any], **kwargs: Any) -> Any:

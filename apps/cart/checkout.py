@@ -8,6 +8,7 @@ import structlog
 
 from apps.cart import clients, domain, projection, service
 from apps.cart.config import CartSettings
+from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
 from pricing import checkout_totals
@@ -94,7 +95,7 @@ async def checked_out(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
     at, currency, code = service.now(), cart.currency or settings.default_currency, cart.coupon_code
     cart.last_order_no, cart.coupon_code = order_no, None
     service.touch(cart, at)
-    await uow.session.flush()
+    await uow.repository(CartRepository).flush()
     if taken:
         uow.emit("cart.checked_out", {"userId": user_id, "orderNo": order_no, "items": taken,
                                       "subtotalMinor": domain.subtotal_minor(taken), "currency": currency,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from apps.cart.orm import SkuCatalog, VendorState
+from apps.cart.repository import CartRepository
 from kernel.contracts.catalog import ProductChanged, ProductPriceUpdated, VariantSnapshot
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -63,7 +64,4 @@ async def sku_entries(uow: UnitOfWork, skus: list[str]) -> dict[str, tuple[SkuCa
     """SKU → (catalog row, its vendor's status or None if no vendor event was seen)."""
     if not skus:
         return {}
-    rows = await uow.session.execute(
-        select(SkuCatalog, VendorState.status).outerjoin(VendorState, VendorState.vendor_id == SkuCatalog.vendor_id)
-        .where(SkuCatalog.sku.in_(skus)))
-    return {entry.sku: (entry, status) for entry, status in rows.all()}
+    return await uow.repository(CartRepository).sku_entries(skus)

@@ -6,14 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
 from apps.cart import clients, domain, projection
 from apps.cart.config import CartSettings
 from apps.cart.exceptions import (CartFull, CartLineNotFound, CouponRejected, CurrencyMismatch, InsufficientStock,
                                   InvalidQuantity, NotPurchasable, UnknownSku)
 from apps.cart.orm import Cart, CartItem, SkuCatalog
+from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
 
@@ -53,15 +51,12 @@ def _rule(check, *args) -> None:
 
 async def load(uow: UnitOfWork, user_id: str) -> Cart | None:
     """The cart as committed; FOR SHARE waits for a change in flight, so the version matches the lines read."""
-    return await uow.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update(read=True))
+    return await uow.repository(CartRepository).cart(user_id)
 
 
 async def lock_cart(uow: UnitOfWork, user_id: str) -> Cart:
     """The shopper's cart row, created empty if missing, locked until the unit of work ends."""
-    await uow.session.execute(insert(Cart).values(user_id=user_id, version=0).on_conflict_do_nothing())
-    result = await uow.session.execute(select(Cart).where(Cart.user_id == user_id).with_for_update()
-                                       .execution_options(populate_existing=True))
-    return result.scalar_one()
+    return await uow.repository(CartRepository).lock_cart(user_id)
 
 
 def touch(cart: Cart, at: datetime) -> None:
@@ -123,7 +118,7 @@ async def add_item(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettin
     else:
         line.qty, line.updated_at = new_qty, at
     touch(cart, at)
-    await uow.session.flush()
+    await uow.repository(CartRepository).flush()
     _item_event(uow, "cart.item_added", line, delta=qty, line_qty=new_qty, reason="added", at=at)
     return document(cart, user_id, settings.default_currency)
 
@@ -144,7 +139,7 @@ async def set_qty(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSetting
     at = now()
     line.qty, line.updated_at = qty, at
     touch(cart, at)
-    await uow.session.flush()
+    await uow.repository(CartRepository).flush()
     _item_event(uow, change.event_type, line, delta=change.delta, line_qty=qty, reason="qty_changed", at=at)
     return document(cart, user_id, settings.default_currency)
 
@@ -157,7 +152,7 @@ async def remove_item(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
     at = now()
     cart.items.remove(line)
     touch(cart, at)
-    await uow.session.flush()
+    await uow.repository(CartRepository).flush()
     _item_event(uow, "cart.item_removed", line, delta=line.qty, line_qty=0, reason="removed", at=at)
     return document(cart, user_id, settings.default_currency)
 
@@ -175,7 +170,7 @@ async def apply_coupon(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSe
     at = now()
     cart.coupon_code = code.strip().upper()
     touch(cart, at)
-    await uow.session.flush()
+    await uow.repository(CartRepository).flush()
     uow.emit("cart.coupon_applied", {"userId": user_id, "code": cart.coupon_code, "currency": doc["currency"],
                                      "discountMinor": result.discount_minor, "at": at}, key=user_id)
     return document(cart, user_id, settings.default_currency), result
@@ -187,7 +182,7 @@ async def remove_coupon(*, uow: UnitOfWork, settings: CartSettings, user_id: str
         at, code = now(), cart.coupon_code
         cart.coupon_code = None
         touch(cart, at)
-        await uow.session.flush()
+        await uow.repository(CartRepository).flush()
         uow.emit("cart.coupon_removed", {"userId": user_id, "code": code,
                                          "currency": cart.currency or settings.default_currency, "at": at},
                  key=user_id)

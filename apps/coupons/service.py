@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from apps.coupons import domain
 from apps.coupons.exceptions import CodeTaken, CouponExhausted, CouponNotFound, CouponNotRedeemable, InvalidCoupon
 from apps.coupons.orm import Coupon, CouponScope, Redemption
+from apps.coupons.repository import CouponRepository
 from apps.coupons.schemas import CouponCreate, CouponPatch
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
@@ -54,9 +55,8 @@ async def create_coupon(*, uow: UnitOfWork, cmd: CouponCreate, currency: str, ac
         raise InvalidCoupon(str(exc), errors=exc.errors) from None
     if await _by_code(uow, cmd.code) is not None:
         raise CodeTaken(f"A coupon with code {cmd.code!r} exists.")
-    uow.session.add(coupon)
     try:
-        await uow.session.flush()
+        await uow.repository(CouponRepository).add(coupon)
     except IntegrityError:  # a concurrent create of the same code won the unique index
         raise CodeTaken(f"A coupon with code {cmd.code!r} exists.") from None
     uow.emit("coupon.created", _created_payload(coupon), key=coupon.id)
@@ -79,7 +79,7 @@ async def update_coupon(*, uow: UnitOfWork, coupon_id: str, patch: CouponPatch, 
     if not changes:
         return coupon
     coupon.updated_at = now()
-    await uow.session.flush()
+    await uow.repository(CouponRepository).flush()
     uow.emit("coupon.updated", {**_created_payload(coupon), "usedCount": coupon.used_count,
                                 "changedFields": sorted(patch.model_dump(by_alias=True, exclude_unset=True,
                                                                          exclude_none=True)),
@@ -89,14 +89,11 @@ async def update_coupon(*, uow: UnitOfWork, coupon_id: str, patch: CouponPatch, 
 
 
 async def _by_code(uow: UnitOfWork, code: str, *, lock: bool = False) -> Coupon | None:
-    query = select(Coupon).where(Coupon.code == domain.normalize_code(code)[:64])
-    if lock:
-        query = query.with_for_update()
-    return await uow.session.scalar(query)
+    return await uow.repository(CouponRepository).by_code(domain.normalize_code(code)[:64], lock=lock)
 
 
 async def get_coupon(uow: UnitOfWork, coupon_id: str, *, lock: bool = False) -> Coupon:
-    coupon = await uow.session.get(Coupon, coupon_id, with_for_update=lock or None) if is_uuid(coupon_id) else None
+    coupon = await uow.repository(CouponRepository).by_id(coupon_id, lock=lock) if is_uuid(coupon_id) else None
     if coupon is None:
         raise CouponNotFound(f"No coupon {coupon_id!r}.")
     return coupon
@@ -112,10 +109,8 @@ async def list_coupons(*, uow: UnitOfWork, page: int, per_page: int,
 
 
 async def _usage(uow: UnitOfWork, coupon: Coupon, user_id: str) -> domain.Usage:
-    user_uses = await uow.session.scalar(
-        select(func.count()).select_from(Redemption)
-        .where(Redemption.coupon_id == coupon.id, Redemption.user_id == user_id, Redemption.status == "redeemed"))
-    return domain.Usage(used_count=coupon.used_count, user_uses=int(user_uses or 0))
+    user_uses = await uow.repository(CouponRepository).user_uses(coupon.id, user_id)
+    return domain.Usage(used_count=coupon.used_count, user_uses=user_uses)
 
 
 @dataclass(frozen=True)
@@ -165,8 +160,8 @@ async def redeem(*, uow: UnitOfWork, code: str, user_id: str, order_no: str, dis
     coupon = await _by_code(uow, code, lock=True)  # every redeem of this coupon queues here
     if coupon is None:
         raise CouponNotFound(f"No coupon {domain.normalize_code(code)!r}.")
-    existing = await uow.session.scalar(select(Redemption).where(Redemption.coupon_id == coupon.id,
-                                                                 Redemption.order_no == order_no))
+    coupons = uow.repository(CouponRepository)
+    existing = await coupons.redemption(coupon.id, order_no)
     if existing is not None and existing.status == "redeemed":
         if existing.user_id != user_id:
             raise CouponExhausted(domain.Reason.USAGE_LIMIT, f"Order {order_no} already used this coupon.")
@@ -182,33 +177,31 @@ async def redeem(*, uow: UnitOfWork, code: str, user_id: str, order_no: str, dis
     redemption.user_id, redemption.discount_minor = user_id, discount_minor
     redemption.currency = currency or coupon.currency
     redemption.status, redemption.redeemed_at, redemption.released_at = "redeemed", at, None
-    if existing is None:
-        uow.session.add(redemption)
     coupon.used_count += 1
     coupon.updated_at = at
-    await uow.session.flush()
+    if existing is None:
+        await coupons.add(redemption)
+    else:
+        await coupons.flush()
     uow.emit("coupon.redeemed", _use_payload(coupon, redemption, at), key=coupon.id)
     return Redeemed(redemption, coupon, created=True)
 
 
 async def release(*, uow: UnitOfWork, order_no: str) -> list[Redemption]:
     """Give back every use the order holds (idempotent: released uses stay released)."""
-    coupon_ids = (await uow.session.scalars(
-        select(Redemption.coupon_id).where(Redemption.order_no == order_no, Redemption.status == "redeemed")
-        .order_by(Redemption.coupon_id))).all()
+    coupons = uow.repository(CouponRepository)
+    coupon_ids = await coupons.coupons_redeemed_by(order_no)
     released = []
     for coupon_id in coupon_ids:  # sorted: two releases touching the same coupons lock them in the same order
-        coupon = await uow.session.get(Coupon, coupon_id, with_for_update=True)
-        redemption = await uow.session.scalar(
-            select(Redemption).where(Redemption.coupon_id == coupon_id, Redemption.order_no == order_no,
-                                     Redemption.status == "redeemed").with_for_update())
+        coupon = await coupons.by_id(coupon_id, lock=True)
+        redemption = await coupons.redemption(coupon_id, order_no, redeemed_only=True, lock=True)
         if coupon is None or redemption is None:
             continue  # released concurrently
         at = now()
         redemption.status, redemption.released_at = "released", at
         coupon.used_count = max(coupon.used_count - 1, 0)
         coupon.updated_at = at
-        await uow.session.flush()
+        await coupons.flush()
         uow.emit("coupon.released", _use_payload(coupon, redemption, at), key=coupon.id)
         released.append(redemption)
     return released

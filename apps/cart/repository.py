@@ -1,0 +1,38 @@
+"""The cart database as the cart use cases see it (`uow.repository(CartRepository)`): the shopper's cart row and
+the catalog projection's SKUs, so the use cases' decisions run in unit tests on an in-memory stand-in
+(tests/fakes/cart.py). Writing the projection from events (projection.apply_*) stays SQL: its "only newer rows
+win" rule lives in the upsert statement itself."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from apps.cart.orm import Cart, SkuCatalog, VendorState
+
+
+class CartRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def cart(self, user_id: str) -> Cart | None:
+        """The cart as committed; FOR SHARE waits for a change in flight, so the version matches the lines read."""
+        return await self.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update(read=True))
+
+    async def lock_cart(self, user_id: str) -> Cart:
+        """The shopper's cart row, created empty if missing, locked until the unit of work ends."""
+        await self.session.execute(insert(Cart).values(user_id=user_id, version=0).on_conflict_do_nothing())
+        result = await self.session.execute(select(Cart).where(Cart.user_id == user_id).with_for_update()
+                                            .execution_options(populate_existing=True))
+        return result.scalar_one()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def sku_entries(self, skus: list[str]) -> dict[str, tuple[SkuCatalog, str | None]]:
+        """SKU → (catalog row, its vendor's status or None if no vendor event was seen)."""
+        rows = await self.session.execute(
+            select(SkuCatalog, VendorState.status)
+            .outerjoin(VendorState, VendorState.vendor_id == SkuCatalog.vendor_id)
+            .where(SkuCatalog.sku.in_(skus)))
+        return {entry.sku: (entry, status) for entry, status in rows.all()}
