@@ -15,8 +15,10 @@ from apps.inventory.orm import Reservation, ReservationItem, StockItem
 from apps.inventory.repository import InventoryRepository
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
+@use_case
 async def reserve(*, uow: UnitOfWork, reference: str, lines: list[tuple[str, int]],
                   ttl_minutes: int) -> Reservation:
     """Hold every line or none: a shortfall on any SKU raises InsufficientStock listing all short SKUs."""
@@ -48,6 +50,7 @@ async def get_reservation(*, uow: UnitOfWork, reservation_id: str, lock: bool = 
     return reservation
 
 
+@use_case
 async def commit(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
     """The reserved stock leaves: on_hand and reserved drop by each line's qty. Twice is the same as once."""
     reservation = await get_reservation(uow=uow, reservation_id=reservation_id, lock=True)
@@ -63,6 +66,7 @@ async def commit(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
     return reservation
 
 
+@use_case
 async def release(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
     """Give the held stock back. Releasing a released or expired reservation changes nothing."""
     reservation = await get_reservation(uow=uow, reservation_id=reservation_id, lock=True)

@@ -62,19 +62,15 @@ async def adjust(vendorId: str, sku: str, body: StockPatch, uow: UowDep,  # noqa
                  _: VendorScopeDep) -> VendorStock:
     change = service.StockChange(on_hand=body.on_hand, delta=body.delta, reorder_point=body.reorder_point,
                                  safety_stock=body.safety_stock)
-    async with uow:
-        item = await service.adjust_stock(uow=uow, vendor_id=vendorId, sku=sku, change=change)
-        await uow.commit()
+    item = await service.adjust_stock(uow=uow, vendor_id=vendorId, sku=sku, change=change)
     return _vendor_stock(item)
 
 
 @internal_router.post("/reservations", status_code=status.HTTP_201_CREATED, response_model=ReservationOut)
 async def reserve(body: ReserveRequest, uow: UowDep, request: Request) -> ReservationOut:
     ttl = body.ttl_minutes or request.app.state.settings.reservation_ttl_minutes
-    async with uow:
-        reservation = await reservations.reserve(uow=uow, reference=body.reference, ttl_minutes=ttl,
-                                                 lines=[(line.sku, line.qty) for line in body.items])
-        await uow.commit()
+    reservation = await reservations.reserve(uow=uow, reference=body.reference, ttl_minutes=ttl,
+                                             lines=[(line.sku, line.qty) for line in body.items])
     return _reservation(reservation)
 
 
@@ -86,15 +82,11 @@ async def get_reservation(reservation_id: str, uow: UowDep) -> ReservationOut:
 
 @internal_router.post("/reservations/{reservation_id}/commit", response_model=ReservationOut)
 async def commit(reservation_id: str, uow: UowDep) -> ReservationOut:
-    async with uow:
-        reservation = await reservations.commit(uow=uow, reservation_id=reservation_id)
-        await uow.commit()
+    reservation = await reservations.commit(uow=uow, reservation_id=reservation_id)
     return _reservation(reservation)
 
 
 @internal_router.post("/reservations/{reservation_id}/release", response_model=ReservationOut)
 async def release(reservation_id: str, uow: UowDep) -> ReservationOut:
-    async with uow:
-        reservation = await reservations.release(uow=uow, reservation_id=reservation_id)
-        await uow.commit()
+    reservation = await reservations.release(uow=uow, reservation_id=reservation_id)
     return _reservation(reservation)

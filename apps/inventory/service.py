@@ -14,6 +14,7 @@ from apps.inventory.ledger import apply_change, lock_stock, utcnow
 from apps.inventory.orm import SKU_MAX, StockItem, StockMovement
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 log = structlog.get_logger("inventory")
 
@@ -59,6 +60,7 @@ async def list_vendor_stock(*, uow: UnitOfWork, vendor_id: str, low_only: bool, 
     return list(rows.all()), int(total or 0)
 
 
+@use_case
 async def adjust_stock(*, uow: UnitOfWork, vendor_id: str, sku: str, change: StockChange) -> StockItem:
     """A vendor sets stock (absolute or delta, never below reserved) and/or its reorder settings."""
     if change == StockChange():

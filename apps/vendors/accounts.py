@@ -17,6 +17,7 @@ from kernel.clock import utcnow
 from kernel.crypto import DataCipher
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 async def _count(uow: UnitOfWork, model, vendor_id: str) -> int:
@@ -24,6 +25,7 @@ async def _count(uow: UnitOfWork, model, vendor_id: str) -> int:
                or 0)
 
 
+@use_case
 async def submit_kyc(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id: str, user: CurrentUser,
                      doc_type: str, doc_url: str) -> KycDocument:
     vendor = await managed_vendor(uow, vendor_id, user, lock=True)
@@ -58,6 +60,7 @@ def _checked_number(iban: str | None, account_no: str | None) -> tuple[str, str]
     return "account_no", domain.normalize_account(account_no)
 
 
+@use_case
 async def add_bank_account(*, uow: UnitOfWork, settings: VendorsSettings, cipher: DataCipher, vendor_id: str,
                            user: CurrentUser, account_holder: str, iban: str | None, account_no: str | None,
                            bank_name: str, country: str) -> BankAccount:

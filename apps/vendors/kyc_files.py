@@ -19,6 +19,7 @@ from kernel.errors import DomainError, NotFound, ValidationFailed
 from kernel.ids import is_uuid
 from kernel.storage import LocalDirStorage, ObjectStorage, StorageSettings, build_storage
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 MAX_BYTES = 10 * 1024 * 1024
 # signature → content type; WebP is RIFF....WEBP
@@ -70,6 +71,7 @@ def open_storage(settings: VendorsSettings) -> ObjectStorage:
     return LocalDirStorage(settings.stack_dir / "kyc-private", public_url="")
 
 
+@use_case
 async def upload(*, uow: UnitOfWork, settings: VendorsSettings, storage: ObjectStorage, vendor_id: str,
                  user: CurrentUser, doc_type: str, data: bytes) -> KycDocument:
     if len(data) > MAX_BYTES:

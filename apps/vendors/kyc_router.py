@@ -20,10 +20,8 @@ async def upload_kyc(vendor_id: str, request: Request, uow: UowDep, user: Curren
                      doc_type: Annotated[str, Form(alias="docType", pattern=DOC_TYPE_PATTERN)],
                      file: Annotated[UploadFile, File()]) -> KycOut:
     data = await file.read(kyc_files.MAX_BYTES + 1)  # one byte past the limit tells "too large"
-    async with uow:
-        doc = await kyc_files.upload(uow=uow, settings=settings, storage=request.app.state.kyc_storage,
-                                     vendor_id=vendor_id, user=user, doc_type=doc_type, data=data)
-        await uow.commit()
+    doc = await kyc_files.upload(uow=uow, settings=settings, storage=request.app.state.kyc_storage,
+                                 vendor_id=vendor_id, user=user, doc_type=doc_type, data=data)
     return _kyc(doc)
 
 

@@ -87,10 +87,8 @@ async def _full(uow: UnitOfWork, v: Vendor) -> VendorFull:
 
 @router.post("/vendors/apply", status_code=status.HTTP_201_CREATED, response_model=ApplyOut)
 async def apply(body: ApplyIn, uow: UowDep, user: CurrentUserDep) -> ApplyOut:
-    async with uow:
-        vendor = await service.apply(uow=uow, owner=user, name=body.name, support_email=body.support_email,
-                                     support_phone=body.support_phone)
-        await uow.commit()
+    vendor = await service.apply(uow=uow, owner=user, name=body.name, support_email=body.support_email,
+                                 support_phone=body.support_phone)
     return ApplyOut(id=vendor.id, slug=vendor.slug, status=vendor.status)
 
 
@@ -116,19 +114,16 @@ async def get_vendor(vendor_id: str, uow: UowDep, user: OptionalUserDep) -> Vend
 
 @router.patch("/vendors/{vendor_id}", response_model=VendorFull)
 async def update_vendor(vendor_id: str, body: VendorUpdate, uow: UowDep, user: CurrentUserDep) -> VendorFull:
-    async with uow:
-        vendor = await service.update(uow=uow, vendor_id=vendor_id, user=user, changes=body.changes())
-        await uow.commit()
+    vendor = await service.update(uow=uow, vendor_id=vendor_id, user=user, changes=body.changes())
+    async with uow:  # read back after the update's commit: its KYC documents and bank accounts
         return await _full(uow, vendor)
 
 
 @router.post("/vendors/{vendor_id}/kyc", status_code=status.HTTP_201_CREATED, response_model=KycOut)
 async def submit_kyc(vendor_id: str, body: KycIn, uow: UowDep, user: CurrentUserDep,
                      settings: SettingsDep) -> KycOut:
-    async with uow:
-        doc = await accounts.submit_kyc(uow=uow, settings=settings, vendor_id=vendor_id, user=user,
-                                        doc_type=body.doc_type, doc_url=str(body.doc_url))
-        await uow.commit()
+    doc = await accounts.submit_kyc(uow=uow, settings=settings, vendor_id=vendor_id, user=user,
+                                    doc_type=body.doc_type, doc_url=str(body.doc_url))
     return _kyc(doc)
 
 
@@ -142,12 +137,10 @@ async def list_kyc(vendor_id: str, uow: UowDep, user: CurrentUserDep) -> dict[st
 @router.post("/vendors/{vendor_id}/bank", status_code=status.HTTP_201_CREATED, response_model=BankOut)
 async def add_bank_account(vendor_id: str, body: BankIn, uow: UowDep, user: CurrentUserDep, settings: SettingsDep,
                            cipher: CipherDep) -> BankOut:
-    async with uow:
-        row = await accounts.add_bank_account(
-            uow=uow, settings=settings, cipher=cipher, vendor_id=vendor_id, user=user,
-            account_holder=body.account_holder, iban=body.iban, account_no=body.account_no,
-            bank_name=body.bank_name, country=body.country)
-        await uow.commit()
+    row = await accounts.add_bank_account(
+        uow=uow, settings=settings, cipher=cipher, vendor_id=vendor_id, user=user,
+        account_holder=body.account_holder, iban=body.iban, account_no=body.account_no,
+        bank_name=body.bank_name, country=body.country)
     return _bank(row)
 
 
@@ -179,10 +172,8 @@ async def admin_change_status(vendor_id: str, body: StatusChangeIn, uow: UowDep,
     change = service.StatusChange(
         status=body.status, reason=body.reason,
         commission=service.parse_commission(body.commission_type, body.commission_value, body.commission_currency))
-    async with uow:
-        vendor, rule = await service.change_status(uow=uow, settings=settings, vendor_id=vendor_id, actor=admin,
-                                                   change=change)
-        await uow.commit()
+    vendor, rule = await service.change_status(uow=uow, settings=settings, vendor_id=vendor_id, actor=admin,
+                                               change=change)
     return VendorSummary(**_summary_fields(vendor, rule))
 
 
