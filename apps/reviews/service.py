@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +16,7 @@ from kernel.auth import CurrentUser
 from kernel.clock import utcnow
 from kernel.errors import ServiceUnavailable
 from kernel.ids import is_uuid, new_id_str
+from kernel.paging import Paging, fetch_page
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("reviews")
@@ -126,8 +127,6 @@ async def list_reviews(uow: UnitOfWork, *, product_id: str | None, status: str |
     sort = {"newest": (Review.created_at.desc(), Review.id.desc()),
             "rating_desc": (Review.rating.desc(), Review.created_at.desc()),
             "rating_asc": (Review.rating.asc(), Review.created_at.desc())}[order]
-    total = await uow.session.scalar(select(func.count()).select_from(Review).where(*conditions))
-    items = (await uow.session.scalars(select(Review).where(*conditions).order_by(*sort)
-                                       .offset((page - 1) * per_page).limit(per_page))).all()
+    found = await fetch_page(uow.session, select(Review).where(*conditions), Paging(page, per_page), order_by=sort)
     stats = await product_stats(uow, product_id) if product_id else domain.RatingStats(0, 0)
-    return Page(items=list(items), total=total or 0, stats=stats)
+    return Page(items=found.items, total=found.total, stats=stats)
