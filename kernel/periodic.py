@@ -46,7 +46,8 @@ def periodic_hooks(name: str, tick: Callable[[FastAPI], Awaitable[int]], *, done
         stop_event = asyncio.Event()
         setattr(app.state, f"{task}_stop", stop_event)
         running = None
-        if getattr(app.state.settings, enabled_setting):
+        # app.state.run_periodic: the process's role (kernel.service_app.Wiring); the setting: the service's own switch.
+        if getattr(app.state, "run_periodic", True) and getattr(app.state.settings, enabled_setting):
             running = asyncio.create_task(run(app, stop_event), name=f"{name}-{task}")
         setattr(app.state, task, running)
 

@@ -11,15 +11,17 @@ import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import MetaData
 
+from kernel import tracing
 from kernel.auth import JwksLoader, TokenVerifier, http_jwks_loader
 from kernel.checks import tcp_reachable
 from kernel.consumer import EventConsumer, Handler, reactions_group
 from kernel.contracts.registry import contract_for
 from kernel.db import Database
 from kernel.inbox import inbox_table
-from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers
+from kernel.http import DEFAULT_RESPONSE_CLASS, RequestContextMiddleware, health_router, install_problem_handlers
 from kernel.kafka import KafkaPublisher
 from kernel.logging import configure_logging
+from kernel.metrics import metrics_router
 from kernel.outbox import outbox_table
 from kernel.relay import OutboxRelay
 from kernel.service_client import ServiceClients
@@ -58,6 +60,8 @@ class Wiring:
     publisher: KafkaPublisher | None = None
     run_relay: bool = True
     run_consumers: bool = True
+    # Sweepers and other kernel.periodic loops; off in the extra web workers of `mkt serve --workers N`.
+    run_periodic: bool = True
     # service name → client; filled by the composition root after every app exists (in-process transports).
     service_clients: dict[str, httpx.AsyncClient] | None = None
 
@@ -106,9 +110,10 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
             await db.dispose()
 
     app = FastAPI(title=f"marketplace {spec.name}", description=spec.description, lifespan=lifespan,
-                  version="1.0.0")
+                  version="1.0.0", default_response_class=DEFAULT_RESPONSE_CLASS)
     app.state.settings = settings
     app.state.service_name = spec.name
+    app.state.run_periodic = wiring.run_periodic
     app.state.outbox = outbox
     app.state.token_verifier = TokenVerifier(
         wiring.jwks_loader or http_jwks_loader(settings.jwks_url),
@@ -120,9 +125,11 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         "broker": lambda: tcp_reachable(settings.kafka_bootstrap_servers),
         **spec.readiness,
     }))
+    app.include_router(metrics_router())
     for router in spec.routers:
         app.include_router(router)
     configure_logging(settings.log_level)
+    tracing.configure()
     return app
 
 

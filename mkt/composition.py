@@ -1,8 +1,9 @@
 """The composition root: the only place (besides tests) that imports apps. It wires services together either in
-one process (in-process HTTP transports, one shared Kafka producer) or one service per process (HTTP by URL)."""
+one process (in-process HTTP transports, one shared Kafka producer), one service per process (HTTP by URL), or any
+split between: a process hosts some services in-process and reaches the others over pooled keep-alive HTTP."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from apps.web.main import create_app as create_web
 from kernel.auth import http_jwks_loader
 from kernel.kafka import KafkaPublisher
 from kernel.service_app import Wiring
+from kernel.settings import common_settings
 
 APPS_DIR = Path(__file__).resolve().parent.parent / "apps"
 SERVICE_FACTORIES: dict[str, Callable[..., FastAPI]] = {
@@ -68,22 +70,42 @@ def _in_process_client(app: FastAPI, name: str) -> httpx.AsyncClient:
                              timeout=30)
 
 
-def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True) -> FastAPI:
-    """The gateway with every service mounted behind it in this process."""
+def _remote_client(name: str) -> httpx.AsyncClient:
+    # One pooled keep-alive client per remote service, shared by the gateway and every hosted service.
+    return httpx.AsyncClient(base_url=common_settings().service_urls[name], timeout=30,
+                             limits=httpx.Limits(max_connections=200, max_keepalive_connections=64,
+                                                 keepalive_expiry=30))
+
+
+def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True, run_periodic: bool = True,
+                     hosted: Collection[str] | None = None) -> FastAPI:
+    """The gateway with the services in `hosted` (default: every one) mounted behind it in this process; the
+    others are reached at SERVICE_URLS. run_* off: a web worker that leaves the background loops (outbox relay,
+    event consumers, sweepers) to one other process."""
+    hosted = set(SERVICE_FACTORIES) if hosted is None else set(hosted)
+    if unknown := hosted - set(SERVICE_FACTORIES):
+        raise KeyError(f"unknown services: {', '.join(sorted(unknown))}")
     publisher = KafkaPublisher()
     clients: dict[str, httpx.AsyncClient] = {}  # filled below; every service calls the others through it
-    service_apps: dict[str, FastAPI] = {"auth": create_auth(wiring=Wiring(
-        publisher=publisher, run_relay=run_relay, run_consumers=run_consumers, service_clients=clients))}
-    clients["auth"] = _in_process_client(service_apps["auth"], "auth")
+    remote = {name: _remote_client(name) for name in SERVICE_FACTORIES if name not in hosted}
+    clients.update(remote)
+    service_apps: dict[str, FastAPI] = {}
+
+    def wiring(jwks=None) -> Wiring:
+        return Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay, run_consumers=run_consumers,
+                      run_periodic=run_periodic, service_clients=clients)
+
+    if "auth" in hosted:
+        service_apps["auth"] = create_auth(wiring=wiring())
+        clients["auth"] = _in_process_client(service_apps["auth"], "auth")
     jwks = http_jwks_loader("/v1/auth/jwks", client=clients["auth"])
     for name, factory in SERVICE_FACTORIES.items():
-        if name == "auth":
+        if name == "auth" or name not in hosted:
             continue
-        service_apps[name] = factory(wiring=Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay,
-                                                   run_consumers=run_consumers, service_clients=clients))
+        service_apps[name] = factory(wiring=wiring(jwks))
         clients[name] = _in_process_client(service_apps[name], name)
 
-    gateway = create_gateway(upstreams=clients)
+    gateway = create_gateway(upstreams=clients, local_apps=dict(service_apps))
     gateway_lifespan = gateway.router.lifespan_context
     # The web pages sit behind the gateway on every non-/v1 path, and call the public API back through it, so
     # they cross the same token check and rate limit as any other client.

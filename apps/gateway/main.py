@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from apps.gateway.config import GatewaySettings
+from apps.gateway.local_hop import call_local
 from apps.gateway.proxy import client_ip, forward
 from apps.gateway.ratelimit import RateLimiter
 from apps.gateway.routes import requires_auth, service_for
@@ -17,16 +19,20 @@ from apps.gateway.server_errors import ServerErrorLog, ServerErrorMiddleware
 from kernel.auth import TokenVerifier, bearer_token
 from kernel.context import bind_user
 from kernel.errors import DomainError
-from kernel.http import RequestContextMiddleware, health_router, install_problem_handlers, problem
+from kernel.http import (DEFAULT_RESPONSE_CLASS, RequestContextMiddleware, health_router, install_problem_handlers,
+                         problem)
 from kernel.logging import configure_logging
 from kernel.redis_guard import request_path_client
 
 
 def create_app(settings: GatewaySettings | None = None,
-               upstreams: dict[str, httpx.AsyncClient] | None = None) -> FastAPI:
-    """`upstreams` lets the composition root hand in-process clients (one-process mode); by default each
-    service is reached over HTTP at GATEWAY_SERVICE_URLS."""
+               upstreams: dict[str, httpx.AsyncClient] | None = None,
+               local_apps: dict[str, ASGIApp] | None = None) -> FastAPI:
+    """`upstreams` lets the composition root hand in clients (one-process mode); by default each service is
+    reached over HTTP at GATEWAY_SERVICE_URLS. Public requests for a service in `local_apps` (one living in this
+    process) are handed to its ASGI app directly (local_hop) rather than through its httpx client."""
     settings = settings or GatewaySettings()
+    local_apps = local_apps or {}
     # The services this gateway fronts: those handed in (one process) or configured by URL (scale-out).
     services = sorted(upstreams) if upstreams is not None else [
         svc for svc in routed_services() if svc in settings.service_urls]
@@ -55,7 +61,8 @@ def create_app(settings: GatewaySettings | None = None,
                 for client in app.state.upstreams.values():
                     await client.aclose()
 
-    app = FastAPI(title="marketplace gateway", lifespan=lifespan, version="1.0.0")
+    app = FastAPI(title="marketplace gateway", lifespan=lifespan, version="1.0.0",
+                  default_response_class=DEFAULT_RESPONSE_CLASS)
     app.state.settings = settings
 
     async def load_jwks() -> dict:
@@ -111,7 +118,10 @@ def create_app(settings: GatewaySettings | None = None,
         if not allowed:
             return problem(429, "Too many requests", f"Rate limit exceeded; retry in {retry_after}s.",
                            type_slug="rate-limited", headers={"Retry-After": str(retry_after)})
-        response = await forward(request, app.state.upstreams[service], ip=ip)
+        if service in local_apps:
+            response = await call_local(local_apps[service], service, request, ip=ip)
+        else:
+            response = await forward(request, app.state.upstreams[service], ip=ip)
         response.headers["x-ratelimit-remaining"] = str(remaining)
         return response
 

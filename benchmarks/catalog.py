@@ -1,0 +1,121 @@
+"""Catalog reads through the gateway at 16 clients: the list page and the product page by slug.
+
+    .venv/bin/python -m benchmarks.catalog [--duration 10] [--clients 16] [--workers N] [--baseline-workers 1]
+                                           [--api http://127.0.0.1:8000]
+
+Starts the API itself on its own port (`mkt serve`, rate limit raised through RATE_LIMIT_* settings,
+COUNT_DB_ROUNDTRIPS on), first with `--baseline-workers` worker processes (the baseline), then with `--workers`
+(default: what `mkt serve` picks for this machine), and prints the ratio. Anonymous GETs, as a shopper browsing:
+`GET /v1/products?perPage=20` (pages 1–5) and `GET /v1/products/{slug}` over the slugs those pages hold. Needs the
+local stack and some active products (`make demo`, or any test run, leaves them).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks.loadgen import Samples, api_server, closed_loop, machine, pct, roundtrips_of
+from kernel.settings import stack_settings
+
+console = Console(width=150)
+
+
+async def slugs_of(http: httpx.AsyncClient) -> list[str]:
+    out: list[str] = []
+    for page in range(1, 6):
+        resp = await http.get("/v1/products", params={"perPage": 20, "page": page})
+        resp.raise_for_status()
+        out += [item["slug"] for item in resp.json()["items"]]
+    if not out:
+        raise SystemExit("no active products: seed some first (make demo)")
+    return out
+
+
+async def get(http: httpx.AsyncClient, samples: Samples, name: str, url: str, params: dict | None = None) -> None:
+    started = time.perf_counter()
+    try:
+        resp = await http.get(url, params=params)
+    except httpx.HTTPError as exc:
+        samples.error(name, f"{type(exc).__name__}: {exc}")
+        return
+    if resp.status_code != 200:
+        samples.error(name, f"{resp.status_code} {resp.text}")
+        return
+    samples.record(name, (time.perf_counter() - started) * 1000, roundtrips_of(resp.headers))
+    samples.completed += 1
+
+
+async def measure(base: str, clients: int, duration: float, label: str) -> list[dict]:
+    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+        slugs = await slugs_of(http)
+        workloads = {
+            "list ?perPage=20": lambda i, s: get(http, s, "list", "/v1/products",
+                                                 {"perPage": 20, "page": random.randint(1, 5)}),
+            "product by slug": lambda i, s: get(http, s, "product", f"/v1/products/{random.choice(slugs)}"),
+        }
+        rows = []
+        for name, one in workloads.items():
+            await closed_loop(clients, 1.0, one)  # warm-up: connections, caches of the process
+            samples, wall = await closed_loop(clients, duration, one)
+            rows.append({"label": label, "workload": name, "samples": samples, "per_s": samples.completed / wall})
+            console.print(f"  {label}: {name} → {samples.completed / wall:.0f} req/s")
+    return rows
+
+
+def report(rows: list[dict], clients: int) -> None:
+    table = Table(title=f"catalog reads, {clients} clients")
+    for col in ("run", "workload", "req/s", "p50 ms", "p95 ms", "p99 ms", "db round-trips", "errors"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        s: Samples = r["samples"]
+        lat = next(iter(s.latency.values()), [])
+        trips = next(iter(s.roundtrips.values()), [])
+        table.add_row(r["label"], r["workload"], f"{r['per_s']:.0f}", f"{pct(lat, 50):.1f}", f"{pct(lat, 95):.1f}",
+                      f"{pct(lat, 99):.1f}", f"{pct(trips, 50):.0f}" if trips else "–", str(sum(s.errors.values())))
+    console.print(table)
+    for r in rows:
+        for line in r["samples"].first_errors:
+            console.print(f"[yellow]{r['label']} {r['workload']}:[/] {line}")
+
+
+async def run(args: argparse.Namespace) -> None:
+    console.print(machine())
+    if args.api:
+        report(await measure(args.api, args.clients, args.duration, "external API"), args.clients)
+        return
+    runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers)] if args.baseline_workers else [])
+    runs.append((f"workers={args.workers or 'default'}", args.workers))
+    rows = []
+    for label, workers in runs:
+        with api_server(args.port, workers=workers, log_dir=Path(args.log_dir)) as base:
+            rows += await measure(base, args.clients, args.duration, label)
+    report(rows, args.clients)
+    if args.baseline_workers:
+        for workload in {r["workload"]: None for r in rows}:
+            base_row, new_row = [r for r in rows if r["workload"] == workload]
+            ratio = new_row["per_s"] / base_row["per_s"] if base_row["per_s"] else float("nan")
+            console.print(f"{workload}: {new_row['label']} / baseline = {ratio:.2f}x req/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per workload")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: mkt serve's)")
+    parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
+    parser.add_argument("--port", type=int, default=8711)
+    parser.add_argument("--api", default=None, help="measure a running API at this URL instead")
+    parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

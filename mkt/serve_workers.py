@@ -1,0 +1,91 @@
+"""`mkt serve --workers N`: N web worker processes on one port plus one background process.
+
+Each web worker binds the same address with SO_REUSEPORT, so the kernel spreads connections over them, and runs
+the gateway with its services but none of the background loops. One background process runs those loops once for
+the whole deployment (outbox relays, event consumers, sweepers): they are idempotent, but N copies would only poll
+N times as often — at idle the loops of 16 services cost a tenth of a core per process, and under load the relays'
+polling was close to half of the event loop's time (benchmarks/purchase_flow.py, py-spy).
+
+The children are forked after the parent imported the composition root (importing every service takes seconds;
+no thread runs yet at that point, so forking is safe). If any child dies the others are stopped and the parent
+exits non-zero, so whoever supervises `mkt serve` sees the failure.
+"""
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import socket
+import sys
+from collections.abc import Collection
+
+import uvicorn
+
+from mkt.composition import build_all_in_one
+
+_fork = multiprocessing.get_context("fork")
+
+
+def default_workers() -> int:
+    """One web worker per core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _reuse_port_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _web_worker(host: str, port: int, hosted: Collection[str] | None) -> None:
+    app = build_all_in_one(run_relay=False, run_consumers=False, run_periodic=False, hosted=hosted)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.Server(config).run(sockets=[_reuse_port_socket(host, port)])
+
+
+async def _run_background(hosted: Collection[str] | None) -> None:
+    app = build_all_in_one(hosted=hosted)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with app.router.lifespan_context(app):
+        await stop.wait()
+
+
+def _background(hosted: Collection[str] | None) -> None:
+    asyncio.run(_run_background(hosted))
+
+
+def run_workers(*, host: str, port: int, workers: int, hosted: Collection[str] | None) -> None:
+    children = [_fork.Process(target=_background, args=(hosted,), name="mkt-background")]
+    children += [_fork.Process(target=_web_worker, args=(host, port, hosted), name=f"mkt-web-{i}")
+                 for i in range(workers)]
+    stopping = False
+
+    def stop_all(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    for child in children:
+        child.start()
+    # Wait for the first child to end; then stop the rest (a worker dying is the deployment failing).
+    multiprocessing.connection.wait([c.sentinel for c in children])
+    failed = not stopping
+    stop_all()
+    for child in children:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+    if failed:
+        print("mkt serve: a worker process exited; stopped the others", file=sys.stderr)
+        sys.exit(1)
