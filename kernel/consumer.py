@@ -21,9 +21,11 @@ from typing import Generic, TypeVar
 import structlog
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from sqlalchemy import Table
 
+from kernel import metrics, tracing
 from kernel.contracts.base import Contract, Payload
 from kernel.contracts.registry import UnknownEventType, contract_for
 from kernel.contracts.topics import DEAD_LETTER
@@ -132,7 +134,11 @@ class EventConsumer:
                             if not await first_time(uow.session, self.inbox, event_id=event.event_id,
                                                     event_type=envelope.type, consumer=self.name):
                                 return False
-                            await handler(uow=uow, event=event)
+                            # The consumer's span continues the trace of the request that wrote the event.
+                            with tracing.span(f"consume {event.type}", kind=SpanKind.CONSUMER,
+                                              parent=_trace_parent(envelope),
+                                              attributes={"messaging.consumer.group.name": self.name}):
+                                await handler(uow=uow, event=event)
                             await uow.commit()
                     except Exception as exc:
                         log.warning("consumer.handler_failed", consumer=self.name, event_type=event.type,
@@ -140,14 +146,24 @@ class EventConsumer:
                                     error=str(exc)[:300])
                         raise
             self.handled += 1
+            metrics.CONSUMER_HANDLED.labels(self.name, event.type).inc()
             return True
         except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the other events
             await self._dead_letter(raw, f"{self.name}: {type(exc).__name__}: {exc}")
             return False
 
     async def _dead_letter(self, raw: bytes, reason: str) -> None:
+        metrics.DEAD_LETTERS.labels(self.name).inc()
         record = json.dumps({"reason": reason[:2000], "consumer": self.name, "original": raw.decode("utf-8", "replace")})
         await self.publisher.send_many([(DEAD_LETTER.name, self.name, record.encode())])
+
+    async def _record_lag(self, consumer: AIOKafkaConsumer) -> None:
+        """Messages between this group's position and each assigned partition's end (consumer_lag_messages)."""
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            if end is not None:
+                metrics.CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(
+                    max(0, end - await consumer.position(tp)))
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -163,6 +179,7 @@ class EventConsumer:
                             await self.handle(record.value)
                     if batches:
                         await consumer.commit()
+                        await self._record_lag(consumer)
             except KafkaError as exc:
                 log.warning("consumer.broker_error", consumer=self.name, error=str(exc)[:300])
                 await _sleep_or_stop(stop, 2.0)
@@ -182,6 +199,10 @@ def _errors(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'data'}: {e['msg']}" for e in exc.errors())
     return f"unknown contract {exc}"
+
+
+def _trace_parent(envelope: Envelope) -> dict[str, str] | None:
+    return {"traceparent": envelope.trace.traceparent} if envelope.trace.traceparent else None
 
 
 async def _unless_stopped(coro, stop: asyncio.Event) -> bool:

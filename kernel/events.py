@@ -29,6 +29,9 @@ class Actor(_Camel):
 class Trace(_Camel):
     request_id: str | None = Field(None, alias="requestId")
     correlation_id: str | None = Field(None, alias="correlationId")
+    # W3C trace context of the span that wrote the event (kernel/tracing.py); absent when tracing is off, so
+    # untraced envelopes are byte-for-byte what they were.
+    traceparent: str | None = Field(None, alias="traceparent", exclude_if=lambda v: v is None)
 
 
 class Envelope(_Camel):

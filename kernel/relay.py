@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import Table, delete, func, select, update
 
+from kernel import metrics
 from kernel.clock import utcnow
 from kernel.db import Database
 from kernel.kafka import KafkaPublisher
@@ -42,14 +43,18 @@ class OutboxRelay:
             if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
                 return 0
             rows = (await conn.execute(
-                select(t.c.seq, t.c.topic, t.c.key, t.c.payload)
+                select(t.c.seq, t.c.topic, t.c.key, t.c.payload, t.c.created_at)
                 .where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
             )).all()
+            # Rows come oldest first: the first one's age is how far the relay is behind.
+            metrics.OUTBOX_OLDEST_SECONDS.labels(self.name).set(
+                max(0.0, (utcnow() - rows[0].created_at).total_seconds()) if rows else 0.0)
             if not rows:
                 return 0
             errors = await self.publisher.send_many([_message(r) for r in rows])
             first_bad = next((i for i, e in enumerate(errors) if e is not None), len(rows))
             if first_bad:
+                metrics.OUTBOX_PUBLISHED.labels(self.name).inc(first_bad)
                 last_ok = rows[first_bad - 1].seq
                 await conn.execute(update(t).where(t.c.published_at.is_(None), t.c.seq <= last_ok)
                                    .values(published_at=func.now()))

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
+from kernel import tracing
 from kernel.context import current_context
 from kernel.errors import ServiceUnavailable
 from kernel.internal import INTERNAL_TOKEN_HEADER
@@ -50,7 +51,7 @@ class ServiceClients:
         if ctx.request_id:
             headers["X-Request-ID"] = ctx.request_id
             headers["X-Correlation-ID"] = ctx.correlation_id or ctx.request_id
-        return headers
+        return tracing.inject(headers)
 
     async def request(self, service: str, method: str, path: str, **kwargs) -> httpx.Response:
         """Raises ServiceUnavailable (503) when the service cannot be reached, so callers never leak a 500."""

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kernel import tracing
 from kernel.context import current_context
 from kernel.contracts.registry import contract_for
 from kernel.events import Actor, Envelope, Trace
@@ -63,7 +64,8 @@ class UnitOfWork:
             version=contract.version,
             actor=actor or Actor(type=ctx.actor_type, id=ctx.user_id),  # type: ignore[arg-type]
             data=payload,
-            trace=Trace(requestId=ctx.request_id, correlationId=ctx.correlation_id),
+            trace=Trace(requestId=ctx.request_id, correlationId=ctx.correlation_id,
+                        traceparent=tracing.current_traceparent()),
             **({"occurredAt": occurred_at} if occurred_at is not None else {}),
         )
         self._pending.append((contract.topic.name, key, env))
