@@ -11,6 +11,7 @@ from apps.cart.config import CartSettings
 from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 from pricing import checkout_totals
 
 log = structlog.get_logger("cart.checkout")
@@ -74,6 +75,7 @@ async def internal_cart(*, uow: UnitOfWork, settings: CartSettings, user_id: str
     return doc
 
 
+@use_case
 async def checked_out(*, uow: UnitOfWork, settings: CartSettings, user_id: str, order_no: str,
                       lines: list[tuple[str, int]] | None) -> dict[str, Any] | None:
     """Take the ordered lines out of the cart (all of them unless `lines` names sku/qty pairs, so an item added

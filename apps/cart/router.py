@@ -54,10 +54,8 @@ async def get_cart(user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings:
              responses={409: {"description": "not for sale, out of stock, cart full or another currency"}})
 async def add_item(body: AddItemIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                    svc: ServiceClientsDep) -> dict:
-    async with uow:
-        doc = await service.add_item(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=body.sku,
-                                     qty=body.qty)
-        await uow.commit()
+    doc = await service.add_item(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=body.sku,
+                                 qty=body.qty)
     await cache.put(doc)
     return domain.view(doc)
 
@@ -65,18 +63,14 @@ async def add_item(body: AddItemIn, user: CurrentUserDep, uow: UowDep, cache: Ca
 @router.patch("/cart/items/{sku}", response_model=CartOut)
 async def set_qty(sku: Sku, body: QtyIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                   svc: ServiceClientsDep) -> dict:
-    async with uow:
-        doc = await service.set_qty(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=sku, qty=body.qty)
-        await uow.commit()
+    doc = await service.set_qty(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=sku, qty=body.qty)
     await cache.put(doc)
     return domain.view(doc)
 
 
 @router.delete("/cart/items/{sku}", response_model=CartOut)
 async def remove_item(sku: Sku, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep) -> dict:
-    async with uow:
-        doc = await service.remove_item(uow=uow, settings=settings, user_id=user.id, sku=sku)
-        await uow.commit()
+    doc = await service.remove_item(uow=uow, settings=settings, user_id=user.id, sku=sku)
     await cache.put(doc)
     return domain.view(doc)
 
@@ -85,19 +79,15 @@ async def remove_item(sku: Sku, user: CurrentUserDep, uow: UowDep, cache: CacheD
              responses={422: {"description": "the coupon does not apply; errors[0].reason says why"}})
 async def apply_coupon(body: CouponIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                        svc: ServiceClientsDep) -> dict:
-    async with uow:
-        doc, result = await service.apply_coupon(uow=uow, svc=svc, settings=settings, user_id=user.id,
-                                                 code=body.code)
-        await uow.commit()
+    doc, result = await service.apply_coupon(uow=uow, svc=svc, settings=settings, user_id=user.id,
+                                             code=body.code)
     await cache.put(doc)
     return {**domain.view(doc), "coupon": {"code": doc["couponCode"], "discountMinor": result.discount_minor}}
 
 
 @router.delete("/cart/coupon", response_model=CartOut)
 async def remove_coupon(user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep) -> dict:
-    async with uow:
-        doc = await service.remove_coupon(uow=uow, settings=settings, user_id=user.id)
-        await uow.commit()
+    doc = await service.remove_coupon(uow=uow, settings=settings, user_id=user.id)
     await cache.put(doc)
     return domain.view(doc)
 
@@ -131,10 +121,8 @@ async def internal_cart(user_id: str, uow: UowDep, settings: SettingsDep) -> dic
 async def checked_out(user_id: str, body: CheckedOutIn, uow: UowDep, cache: CacheDep,
                       settings: SettingsDep) -> Response:
     lines = [(line.sku, line.qty) for line in body.items] if body.items is not None else None
-    async with uow:
-        doc = await checkout.checked_out(uow=uow, settings=settings, user_id=_user_id(user_id),
-                                         order_no=body.order_no, lines=lines)
-        await uow.commit()
+    doc = await checkout.checked_out(uow=uow, settings=settings, user_id=_user_id(user_id),
+                                     order_no=body.order_no, lines=lines)
     if doc is not None:
         await cache.put(doc)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

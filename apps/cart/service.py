@@ -14,6 +14,7 @@ from apps.cart.orm import Cart, CartItem, SkuCatalog
 from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 _RULE_ERRORS = {"qty": InvalidQuantity, "lines": CartFull, "currency": CurrencyMismatch}
 
@@ -96,6 +97,7 @@ def _line(cart: Cart, sku: str) -> CartItem | None:
     return next((i for i in cart.items if i.sku == sku), None)
 
 
+@use_case
 async def add_item(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettings, user_id: str, sku: str,
                    qty: int) -> dict[str, Any]:
     row = await _sellable(uow, sku)
@@ -123,6 +125,7 @@ async def add_item(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettin
     return document(cart, user_id, settings.default_currency)
 
 
+@use_case
 async def set_qty(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettings, user_id: str, sku: str,
                   qty: int) -> dict[str, Any]:
     _rule(domain.check_qty, qty, settings.max_qty)
@@ -144,6 +147,7 @@ async def set_qty(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSetting
     return document(cart, user_id, settings.default_currency)
 
 
+@use_case
 async def remove_item(*, uow: UnitOfWork, settings: CartSettings, user_id: str, sku: str) -> dict[str, Any]:
     cart = await lock_cart(uow, user_id)
     line = _line(cart, sku)
@@ -157,6 +161,7 @@ async def remove_item(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
     return document(cart, user_id, settings.default_currency)
 
 
+@use_case
 async def apply_coupon(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettings, user_id: str,
                        code: str) -> tuple[dict[str, Any], clients.CouponEvaluation]:
     """Validated through the coupons service against the cart as it is; the use is only taken at order time."""
@@ -176,6 +181,7 @@ async def apply_coupon(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSe
     return document(cart, user_id, settings.default_currency), result
 
 
+@use_case
 async def remove_coupon(*, uow: UnitOfWork, settings: CartSettings, user_id: str) -> dict[str, Any]:
     cart = await lock_cart(uow, user_id)
     if cart.coupon_code is not None:

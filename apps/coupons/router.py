@@ -47,10 +47,8 @@ def redemption_out(r: Redemption, code: str) -> RedemptionOut:
 
 @router.post("/admin/coupons", status_code=status.HTTP_201_CREATED, response_model=CouponOut)
 async def create_coupon(body: CouponCreate, uow: UowDep, admin: AdminDep, request: Request) -> CouponOut:
-    async with uow:
-        coupon = await service.create_coupon(uow=uow, cmd=body, actor_id=admin.id,
-                                             currency=request.app.state.settings.default_currency)
-        await uow.commit()
+    coupon = await service.create_coupon(uow=uow, cmd=body, actor_id=admin.id,
+                                         currency=request.app.state.settings.default_currency)
     return coupon_out(coupon)
 
 
@@ -71,9 +69,7 @@ async def get_coupon(coupon_id: str, uow: UowDep, _: StaffDep) -> CouponOut:
 
 @router.patch("/admin/coupons/{coupon_id}", response_model=CouponOut)
 async def update_coupon(coupon_id: str, body: CouponPatch, uow: UowDep, admin: AdminDep) -> CouponOut:
-    async with uow:
-        coupon = await service.update_coupon(uow=uow, coupon_id=coupon_id, patch=body, actor_id=admin.id)
-        await uow.commit()
+    coupon = await service.update_coupon(uow=uow, coupon_id=coupon_id, patch=body, actor_id=admin.id)
     return coupon_out(coupon)
 
 
@@ -97,16 +93,12 @@ async def evaluate(body: EvaluateIn, uow: UowDep) -> EvaluateOut:
                       responses={409: {"description": "the total or per-user limit is used up"},
                                  422: {"description": "outside the validity window or not for this user"}})
 async def redeem(body: RedeemIn, uow: UowDep) -> RedemptionOut:
-    async with uow:
-        done = await service.redeem(uow=uow, code=body.code, user_id=body.user_id, order_no=body.order_no,
-                                    discount_minor=body.discount_minor, currency=body.currency)
-        await uow.commit()
+    done = await service.redeem(uow=uow, code=body.code, user_id=body.user_id, order_no=body.order_no,
+                                discount_minor=body.discount_minor, currency=body.currency)
     return redemption_out(done.redemption, done.coupon.code)
 
 
 @internal_router.post("/release", status_code=status.HTTP_204_NO_CONTENT)
 async def release(body: ReleaseIn, uow: UowDep) -> Response:
-    async with uow:
-        await service.release(uow=uow, order_no=body.order_no)
-        await uow.commit()
+    await service.release(uow=uow, order_no=body.order_no)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -18,6 +18,7 @@ from apps.coupons.repository import CouponRepository
 from apps.coupons.schemas import CouponCreate, CouponPatch
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 def now() -> datetime:
@@ -41,6 +42,7 @@ def _created_payload(c: Coupon) -> dict:
             "createdBy": c.created_by, "createdAt": c.created_at}
 
 
+@use_case
 async def create_coupon(*, uow: UnitOfWork, cmd: CouponCreate, currency: str, actor_id: str | None) -> Coupon:
     at = now()
     coupon = Coupon(
@@ -63,6 +65,7 @@ async def create_coupon(*, uow: UnitOfWork, cmd: CouponCreate, currency: str, ac
     return coupon
 
 
+@use_case
 async def update_coupon(*, uow: UnitOfWork, coupon_id: str, patch: CouponPatch, actor_id: str | None) -> Coupon:
     """Under the row lock, so a limit cannot drop below the uses a concurrent redeem just took."""
     coupon = await get_coupon(uow, coupon_id, lock=True)
@@ -155,6 +158,7 @@ class Redeemed:
     created: bool  # False: this order already held the use (an idempotent retry)
 
 
+@use_case
 async def redeem(*, uow: UnitOfWork, code: str, user_id: str, order_no: str, discount_minor: int,
                  currency: str | None) -> Redeemed:
     coupon = await _by_code(uow, code, lock=True)  # every redeem of this coupon queues here
@@ -187,6 +191,7 @@ async def redeem(*, uow: UnitOfWork, code: str, user_id: str, order_no: str, dis
     return Redeemed(redemption, coupon, created=True)
 
 
+@use_case
 async def release(*, uow: UnitOfWork, order_no: str) -> list[Redemption]:
     """Give back every use the order holds (idempotent: released uses stay released)."""
     coupons = uow.repository(CouponRepository)
