@@ -8,10 +8,12 @@ from datetime import timedelta
 import structlog
 from sqlalchemy import select
 
-from apps.payments import earnings, fraud, projection
+from apps.payments import projections
 from apps.payments.config import PaymentsSettings
 from apps.payments.orm import ReturnRequest
 from apps.payments.providers.base import PaymentProvider
+from apps.payments.use_cases import earnings, fraud
+from kernel.clock import utcnow
 from kernel.consumer import Event, Handler
 from kernel.contracts.orders import (OrderCancelled, OrderCreated, OrderDelivered, OrderPaid, PaymentStatusChanged,
                                      ReturnRequested, StatusChanged)
@@ -24,8 +26,8 @@ def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None
     window = timedelta(days=settings.return_window_days)
 
     async def on_created(*, uow: UnitOfWork, event: Event[OrderCreated]) -> None:
-        # The projection reads an order's wire shape: the same code takes the orders API's answer (intents.py).
-        if not await projection.record(uow, event.data.wire()):
+        # The projection reads an order's wire shape: the same code takes the orders API's answer (create_intent).
+        if not await projections.record(uow, event.data.wire()):
             log.warning("payments.order_ignored", event_id=event.event_id, reason="unusable order.created")
 
     async def on_paid(*, uow: UnitOfWork, event: Event[OrderPaid]) -> None:
@@ -39,14 +41,14 @@ def build_consumers(settings: PaymentsSettings, provider: PaymentProvider | None
 
     async def on_cancelled(*, uow: UnitOfWork, event: Event[OrderCancelled]) -> None:
         order_no = event.data.order_no
-        await projection.update(uow, order_no, status="cancelled", cancelled_at=event.data.cancelled_at)
+        await projections.update(uow, order_no, status="cancelled", cancelled_at=event.data.cancelled_at)
         await earnings.void_for_order(uow=uow, order_no=order_no)
 
     async def on_status_changed(*, uow: UnitOfWork, event: Event[StatusChanged]) -> None:
-        await projection.update(uow, event.data.order_no, status=event.data.to)
+        await projections.update(uow, event.data.order_no, status=event.data.to)
 
     async def on_payment_status_changed(*, uow: UnitOfWork, event: Event[PaymentStatusChanged]) -> None:
-        await projection.update(uow, event.data.order_no, payment_status=event.data.to)
+        await projections.update(uow, event.data.order_no, payment_status=event.data.to)
 
     async def on_return_requested(*, uow: UnitOfWork, event: Event[ReturnRequested]) -> None:
         await record_return(uow, event.data)
@@ -72,5 +74,5 @@ async def record_return(uow: UnitOfWork, rma: ReturnRequested) -> None:
     items = [{"sku": line.sku, "qty": line.qty} for line in rma.items if line.sku]
     uow.session.add(ReturnRequest(rma_id=rma.rma_id, order_no=rma.order_no, user_id=rma.user_id[:64], items=items,
                                   amount_minor=rma.amount_minor, reason=rma.reason[:500],
-                                  created_at=projection.utcnow()))
+                                  created_at=utcnow()))
     await uow.session.flush()

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy import Table
 
-from apps.payments import earnings
+from apps.payments.use_cases import earnings
 from kernel.db import Database
 from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork

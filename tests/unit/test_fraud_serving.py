@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from apps.payments.providers.base import WebhookEvent
-from apps.payments.webhooks import card_of
+from apps.payments.use_cases.webhook import card_of
 from apps.serving.fraud_schemas import EvaluateIn
 from apps.serving.fraud_scoring import (RULES_VERSION, context_features, escalates, json_features, model_verdict,
                                         rules_verdict, split_reasons, verdict)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from apps.payments import earnings, projection
+from apps.payments import projections
 from apps.payments.exceptions import (
     InvalidRefundItems,
     OrderNotFound,
@@ -18,6 +18,8 @@ from apps.payments.exceptions import (
 )
 from apps.payments.orm import IDEMPOTENCY, OrderProjection, Payment, Refund, ReturnRequest
 from apps.payments.providers.base import PaymentProvider, ProviderError
+from apps.payments.use_cases import earnings
+from kernel.clock import utcnow
 from kernel.idempotency import claim, remember
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
@@ -43,6 +45,15 @@ def refund_body(refund: Refund, payment: Payment) -> dict[str, Any]:
 
 
 async def refund_order(*, uow: UnitOfWork, provider: PaymentProvider, cmd: RefundCommand) -> tuple[int, dict]:
+    """(status code, body) of a staff refund: one unit of work, committed."""
+    async with uow:
+        answer = await refund(uow, provider, cmd)
+        await uow.commit()
+    return answer
+
+
+async def refund(uow: UnitOfWork, provider: PaymentProvider, cmd: RefundCommand) -> tuple[int, dict]:
+    """The refund inside a unit of work the caller opened and commits (a fraud rejection refunds in its reaction)."""
     scope = f"payments.refund:{cmd.order_no}"
     if cmd.idempotency_key:
         request = {"amountMinor": cmd.amount_minor, "reason": cmd.reason, "items": cmd.items, "rmaId": cmd.rma_id}
@@ -53,7 +64,7 @@ async def refund_order(*, uow: UnitOfWork, provider: PaymentProvider, cmd: Refun
     if payment.refunded_minor + cmd.amount_minor > payment.amount_minor:
         raise RefundExceedsCapture(f"{cmd.amount_minor} asked, {payment.amount_minor - payment.refunded_minor} of "
                                    f"{payment.amount_minor} {payment.currency} left to refund.")
-    order = await projection.get(uow, cmd.order_no, lock=True)
+    order = await projections.get(uow, cmd.order_no, lock=True)
     rma = await _return_request(uow, cmd.rma_id, cmd.order_no)
     items = cmd.items if cmd.items is not None else (rma.items if rma else None)
     if items:
@@ -75,7 +86,7 @@ async def _book(uow: UnitOfWork, payment: Payment, refund: Refund, order: OrderP
         rma.refund_id = refund.id
     if order is not None:
         order.payment_status = "refunded" if refund.full else "partial"
-        order.updated_at = projection.utcnow()
+        order.updated_at = utcnow()
     await uow.session.flush()
     await earnings.apply_refund(uow=uow, order=order, order_no=refund.order_no, amount_minor=refund.amount_minor,
                                 items=items, full=refund.full)
@@ -92,7 +103,7 @@ async def _captured_payment(uow: UnitOfWork, order_no: str) -> Payment:
                                        .execution_options(populate_existing=True))
     if payment is not None:
         return payment
-    if await projection.get(uow, order_no) is None:
+    if await projections.get(uow, order_no) is None:
         raise OrderNotFound(f"No order {order_no!r}.")
     raise OrderNotPaid(f"Order {order_no} has no captured payment to refund.")
 
@@ -131,7 +142,7 @@ async def _check_items(uow: UnitOfWork, order: OrderProjection | None, items: li
 
 async def _provider_refund(uow: UnitOfWork, provider: PaymentProvider, payment: Payment, cmd: RefundCommand,
                            items: list[dict[str, Any]] | None) -> Refund:
-    refund_id, now = new_id_str(), projection.utcnow()
+    refund_id, now = new_id_str(), utcnow()
     try:
         answer = await provider.refund(intent_id=payment.intent_id, amount_minor=cmd.amount_minor, reason=cmd.reason,
                                        metadata={"orderNo": cmd.order_no, "refundId": refund_id},

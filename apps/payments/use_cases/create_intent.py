@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from apps.payments import fraud, projection
+from apps.payments import projections
 from apps.payments.clients import fetch_order
-from apps.payments.exceptions import IntentNotFound, OrderNotFound, OrderNotPayable, ProviderFailed
+from apps.payments.exceptions import OrderNotFound, OrderNotPayable, ProviderFailed
 from apps.payments.orm import IDEMPOTENCY, OrderProjection, PaymentIntent
 from apps.payments.providers.base import PaymentProvider, ProviderError
+from apps.payments.use_cases import fraud
 from kernel.auth import CurrentUser
+from kernel.clock import utcnow
 from kernel.idempotency import claim, remember
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
@@ -35,7 +37,15 @@ def intent_body(intent: PaymentIntent) -> dict[str, Any]:
 async def create_intent(*, uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
                         order_no: str, idempotency_key: str,
                         card: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-    """(status code, body); the caller commits."""
+    """(status code, body): the new or reused intent, or the answer stored for this Idempotency-Key."""
+    async with uow:
+        answer = await _create(uow, provider, clients, user, order_no, idempotency_key, card)
+        await uow.commit()
+    return answer
+
+
+async def _create(uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
+                  order_no: str, idempotency_key: str, card: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
     scope = f"payments.intent:{user.id}"
     stored = await claim(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, body={"orderNo": order_no})
     if stored is not None:
@@ -50,11 +60,11 @@ async def create_intent(*, uow: UnitOfWork, provider: PaymentProvider, clients: 
 async def _payable_order(uow: UnitOfWork, clients: ServiceClients, user: CurrentUser,
                          order_no: str) -> OrderProjection:
     """The order, locked; from the projection, or from orders when its order.created has not arrived yet."""
-    order = await projection.get(uow, order_no, lock=True)
+    order = await projections.get(uow, order_no, lock=True)
     if order is None:
         data = await fetch_order(clients, order_no)
-        if data is not None and await projection.record(uow, data):
-            order = await projection.get(uow, order_no, lock=True)
+        if data is not None and await projections.record(uow, data):
+            order = await projections.get(uow, order_no, lock=True)
     # A stranger learns nothing about someone else's order: the same 404 as for no order at all.
     if order is None or order.user_id != user.id:
         raise OrderNotFound(f"No order {order_no!r}.")
@@ -82,7 +92,7 @@ async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderPr
             idempotency_key=f"intent:{order.order_no}:{attempt}")
     except ProviderError as exc:
         raise ProviderFailed(str(exc)) from None
-    now = projection.utcnow()
+    now = utcnow()
     intent = PaymentIntent(id=created.id, provider=provider.name, order_no=order.order_no, user_id=order.user_id,
                            amount_minor=order.total_minor, currency=order.currency,
                            client_secret=created.client_secret, status="requires_payment",
@@ -94,14 +104,4 @@ async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderPr
         "currency": intent.currency, "provider": intent.provider, "createdAt": intent.created_at,
         **({"cardFingerprint": card["fingerprint"], "cardCountry": card.get("country")} if card else {})},
         key=order.order_no)
-    return intent
-
-
-async def get_intent(*, uow: UnitOfWork, intent_id: str, lock: bool = False) -> PaymentIntent:
-    if not intent_id or len(intent_id) > 255:
-        raise IntentNotFound("No such payment intent.")
-    stmt = select(PaymentIntent).where(PaymentIntent.id == intent_id).execution_options(populate_existing=True)
-    intent = await uow.session.scalar(stmt.with_for_update() if lock else stmt)
-    if intent is None:
-        raise IntentNotFound(f"No payment intent {intent_id!r}.")
     return intent

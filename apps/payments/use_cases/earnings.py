@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from apps.payments import domain, projection
+from apps.payments import domain, projections
 from apps.payments.orm import Earning, OrderProjection, Refund
+from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
 
@@ -46,11 +47,11 @@ async def record_for_paid_order(*, uow: UnitOfWork, data: dict[str, Any], fee_bp
     splits = splits_of(data)
     if not order_no or not splits:
         return []
-    if await projection.get(uow, order_no) is None:  # order.created was lost: order.paid has what we need
-        await projection.record(uow, {**data, "paymentStatus": "paid", "status": "processing"})
-    order = await projection.get(uow, order_no, lock=True)
+    if await projections.get(uow, order_no) is None:  # order.created was lost: order.paid has what we need
+        await projections.record(uow, {**data, "paymentStatus": "paid", "status": "processing"})
+    order = await projections.get(uow, order_no, lock=True)
     if order is not None and order.payment_status in ("pending", "failed"):  # a refund may already have run
-        order.payment_status, order.paid_at = "paid", order.paid_at or projection.utcnow()
+        order.payment_status, order.paid_at = "paid", order.paid_at or utcnow()
     total = _int(data.get("totalMinor")) or sum(s.gross_minor for s in splits)
     fees = domain.provider_fee(total, fee_bps=fee_bps, fixed_minor=fee_fixed_minor)
     currency = str(data.get("currency") or (order.currency if order else "USD"))[:3].upper()
@@ -67,7 +68,7 @@ async def record_for_paid_order(*, uow: UnitOfWork, data: dict[str, Any], fee_bp
 async def _insert(uow: UnitOfWork, vendor_id: str, order_no: str, currency: str, figures: domain.Figures,
                   eligible_at: datetime | None) -> Earning | None:
     """One vendor's earning for the order, unless it exists (a redelivered order.paid)."""
-    now = projection.utcnow()
+    now = utcnow()
     row = {"id": new_id_str(), "vendor_id": vendor_id, "order_no": order_no, "currency": currency,
            "gross_orig_minor": figures.gross_minor, "commission_orig_minor": figures.commission_minor,
            "fees_orig_minor": figures.fees_minor, "refunded_gross_minor": 0, "gross_minor": figures.gross_minor,
@@ -146,18 +147,18 @@ def _set_figures(e: Earning) -> None:
     now = domain.remaining_figures(original, e.refunded_gross_minor)
     e.gross_minor, e.commission_minor, e.fees_minor, e.net_minor = (
         now.gross_minor, now.commission_minor, now.fees_minor, now.net_minor)
-    e.updated_at = projection.utcnow()
+    e.updated_at = utcnow()
 
 
 async def mark_delivered(*, uow: UnitOfWork, order_no: str, delivered_at: datetime,
                          return_window: timedelta) -> int:
     """The return window starts at delivery; earnings already past it become eligible at once."""
-    await projection.update(uow, order_no, status="delivered", delivered_at=delivered_at)
+    await projections.update(uow, order_no, status="delivered", delivered_at=delivered_at)
     count = 0
     for e in await for_order(uow, order_no):
         if e.status != "pending":
             continue
-        e.eligible_at, e.updated_at = delivered_at + return_window, projection.utcnow()
+        e.eligible_at, e.updated_at = delivered_at + return_window, utcnow()
         count += 1
     await uow.session.flush()
     await make_eligible(uow=uow, order_no=order_no)
@@ -170,14 +171,14 @@ async def make_eligible(*, uow: UnitOfWork, now: datetime | None = None, order_n
 
     SKIP LOCKED lets several payments processes sweep side by side.
     """
-    stmt = (select(Earning).where(Earning.status == "pending", Earning.eligible_at <= (now or projection.utcnow()))
+    stmt = (select(Earning).where(Earning.status == "pending", Earning.eligible_at <= (now or utcnow()))
             .order_by(Earning.eligible_at).limit(limit).with_for_update(skip_locked=True)
             .execution_options(populate_existing=True))
     if order_no is not None:
         stmt = stmt.where(Earning.order_no == order_no)
     due = (await uow.session.scalars(stmt)).all()
     for e in due:
-        e.status, e.updated_at = "eligible", projection.utcnow()
+        e.status, e.updated_at = "eligible", utcnow()
         emit(uow, e, "eligible")
     await uow.session.flush()
     return len(due)
@@ -188,7 +189,7 @@ async def void_for_order(*, uow: UnitOfWork, order_no: str) -> int:
     count = 0
     for e in await for_order(uow, order_no):
         if e.status == "pending":
-            e.status, e.updated_at = "void", projection.utcnow()
+            e.status, e.updated_at = "void", utcnow()
             emit(uow, e, "void")
             count += 1
     await uow.session.flush()

@@ -12,10 +12,11 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from apps.payments import projection, refunds
 from apps.payments.exceptions import OrderNotPayable
 from apps.payments.orm import FraudFlag, Payment
 from apps.payments.providers.base import PaymentProvider
+from apps.payments.use_cases.refund_order import RefundCommand, refund
+from kernel.clock import utcnow
 from kernel.consumer import Event
 from kernel.contracts.fraud import FraudDecided, FraudReviewDecided
 from kernel.uow import UnitOfWork
@@ -37,7 +38,7 @@ async def check_payable(uow: UnitOfWork, order_no: str) -> None:
 
 
 async def _set(uow: UnitOfWork, order_no: str, status: str) -> None:
-    now = projection.utcnow()
+    now = utcnow()
     await uow.session.execute(insert(FraudFlag).values(order_no=order_no, status=status, updated_at=now)
                               .on_conflict_do_update(index_elements=["order_no"],
                                                      set_={"status": status, "updated_at": now}))
@@ -48,7 +49,7 @@ async def refund_if_captured(uow: UnitOfWork, provider: PaymentProvider, order_n
     payment = await uow.session.scalar(select(Payment).where(Payment.order_no == order_no))
     if payment is None or payment.refunded_minor >= payment.amount_minor:
         return False
-    await refunds.refund_order(uow=uow, provider=provider, cmd=refunds.RefundCommand(
+    await refund(uow, provider, RefundCommand(
         order_no=order_no, amount_minor=payment.amount_minor - payment.refunded_minor, reason="fraud",
         items=None, rma_id=None, actor_id=None, idempotency_key=f"fraud:{order_no}"))
     log.info("payments.fraud_refunded", order_no=order_no)

@@ -5,11 +5,14 @@ import httpx
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from apps.payments import intents, webhooks
+from apps.payments import queries
 from apps.payments.dependencies import IdempotencyKeyDep, ProviderDep, dev_only
 from apps.payments.exceptions import IntentNotFound
 from apps.payments.providers import simulated
 from apps.payments.schemas import IntentIn, IntentOut, SimulateIn, SimulateOut, WebhookOut
+from apps.payments.use_cases import create_intent as intents
+from apps.payments.use_cases.webhook import receive as receive_webhook
+from apps.payments.views import answer
 from kernel.auth import CurrentUserDep
 from kernel.service_app import ServiceClientsDep, UowDep
 
@@ -20,22 +23,17 @@ SIGNATURE_HEADER = "Stripe-Signature"
 @router.post("/intent", status_code=status.HTTP_201_CREATED, response_model=IntentOut)
 async def create_intent(body: IntentIn, uow: UowDep, user: CurrentUserDep, key: IdempotencyKeyDep,
                         provider: ProviderDep, clients: ServiceClientsDep) -> JSONResponse:
-    async with uow:
-        code, answer = await intents.create_intent(uow=uow, provider=provider, clients=clients, user=user,
-                                                   order_no=body.order_no, idempotency_key=key,
-                                                   card=body.card.model_dump() if body.card else None)
-        await uow.commit()
-    return JSONResponse(IntentOut.model_validate(answer).model_dump(mode="json", by_alias=True), status_code=code)
+    code, body_out = await intents.create_intent(uow=uow, provider=provider, clients=clients, user=user,
+                                                 order_no=body.order_no, idempotency_key=key,
+                                                 card=body.card.model_dump() if body.card else None)
+    return answer(IntentOut.model_validate(body_out), code)
 
 
 @router.post("/webhook", response_model=WebhookOut)
 async def webhook(request: Request, uow: UowDep, provider: ProviderDep) -> WebhookOut:
     """Signed provider callbacks; the raw body is what the signature covers, so it is read untouched."""
-    event = webhooks.verify(provider, await request.body(), request.headers.get(SIGNATURE_HEADER))
-    async with uow:
-        answer = await webhooks.handle(uow=uow, provider=provider, event=event)
-        await uow.commit()
-    return WebhookOut.model_validate(answer)
+    return WebhookOut.model_validate(await receive_webhook(uow=uow, provider=provider, payload=await request.body(),
+                                                           signature=request.headers.get(SIGNATURE_HEADER)))
 
 
 @router.post("/simulate/{intentId}", response_model=SimulateOut, dependencies=[Depends(dev_only)])
@@ -45,7 +43,7 @@ async def simulate(intentId: str, body: SimulateIn, request: Request, uow: UowDe
     if not isinstance(provider, simulated.SimulatedProvider):
         raise IntentNotFound("Payments are simulated only with the simulated provider.")
     async with uow:
-        intent = await intents.get_intent(uow=uow, intent_id=intentId)
+        intent = await queries.get_intent(uow, intentId)
     if intent.user_id != user.id and not user.has_any("super_admin", "staff"):
         raise IntentNotFound(f"No payment intent {intentId!r}.")
     succeeded = body.outcome == "succeeded"

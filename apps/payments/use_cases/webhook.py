@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from apps.payments import fraud, projection
+from apps.payments import projections
 from apps.payments.exceptions import InvalidWebhook, ProviderFailed
 from apps.payments.orm import Payment, PaymentIntent, ProviderEvent, Refund
 from apps.payments.providers.base import (
@@ -21,6 +21,8 @@ from apps.payments.providers.base import (
     ProviderError,
     WebhookEvent,
 )
+from apps.payments.use_cases import fraud
+from kernel.clock import utcnow
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
 
@@ -36,11 +38,21 @@ def verify(provider: PaymentProvider, payload: bytes, signature: str | None) -> 
         raise InvalidWebhook(str(exc)) from None
 
 
-async def handle(*, uow: UnitOfWork, provider: PaymentProvider, event: WebhookEvent) -> dict[str, Any]:
+async def receive(*, uow: UnitOfWork, provider: PaymentProvider, payload: bytes,
+                  signature: str | None) -> dict[str, Any]:
+    """The webhook use case: verify, then record and apply the event in one unit of work, committed."""
+    event = verify(provider, payload, signature)
+    async with uow:
+        answer = await handle(uow, provider, event)
+        await uow.commit()
+    return answer
+
+
+async def handle(uow: UnitOfWork, provider: PaymentProvider, event: WebhookEvent) -> dict[str, Any]:
     first = await uow.session.execute(
         insert(ProviderEvent).values(id=event.id, provider=provider.name, type=event.type,
                                      object_id=(event.object_id or "")[:255] or None, outcome="received",
-                                     payload=event.raw, received_at=projection.utcnow())
+                                     payload=event.raw, received_at=utcnow())
         .on_conflict_do_nothing(index_elements=["id"]).returning(ProviderEvent.id))
     if first.first() is None:
         outcome = await uow.session.scalar(select(ProviderEvent.outcome).where(ProviderEvent.id == event.id))
@@ -89,9 +101,9 @@ def card_of(event: WebhookEvent | None) -> dict[str, str]:
 
 async def _fail(uow: UnitOfWork, intent: PaymentIntent, reason: str, *, amount: int | None = None,
                 event: WebhookEvent | None = None) -> None:
-    now = projection.utcnow()
+    now = utcnow()
     intent.status, intent.failure_reason, intent.updated_at = "failed", reason[:200], now
-    await projection.update(uow, intent.order_no, payment_status="failed")
+    await projections.update(uow, intent.order_no, payment_status="failed")
     uow.emit("payment.failed", {"intentId": intent.id, "orderNo": intent.order_no, "reason": reason[:200],
                                 "amountMinor": intent.amount_minor if amount is None else amount,
                                 "currency": intent.currency, "provider": intent.provider, "failedAt": now,
@@ -116,13 +128,13 @@ async def on_succeeded(uow: UnitOfWork, event: WebhookEvent, provider: PaymentPr
         return "amount_mismatch"
     if await uow.session.scalar(select(Payment.id).where(Payment.order_no == intent.order_no)) is not None:
         return await _refund_duplicate(uow, provider, intent, amount)
-    now = projection.utcnow()
+    now = utcnow()
     payment = Payment(id=new_id_str(), intent_id=intent.id, order_no=intent.order_no, provider=intent.provider,
                       amount_minor=amount, refunded_minor=0, currency=intent.currency, provider_event_id=event.id,
                       succeeded_at=now)
     uow.session.add(payment)
     intent.status, intent.updated_at = "succeeded", now
-    await projection.update(uow, intent.order_no, payment_status="paid", paid_at=now)
+    await projections.update(uow, intent.order_no, payment_status="paid", paid_at=now)
     uow.emit("payment.succeeded", {"paymentId": payment.id, "intentId": intent.id, "orderNo": intent.order_no,
                                    "amountMinor": amount, "currency": intent.currency, "provider": intent.provider,
                                    "providerEventId": event.id, "succeededAt": now, **card_of(event)},
@@ -145,7 +157,7 @@ async def _refund_duplicate(uow: UnitOfWork, provider: PaymentProvider, intent: 
     except ProviderError as exc:
         raise ProviderFailed(f"Refunding the duplicate capture {intent.id} failed: {exc}") from None
     intent.status, intent.flagged, intent.failure_reason = "failed", True, "duplicate_capture_refunded"
-    intent.updated_at = projection.utcnow()
+    intent.updated_at = utcnow()
     log.warning("payments.duplicate_capture_refunded", intent_id=intent.id, order_no=intent.order_no)
     return "duplicate_refunded"
 
@@ -175,7 +187,7 @@ async def on_charge_refunded(uow: UnitOfWork, event: WebhookEvent, provider: Pay
         if refund is None:
             log.warning("payments.unknown_refund", provider_refund_id=item["id"], event_id=event.id)
         elif refund.confirmed_at is None:
-            refund.status, refund.confirmed_at = "succeeded", projection.utcnow()
+            refund.status, refund.confirmed_at = "succeeded", utcnow()
             confirmed += 1
     return f"refunds_confirmed:{confirmed}"
 

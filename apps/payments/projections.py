@@ -1,19 +1,15 @@
-"""Payments' projection of orders: fed by order.* events, or by orders' internal API when a shopper asks to pay
+"""Orders, as payments keeps them: fed by order.* events, or by orders' internal API when a shopper asks to pay
 before order.created has arrived. Both sources carry the public order shape, parsed by one function."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from apps.payments.orm import ORDER_NO_MAX, OrderProjection
+from kernel.clock import utcnow
 from kernel.uow import UnitOfWork
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _int(value: Any, default: int = 0) -> int:
