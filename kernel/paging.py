@@ -2,7 +2,8 @@
 
 A route takes `paging: PagingDep` (page ≤ 10,000, perPage ≤ 100, 20 by default) or a dependency built by
 `paging_query(...)` with its own bounds; its response model is `Page[ItemOut]` or a subclass naming it
-(`class OrderPage(Page[OrderOut])`), which keeps the OpenAPI component's name.
+(`class OrderPage(Page[OrderOut])`), which keeps the OpenAPI component's name. A query reads its page with
+`fetch_page(session, stmt, paging, order_by=...)`: the rows on the page and the unpaged total (`Found`).
 """
 # No `from __future__ import annotations`: FastAPI must see the bounds in paging_query's signature as objects.
 from collections.abc import Callable, Sequence
