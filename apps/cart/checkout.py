@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 
-from apps.cart import clients, domain, projection, service
+from apps.cart import clients, domain, projections, service
 from apps.cart.config import CartSettings
 from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
@@ -54,7 +54,7 @@ async def summary(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSetting
     totals = checkout_totals(subtotal_minor=domain.subtotal_minor(doc["items"]), discount_minor=discount,
                              shipping_minor=shipping["amountMinor"], tax_rate_bps=settings.tax_rate_bps,
                              currency=doc["currency"])
-    entries = await projection.sku_entries(uow, [i["sku"] for i in doc["items"]])
+    entries = await projections.sku_entries(uow, [i["sku"] for i in doc["items"]])
     items = [{**i, "lineTotalMinor": i["qty"] * i["priceMinor"], "discountMinor": allocation.get(i["sku"], 0),
               "purchasable": i["sku"] in entries and domain.purchasable(entries[i["sku"]][0].product_status,
                                                                         entries[i["sku"]][1])}
@@ -67,7 +67,7 @@ async def summary(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSetting
 async def internal_cart(*, uow: UnitOfWork, settings: CartSettings, user_id: str) -> dict[str, Any]:
     """What orders checks out: PostgreSQL's copy (never the cache), with each line's current sale status."""
     doc = service.document(await service.load(uow, user_id), user_id, settings.default_currency)
-    entries = await projection.sku_entries(uow, [i["sku"] for i in doc["items"]])
+    entries = await projections.sku_entries(uow, [i["sku"] for i in doc["items"]])
     for item in doc["items"]:
         row, vendor_status = entries.get(item["sku"], (None, None))
         item["purchasable"] = row is not None and domain.purchasable(row.product_status, vendor_status)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 
-from apps.cart import projection
+from apps.cart import projections
 from kernel.consumer import Event, Handler
 from kernel.contracts.catalog import ProductChanged, ProductPriceUpdated
 from kernel.contracts.vendors import VendorApplied, VendorStatusChanged, VendorUpdated
@@ -20,20 +20,20 @@ VENDOR_EVENTS = ("vendor.applied", "vendor.approved", "vendor.reinstated", "vend
 
 
 async def on_product(*, uow: UnitOfWork, event: Event[ProductChanged]) -> None:
-    count = await projection.apply_product(uow, event.data, event.occurred_at)
+    count = await projections.apply_product(uow, event.data, event.occurred_at)
     if count == 0:
         log.warning("cart.product_event_skipped", event_id=event.event_id, event_type=event.type)
 
 
 async def on_price(*, uow: UnitOfWork, event: Event[ProductPriceUpdated]) -> None:
-    await projection.apply_price(uow, event.data, event.occurred_at)
+    await projections.apply_price(uow, event.data, event.occurred_at)
 
 
 async def on_vendor(*, uow: UnitOfWork, event: Event[VendorApplied | VendorStatusChanged | VendorUpdated]) -> None:
     if not is_uuid(event.data.vendor_id):
         log.warning("cart.vendor_event_skipped", event_id=event.event_id, event_type=event.type)
         return
-    await projection.apply_vendor(uow, event.data.vendor_id, event.data.status, event.occurred_at)
+    await projections.apply_vendor(uow, event.data.vendor_id, event.data.status, event.occurred_at)
 
 
 HANDLERS: dict[str, Handler] = {

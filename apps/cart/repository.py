@@ -1,6 +1,6 @@
 """The cart database as the cart use cases see it (`uow.repository(CartRepository)`): the shopper's cart row and
 the catalog projection's SKUs, so the use cases' decisions run in unit tests on an in-memory stand-in
-(tests/fakes/cart.py). Writing the projection from events (projection.apply_*) stays SQL: its "only newer rows
+(tests/fakes/cart.py). Writing the projection from events (projections.apply_*) stays SQL: its "only newer rows
 win" rule lives in the upsert statement itself."""
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from apps.cart import clients, domain, projection
+from apps.cart import clients, domain, projections
 from apps.cart.config import CartSettings
 from apps.cart.exceptions import (CartFull, CartLineNotFound, CouponRejected, CurrencyMismatch, InsufficientStock,
                                   InvalidQuantity, NotPurchasable, UnknownSku)
@@ -68,7 +68,7 @@ def touch(cart: Cart, at: datetime) -> None:
 
 
 async def _sellable(uow: UnitOfWork, sku: str) -> SkuCatalog:
-    entry = (await projection.sku_entries(uow, [sku])).get(sku)
+    entry = (await projections.sku_entries(uow, [sku])).get(sku)
     if entry is None:
         raise UnknownSku(f"No SKU {sku!r} in the catalog.", errors=[{"field": "sku", "message": "unknown SKU"}])
     row, vendor_status = entry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import structlog
 
-from apps.orders import vendor_projection
+from apps.orders import projections
 from apps.orders.clients import OrderClients
 from apps.orders.use_cases import fraud, reactions
 from kernel.consumer import Event, Handler
@@ -28,7 +28,7 @@ async def on_vendor(*, uow: UnitOfWork, event: Event[VendorStatusChanged]) -> No
     if not is_uuid(vendor.vendor_id):
         log.warning("orders.vendor_event_without_id", event_id=event.event_id)
         return
-    await vendor_projection.upsert(uow, vendor_id=vendor.vendor_id, status=vendor.status,
+    await projections.upsert(uow, vendor_id=vendor.vendor_id, status=vendor.status,
                                    commission=vendor.commission.wire() if vendor.commission else None,
                                    occurred_at=event.occurred_at)
 

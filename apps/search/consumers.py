@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import structlog
 
-from apps.search import projection
+from apps.search import projections
 from kernel.consumer import Event, Handler
 from kernel.contracts.catalog import (BrandCreated, CategoryChanged, ProductChanged, ProductIndexRequested,
                                       ProductPriceUpdated)
@@ -31,53 +31,53 @@ async def on_product(*, uow: UnitOfWork, event: Event[ProductChanged]) -> None:
     if not is_uuid(event.data.product_id):
         log.warning("search.product_event_without_id", event_id=event.event_id)
         return
-    await projection.apply_product(uow.session, event.data, at=event.occurred_at)
+    await projections.apply_product(uow.session, event.data, at=event.occurred_at)
 
 
 async def on_price(*, uow: UnitOfWork, event: Event[ProductPriceUpdated]) -> None:
-    await projection.apply_price(uow.session, event.data, at=event.occurred_at)
+    await projections.apply_price(uow.session, event.data, at=event.occurred_at)
 
 
 async def on_index_requested(*, uow: UnitOfWork, event: Event[ProductIndexRequested]) -> None:
     """The catalog asks for a product to be re-read (vendor visibility changed): push it again."""
-    await projection.touch(uow.session, [event.data.product_id])
+    await projections.touch(uow.session, [event.data.product_id])
 
 
 async def on_category(*, uow: UnitOfWork, event: Event[CategoryChanged]) -> None:
-    await projection.apply_category(uow.session, event.data, at=event.occurred_at)
+    await projections.apply_category(uow.session, event.data, at=event.occurred_at)
 
 
 async def on_brand(*, uow: UnitOfWork, event: Event[BrandCreated]) -> None:
-    await projection.apply_brand(uow.session, event.data)
+    await projections.apply_brand(uow.session, event.data)
 
 
 async def on_vendor(*, uow: UnitOfWork, event: Event[VendorApplied | VendorStatusChanged | VendorUpdated]) -> None:
     vendor = event.data
     if not is_uuid(vendor.vendor_id):
         return
-    await projection.apply_vendor(uow.session, vendor_id=vendor.vendor_id, name=vendor.name, status=vendor.status,
+    await projections.apply_vendor(uow.session, vendor_id=vendor.vendor_id, name=vendor.name, status=vendor.status,
                                   at=event.occurred_at)
 
 
 async def on_stock(*, uow: UnitOfWork, event: Event[StockAdjusted | LowStock]) -> None:
     stock = event.data
-    await projection.apply_stock(uow.session, sku=stock.sku, product_id=stock.product_id,
+    await projections.apply_stock(uow.session, sku=stock.sku, product_id=stock.product_id,
                                  available=stock.available, delta=0, at=event.occurred_at)
 
 
 async def on_reservation(*, uow: UnitOfWork, event: Event[ReservationChanged]) -> None:
     sign = RESERVATION_SIGN[event.type]
     for line in event.data.items:
-        await projection.apply_stock(uow.session, sku=line.sku, product_id=None, available=None,
+        await projections.apply_stock(uow.session, sku=line.sku, product_id=None, available=None,
                                      delta=sign * line.qty, at=event.occurred_at)
 
 
 async def on_rating(*, uow: UnitOfWork, event: Event[ReviewModerated]) -> None:
-    await projection.apply_rating(uow.session, event.data, at=event.occurred_at)
+    await projections.apply_rating(uow.session, event.data, at=event.occurred_at)
 
 
 async def on_paid(*, uow: UnitOfWork, event: Event[OrderPaid]) -> None:
-    await projection.add_sales(uow.session, event.data.product_ids)
+    await projections.add_sales(uow.session, event.data.product_ids)
 
 
 CONSUMERS: dict[str, Handler] = {

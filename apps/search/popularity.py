@@ -1,6 +1,6 @@
 """Popularity from the warehouse: units sold per product over a window of paid orders (order_items in ClickHouse,
 history and live orders alike). `mkt search reindex` refreshes it before building; between refreshes each live
-order.paid event adds one per product it holds (apps/search/projection.add_sales)."""
+order.paid event adds one per product it holds (apps/search/projections.add_sales)."""
 from __future__ import annotations
 
 from typing import Any

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from apps.orders import splits, vendor_projection
+from apps.orders import projections, splits
 from apps.orders.clients import Cart, OrderClients, Quote
 from apps.orders.config import OrdersSettings
 from apps.orders.exceptions import EmptyCart, InvalidCart, VendorUnavailable
@@ -81,8 +81,8 @@ async def build_plan(*, uow: UnitOfWork, clients: OrderClients, settings: Orders
                      cmd: OrderCreate) -> Plan:
     cart = await clients.cart(user_id)
     lines = cart_lines(cart, settings)
-    vendors = await vendor_projection.load(uow, {line.vendor_id for line in lines})
-    if blocked := vendor_projection.not_selling(vendors):
+    vendors = await projections.load(uow, {line.vendor_id for line in lines})
+    if blocked := projections.not_selling(vendors):
         raise VendorUnavailable("Some items come from vendors that are not selling right now.",
                                 errors=[{"field": "items", "message": f"vendor {v} is not active"} for v in blocked])
     address = await resolve_address(clients, user_id, cmd)
@@ -98,7 +98,7 @@ async def build_plan(*, uow: UnitOfWork, clients: OrderClients, settings: Orders
                              tax_rate_bps=settings.tax_rate_bps, currency=cart.currency)
     default = splits.Commission("percent", settings.default_commission_bps)
     vendor_splits = splits.vendor_splits(lines, discounts=discounts, shipping_minor=totals.shipping_minor,
-                                         tax_minor=totals.tax_minor, commissions=vendor_projection.commissions(vendors),
+                                         tax_minor=totals.tax_minor, commissions=projections.commissions(vendors),
                                          default=default, currency=cart.currency)
     return Plan(cart=cart, lines=lines, address=address, quote=quote, coupon_code=cart.coupon_code,
                 discounts=discounts, totals=totals, splits=vendor_splits)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from apps.orders import vendor_projection
+from apps.orders import projections
 from apps.orders.exceptions import IllegalTransition, ItemNotFound, OrderNotFound
 from apps.orders.orm import VendorCommission
 from apps.orders.repository import OrderRepository
@@ -114,7 +114,7 @@ async def test_a_tracked_delivery_delivers_only_the_items_of_that_parcel():
 
 
 async def _vendor_event(uow, *, status, commission=None, at):
-    return await run_use_case(uow, vendor_projection.upsert, vendor_id=VENDOR_A, status=status,
+    return await run_use_case(uow, projections.upsert, vendor_id=VENDOR_A, status=status,
                               commission=commission, occurred_at=at)
 
 

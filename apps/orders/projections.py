@@ -1,4 +1,4 @@
-"""The orders service's projection of vendors (fed by vendor.approved|suspended|reinstated): whether a vendor
+"""Vendors, as the orders service keeps them (fed by vendor.approved|suspended|reinstated): whether a vendor
 sells, and its commission, frozen onto each order's vendor split at checkout."""
 from __future__ import annotations
 
