@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
-
 from apps.reviews import domain
 from apps.reviews.orm import Purchase, PurchaseItem
+from apps.reviews.repository import ReviewRepository
 from kernel.uow import UnitOfWork
 
 
@@ -44,9 +43,8 @@ def status_of(doc: dict[str, Any]) -> str:
 
 
 async def apply(uow: UnitOfWork, facts: PurchaseFacts) -> Purchase:
-    await uow.session.execute(insert(Purchase).values(order_no=facts.order_no, status=facts.status)
-                              .on_conflict_do_nothing())
-    row = await uow.session.get(Purchase, facts.order_no, with_for_update=True, populate_existing=True)
+    rows = uow.repository(ReviewRepository)
+    row = await rows.lock_purchase(facts.order_no, status=facts.status)
     row.status = domain.next_purchase_status(row.status, facts.status)
     row.user_id = row.user_id or facts.user_id
     if facts.status == "paid" and row.paid_at is None:
@@ -57,5 +55,5 @@ async def apply(uow: UnitOfWork, facts: PurchaseFacts) -> Purchase:
     for product_id, sku in facts.items.items():
         if product_id not in known:
             row.items.append(PurchaseItem(order_no=row.order_no, product_id=product_id, sku=sku))
-    await uow.session.flush()
+    await rows.flush()
     return row

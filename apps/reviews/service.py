@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from apps.reviews import domain, purchases
 from apps.reviews.clients import OrdersClient
 from apps.reviews.exceptions import AlreadyReviewed, InvalidModeration, NotAVerifiedPurchase, ReviewNotFound
 from apps.reviews.orm import ProductRating, Purchase, Review
+from apps.reviews.repository import ReviewRepository
 from kernel.auth import CurrentUser
 from kernel.clock import utcnow
 from kernel.errors import ServiceUnavailable
@@ -40,7 +40,7 @@ class Page:
 
 async def _purchase(uow: UnitOfWork, orders: OrdersClient | None, order_no: str) -> Purchase | None:
     """The projection; when it does not show the order as reviewable yet, the orders service's word."""
-    row = await uow.session.get(Purchase, order_no)
+    row = await uow.repository(ReviewRepository).purchase(order_no)
     if (row is not None and row.status in domain.REVIEWABLE) or orders is None:
         return row
     try:
@@ -59,15 +59,13 @@ async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: C
         user_id=user.id, product_id=cmd.product_id)
     if not verified:
         raise NotAVerifiedPurchase("Only a shopper whose paid or delivered order contains this product may review it.")
-    if await uow.session.scalar(select(Review.id).where(Review.order_no == cmd.order_no,
-                                                        Review.product_id == cmd.product_id)):
+    if await uow.repository(ReviewRepository).is_reviewed(cmd.order_no, cmd.product_id):
         raise AlreadyReviewed(f"This product of order {cmd.order_no} is already reviewed.")
     review = Review(id=new_id_str(), product_id=cmd.product_id, user_id=user.id, order_no=cmd.order_no,
                     rating=cmd.rating, title=cmd.title or None, body=cmd.body or None, status="pending",
                     created_at=utcnow())
-    uow.session.add(review)
     try:
-        await uow.session.flush()
+        await uow.repository(ReviewRepository).add(review)
     except IntegrityError:  # the same review submitted twice at once: the other one won
         raise AlreadyReviewed(f"This product of order {cmd.order_no} is already reviewed.") from None
     uow.emit("review.submitted", {"reviewId": review.id, "productId": review.product_id, "userId": review.user_id,
@@ -78,9 +76,7 @@ async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: C
 
 
 async def _locked_stats(uow: UnitOfWork, product_id: str) -> ProductRating:
-    await uow.session.execute(insert(ProductRating).values(product_id=product_id, rating_sum=0, rating_count=0)
-                              .on_conflict_do_nothing())
-    return await uow.session.get(ProductRating, product_id, with_for_update=True, populate_existing=True)
+    return await uow.repository(ReviewRepository).lock_rating(product_id)
 
 
 async def moderate(*, uow: UnitOfWork, moderator: CurrentUser, review_id: str, approve: bool,
@@ -97,7 +93,7 @@ async def moderate(*, uow: UnitOfWork, moderator: CurrentUser, review_id: str, a
     previous, review.status = review.status, new_status
     review.moderated_by, review.moderated_at = moderator.id[:64], utcnow()
     review.rejection_reason = None if approve else reason
-    await uow.session.flush()
+    await uow.repository(ReviewRepository).flush()
     uow.emit(f"review.{new_status}", {
         "reviewId": review.id, "productId": review.product_id, "rating": review.rating, "status": new_status,
         "previousStatus": previous, "userId": review.user_id, "orderNo": review.order_no,
@@ -109,14 +105,14 @@ async def moderate(*, uow: UnitOfWork, moderator: CurrentUser, review_id: str, a
 async def get_review(uow: UnitOfWork, review_id: str, *, lock: bool = False) -> Review:
     if not is_uuid(review_id):
         raise ReviewNotFound(f"No review {review_id[:40]!r}.")
-    review = await uow.session.get(Review, review_id, with_for_update=lock)
+    review = await uow.repository(ReviewRepository).review(review_id, lock=lock)
     if review is None:
         raise ReviewNotFound(f"No review {review_id!r}.")
     return review
 
 
 async def product_stats(uow: UnitOfWork, product_id: str) -> domain.RatingStats:
-    row = await uow.session.get(ProductRating, product_id)
+    row = await uow.repository(ReviewRepository).rating(product_id)
     return domain.RatingStats(row.rating_sum, row.rating_count) if row else domain.RatingStats(0, 0)
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
-
 from apps.shipping.orm import OrderProjection
+from apps.shipping.repository import ShippingRepository
 from kernel.uow import UnitOfWork
 
 _RANK = {"pending": 0, "paid": 1, "cancelled": 2}
@@ -64,15 +63,13 @@ def from_row(row: OrderProjection) -> OrderFacts:
 
 async def apply(uow: UnitOfWork, facts: OrderFacts) -> OrderProjection:
     """Upsert, merging what is already known: vendors accumulate, the address is kept once known."""
-    await uow.session.execute(insert(OrderProjection).values(order_no=facts.order_no, status=facts.status,
-                                                             vendor_ids=[])
-                              .on_conflict_do_nothing())
-    row = await uow.session.get(OrderProjection, facts.order_no, with_for_update=True, populate_existing=True)
+    rows = uow.repository(ShippingRepository)
+    row = await rows.lock_order(facts.order_no, status=facts.status)
     if _RANK.get(facts.status, 0) > _RANK.get(row.status, 0):
         row.status = facts.status
     row.vendor_ids = sorted(set(row.vendor_ids or ()) | facts.vendor_ids)
     row.user_id = row.user_id or facts.user_id
     if facts.country and not row.country:
         row.country, row.postal_code, row.city = facts.country, facts.postal_code, facts.city
-    await uow.session.flush()
+    await rows.flush()
     return row

@@ -5,7 +5,6 @@ import hashlib
 import hmac
 from datetime import datetime, timezone
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from apps.shipping import domain, projection
@@ -13,7 +12,8 @@ from apps.shipping.clients import OrdersClient
 from apps.shipping.config import ShippingSettings
 from apps.shipping.exceptions import (InvalidShipment, InvalidTransition, LabelExists, NoRate, NotYourShipment,
                                       OrderNotFound, OrderNotShippable, ShipmentNotFound)
-from apps.shipping.orm import OrderProjection, RateTable, Shipment, TrackingEvent
+from apps.shipping.orm import Shipment, TrackingEvent
+from apps.shipping.repository import ShippingRepository
 from apps.shipping.schemas import RatesIn
 from kernel.auth import CurrentUser
 from kernel.ids import is_uuid, new_id_str
@@ -25,7 +25,7 @@ def _now() -> datetime:
 
 
 async def load_tables(uow: UnitOfWork) -> list[domain.RateTable]:
-    rows = (await uow.session.scalars(select(RateTable).order_by(RateTable.id))).all()
+    rows = await uow.repository(ShippingRepository).rate_tables()
     return [domain.RateTable(zone=r.zone, service_level=r.service_level, method=r.method, currency=r.currency,
                              eta_days=r.eta_days, flat_amount_minor=r.flat_amount_minor,
                              brackets=tuple(domain.Bracket(b.max_grams, b.amount_minor, b.extra_per_kg_minor)
@@ -65,7 +65,7 @@ def _check_caller(user: CurrentUser, vendor_id: str) -> None:
 
 async def _order_facts(uow: UnitOfWork, orders: OrdersClient, order_no: str) -> projection.OrderFacts:
     """The projection first; ask the orders service only when the events may not have arrived yet."""
-    row = await uow.session.get(OrderProjection, order_no)
+    row = await uow.repository(ShippingRepository).order(order_no)
     if row is not None and row.status != "pending":
         return projection.from_row(row)
     fresh = await orders.get(order_no)
@@ -75,8 +75,7 @@ async def _order_facts(uow: UnitOfWork, orders: OrdersClient, order_no: str) -> 
 
 
 async def _eta_days(uow: UnitOfWork, zone: str, service_level: str) -> int:
-    eta = await uow.session.scalar(select(RateTable.eta_days).where(RateTable.zone == zone,
-                                                                    RateTable.service_level == service_level))
+    eta = await uow.repository(ShippingRepository).eta_days(zone, service_level)
     if eta is None:
         raise NoRate(f"No {service_level} service to {zone} destinations.")
     return eta
@@ -92,8 +91,7 @@ async def create_label(*, uow: UnitOfWork, settings: ShippingSettings, orders: O
         raise OrderNotShippable(f"Order {order_no} is {facts.status}; only paid orders ship.")
     if vendor_id not in facts.vendor_ids:
         raise NotYourShipment(f"Order {order_no} has no items of vendor {vendor_id}.")
-    existing = await uow.session.scalar(select(Shipment.tracking_no).where(Shipment.order_no == order_no,
-                                                                           Shipment.vendor_id == vendor_id))
+    existing = await uow.repository(ShippingRepository).label_of(order_no, vendor_id)
     if existing:
         raise LabelExists(f"Vendor {vendor_id} already has label {existing} for order {order_no}.")
     zone = domain.zone_for(facts.country or settings.origin_country, settings.origin_country)
@@ -104,9 +102,8 @@ async def create_label(*, uow: UnitOfWork, settings: ShippingSettings, orders: O
                         destination_city=facts.city, eta_days=eta, promised_at=domain.promised_at(now, eta),
                         created_by=user.id[:64], created_at=now, updated_at=now,
                         events=[TrackingEvent(status="label_created", at=now)])
-    uow.session.add(shipment)
     try:
-        await uow.session.flush()
+        await uow.repository(ShippingRepository).add(shipment)
     except IntegrityError:  # a concurrent request for the same (order, vendor) won the race
         raise LabelExists(f"Vendor {vendor_id} already has a label for order {order_no}.") from None
     _emit_label(uow, shipment)
@@ -126,8 +123,7 @@ def _emit_label(uow: UnitOfWork, s: Shipment) -> None:
 async def get_shipment(uow: UnitOfWork, tracking_no: str, *, lock: bool = False) -> Shipment:
     if not domain.is_tracking_no(tracking_no):
         raise ShipmentNotFound(f"No shipment {tracking_no[:40]!r}.")
-    query = select(Shipment).where(Shipment.tracking_no == tracking_no)
-    shipment = await uow.session.scalar(query.with_for_update() if lock else query)
+    shipment = await uow.repository(ShippingRepository).shipment(tracking_no, lock=lock)
     if shipment is None:
         raise ShipmentNotFound(f"No shipment {tracking_no!r}.")
     return shipment
@@ -152,7 +148,7 @@ async def record_event(*, uow: UnitOfWork, settings: ShippingSettings, tracking_
     if status == "delivered":
         shipment.delivered_at = at
         _emit_delivered(uow, shipment)
-    await uow.session.flush()
+    await uow.repository(ShippingRepository).flush()
     return shipment
 
 

@@ -18,6 +18,7 @@ from apps.vendors.exceptions import (
     VendorNotFound,
 )
 from apps.vendors.orm import CommissionRule, Vendor, VendorStatusAudit
+from apps.vendors.repository import VendorRepository
 from kernel.auth import CurrentUser
 from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
@@ -38,8 +39,7 @@ class StatusChange:
 async def get_vendor(uow: UnitOfWork, vendor_id: str, *, lock: bool = False) -> Vendor:
     if not is_uuid(vendor_id):
         raise VendorNotFound(f"No vendor {vendor_id!r}.")
-    stmt = select(Vendor).where(Vendor.id == vendor_id)
-    vendor = await uow.session.scalar(stmt.with_for_update() if lock else stmt)
+    vendor = await uow.repository(VendorRepository).vendor(vendor_id, lock=lock)
     if vendor is None:
         raise VendorNotFound(f"No vendor {vendor_id!r}.")
     return vendor
@@ -64,9 +64,10 @@ async def managed_vendor(uow: UnitOfWork, vendor_id: str, user: CurrentUser, *, 
 
 async def own_vendor(uow: UnitOfWork, user: CurrentUser) -> Vendor:
     """The vendor this user applied for (owner), else the one their token names."""
-    vendor = await uow.session.scalar(select(Vendor).where(Vendor.owner_user_id == user.id))
+    vendors = uow.repository(VendorRepository)
+    vendor = await vendors.vendor_of_owner(user.id)
     if vendor is None and user.vendor_id and is_uuid(user.vendor_id):
-        vendor = await uow.session.scalar(select(Vendor).where(Vendor.id == user.vendor_id))
+        vendor = await vendors.vendor(user.vendor_id)
     if vendor is None:
         raise VendorNotFound("This account has no vendor application.")
     return vendor
@@ -76,7 +77,7 @@ async def own_vendor(uow: UnitOfWork, user: CurrentUser) -> Vendor:
 
 async def _free_slug(uow: UnitOfWork, name: str, vendor_id: str) -> str:
     base = domain.slugify(name)
-    if base and not await uow.session.scalar(select(Vendor.id).where(Vendor.slug == base)):
+    if base and not await uow.repository(VendorRepository).slug_taken(base):
         return base
     return domain.unique_slug(base, vendor_id.replace("-", "")[-8:])
 
@@ -85,15 +86,14 @@ async def _free_slug(uow: UnitOfWork, name: str, vendor_id: str) -> str:
 async def apply(*, uow: UnitOfWork, owner: CurrentUser, name: str, support_email: str,
                 support_phone: str | None, vendor_id: str | None = None, at: datetime | None = None) -> Vendor:
     """`vendor_id` and `at` (when it applied) are for imports that must keep ids and history."""
-    if await uow.session.scalar(select(Vendor.id).where(Vendor.owner_user_id == owner.id)):
+    if await uow.repository(VendorRepository).vendor_of_owner(owner.id) is not None:
         raise VendorAlreadyExists("This account already has a vendor application.")
     vendor_id, at = vendor_id or new_id_str(), at or utcnow()
     vendor = Vendor(id=vendor_id, owner_user_id=owner.id, name=name, slug=await _free_slug(uow, name, vendor_id),
                     status=domain.VendorStatus.PENDING.value, support_email=str(support_email).lower(),
                     support_phone=support_phone, created_at=at, updated_at=at)
-    uow.session.add(vendor)
     try:
-        await uow.session.flush()
+        await uow.repository(VendorRepository).add(vendor)
     except IntegrityError as exc:  # a concurrent application by the same owner (or for the same slug) won
         raise VendorAlreadyExists("A vendor application for this account or name was just made.") from exc
     uow.emit("vendor.applied", {"vendorId": vendor.id, "ownerUserId": owner.id, "name": vendor.name,
@@ -113,7 +113,7 @@ async def update(*, uow: UnitOfWork, vendor_id: str, user: CurrentUser, changes:
     for field in changed:
         setattr(vendor, field, changes[field])
     vendor.updated_at = utcnow()
-    await uow.session.flush()
+    await uow.repository(VendorRepository).flush()
     uow.emit("vendor.updated", {"vendorId": vendor.id, "name": vendor.name, "slug": vendor.slug,
                                 "status": vendor.status, "changedFields": [_camel(f) for f in changed],
                                 "updatedAt": vendor.updated_at}, key=vendor.id)
@@ -131,13 +131,7 @@ async def current_commissions(uow: UnitOfWork, vendor_ids: list[str]) -> dict[st
     """The vendor-wide rule in force for each vendor (latest active_from that has started)."""
     if not vendor_ids:
         return {}
-    rows = await uow.session.scalars(
-        select(CommissionRule)
-        .where(CommissionRule.vendor_id.in_(vendor_ids), CommissionRule.category_id.is_(None),
-               CommissionRule.active_from <= utcnow())
-        .order_by(CommissionRule.vendor_id, CommissionRule.active_from.desc(), CommissionRule.id.desc())
-        .distinct(CommissionRule.vendor_id))
-    return {r.vendor_id: r for r in rows}
+    return await uow.repository(VendorRepository).current_commissions(vendor_ids)
 
 
 def default_commission(settings: VendorsSettings) -> domain.CommissionValue:
@@ -177,6 +171,7 @@ async def list_vendors(*, uow: UnitOfWork, status: str | None, page: int, per_pa
 async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id: str, actor: CurrentUser,
                         change: StatusChange) -> tuple[Vendor, CommissionRule | None]:
     vendor = await get_vendor(uow, vendor_id, lock=True)
+    vendors = uow.repository(VendorRepository)
     previous = vendor.status
     try:
         event_type = domain.transition_event(previous, change.status)
@@ -189,13 +184,13 @@ async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id
     if commission is not None:
         rule = CommissionRule(id=new_id_str(), vendor_id=vendor.id, type=commission.type, value=commission.value,
                               currency=commission.currency, active_from=at, created_by=actor.id)
-        uow.session.add(rule)
+        await vendors.add(rule)
     vendor.status, vendor.status_changed_at, vendor.updated_at = change.status, at, at
     if becomes_active and vendor.approved_at is None:
         vendor.approved_at = at
-    uow.session.add(VendorStatusAudit(id=new_id_str(), vendor_id=vendor.id, from_status=previous,
-                                      to_status=change.status, actor_user_id=actor.id, reason=change.reason, at=at))
-    await uow.session.flush()
+    await vendors.add(VendorStatusAudit(id=new_id_str(), vendor_id=vendor.id, from_status=previous,
+                                        to_status=change.status, actor_user_id=actor.id, reason=change.reason,
+                                        at=at))
     uow.emit(event_type, {
         "vendorId": vendor.id, "ownerUserId": vendor.owner_user_id, "name": vendor.name, "slug": vendor.slug,
         "status": vendor.status, "previousStatus": previous, "commission": commission_payload(rule),
@@ -205,6 +200,4 @@ async def change_status(*, uow: UnitOfWork, settings: VendorsSettings, vendor_id
 
 async def status_history(*, uow: UnitOfWork, vendor_id: str) -> list[VendorStatusAudit]:
     vendor = await get_vendor(uow, vendor_id)
-    rows = await uow.session.scalars(select(VendorStatusAudit).where(VendorStatusAudit.vendor_id == vendor.id)
-                                     .order_by(VendorStatusAudit.at, VendorStatusAudit.id))
-    return list(rows)
+    return await uow.repository(VendorRepository).status_history(vendor.id)

@@ -1,0 +1,50 @@
+"""The vendors database as the vendor use cases see it (`uow.repository(VendorRepository)`): vendors, their
+commission rules and the status audit, so the decisions (one application per owner, who may manage, the status
+machine and the commission it grants) run in unit tests on an in-memory stand-in (tests/fakes/vendors.py).
+The admin listing (service.list_vendors) still queries the session."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from apps.vendors.orm import CommissionRule, Vendor, VendorStatusAudit
+from kernel.clock import utcnow
+
+
+class VendorRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def vendor(self, vendor_id: str, *, lock: bool = False) -> Vendor | None:
+        stmt = select(Vendor).where(Vendor.id == vendor_id)
+        return await self.session.scalar(stmt.with_for_update() if lock else stmt)
+
+    async def vendor_of_owner(self, owner_user_id: str) -> Vendor | None:
+        return await self.session.scalar(select(Vendor).where(Vendor.owner_user_id == owner_user_id))
+
+    async def slug_taken(self, slug: str) -> bool:
+        return bool(await self.session.scalar(select(Vendor.id).where(Vendor.slug == slug)))
+
+    async def add(self, row: Any) -> None:
+        """Insert now: a unique-index race (IntegrityError) surfaces here, inside the use case."""
+        self.session.add(row)
+        await self.session.flush()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def current_commissions(self, vendor_ids: list[str]) -> dict[str, CommissionRule]:
+        """The vendor-wide rule in force for each vendor (latest active_from that has started)."""
+        rows = await self.session.scalars(
+            select(CommissionRule)
+            .where(CommissionRule.vendor_id.in_(vendor_ids), CommissionRule.category_id.is_(None),
+                   CommissionRule.active_from <= utcnow())
+            .order_by(CommissionRule.vendor_id, CommissionRule.active_from.desc(), CommissionRule.id.desc())
+            .distinct(CommissionRule.vendor_id))
+        return {r.vendor_id: r for r in rows}
+
+    async def status_history(self, vendor_id: str) -> list[VendorStatusAudit]:
+        return list(await self.session.scalars(select(VendorStatusAudit).where(VendorStatusAudit.vendor_id == vendor_id)
+                                               .order_by(VendorStatusAudit.at, VendorStatusAudit.id)))
