@@ -42,7 +42,7 @@ async def create_order(body: OrderCreate, request: Request, user: ShopperDep, ke
                        _: CheckoutSlotDep) -> JSONResponse:
     placed = await place_order(uow=uow, clients=clients, settings=settings,
                                cmd=PlaceOrder(user_id=user.id, idempotency_key=key, cmd=body,
-                                              signals=client_signals(request)))
+                                              signals=client_signals(request)), answer=views.order_json)
     headers = {"Idempotent-Replayed": "true"} if placed.replayed else {}
     return JSONResponse(placed.body, status_code=placed.status_code, headers=headers)
 

@@ -7,6 +7,9 @@ request with the same key therefore waits on the key's unique index until this o
 stored answer) or rolls back (then runs itself): never a second order, coupon use or reservation. The price is a
 database connection held open across the calls to other services for the length of one checkout.
 This use case owns its commit (unlike the others) because compensation depends on whether the commit happened.
+
+The HTTP answer is the router's business: it hands in `answer` (views.order_json), which runs inside the
+transaction only because the key's record must hold the exact answer a repeat replays, committed with the order.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from apps.orders import domain, payloads, views
+from apps.orders import domain, payloads
 from apps.orders.clients import OrderClients
 from apps.orders.config import OrdersSettings
 from apps.orders.orm import Order, OrderItem, TimelineEntry, VendorSplitRow, utcnow
@@ -40,11 +43,15 @@ class PlaceOrder:
     signals: dict[str, str] | None = None
 
 
+Answer = Callable[[Order], dict[str, Any]]  # a placed order → the JSON answer POST /v1/orders gives (and replays)
+
+
 @dataclass(frozen=True)
 class Placed:
     status_code: int
     body: dict[str, Any]
     replayed: bool
+    order: Order | None = None  # None when the answer is a replay of the key's stored one
 
 
 class Compensations:
@@ -64,8 +71,8 @@ class Compensations:
                 log.error("orders.compensation_failed", step=name, order_no=order_no, error=str(exc)[:300])
 
 
-async def place_order(*, uow: UnitOfWork, clients: OrderClients, settings: OrdersSettings,
-                      cmd: PlaceOrder) -> Placed:
+async def place_order(*, uow: UnitOfWork, clients: OrderClients, settings: OrdersSettings, cmd: PlaceOrder,
+                      answer: Answer) -> Placed:
     scope = f"orders:{cmd.user_id}"
     request_body = cmd.cmd.model_dump(mode="json", by_alias=True, exclude_none=True)
     async with uow:
@@ -80,14 +87,14 @@ async def place_order(*, uow: UnitOfWork, clients: OrderClients, settings: Order
         try:
             order = await _hold_and_insert(uow=uow, clients=clients, settings=settings, cmd=cmd, plan=plan,
                                            order_no=order_no, undo=undo)
-            body = views.order_json(order)
+            body = answer(order)
             await orders.remember_key(scope=scope, key=cmd.idempotency_key, status_code=201, body=body)
             await uow.commit()
         except BaseException:
             await undo.run(order_no)
             raise
     await _empty_cart(clients, cmd.user_id, order_no, [(line.sku, line.qty) for line in plan.lines])
-    return Placed(201, body, replayed=False)
+    return Placed(201, body, replayed=False, order=order)
 
 
 async def _hold_and_insert(*, uow: UnitOfWork, clients: OrderClients, settings: OrdersSettings, cmd: PlaceOrder,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.orders import views
 from apps.orders.clients import CouponResult, Quote
 from apps.orders.exceptions import EmptyCart, InsufficientStock, InvalidCart, VendorUnavailable
 from apps.orders.orm import VendorCommission
@@ -22,7 +23,8 @@ def _cmd(key: str = "key-1", method: str = "standard", signals: dict[str, str] |
 
 
 async def _place(uow, clients, cmd=None, **overrides):
-    return await place_order(uow=uow, clients=clients, settings=settings(**overrides), cmd=cmd or _cmd())
+    return await place_order(uow=uow, clients=clients, settings=settings(**overrides), cmd=cmd or _cmd(),
+                             answer=views.order_json)
 
 
 async def test_places_the_order_reserves_sorted_lines_and_emits_order_created_once():
