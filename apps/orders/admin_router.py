@@ -41,10 +41,8 @@ async def get_any_order(id: str, _: StaffDep, uow: UowDep) -> OrderOut:  # noqa:
 @router.patch("/orders/{id}/status", response_model=OrderOut, responses={409: {"description": "illegal change"}})
 async def set_status(id: str, body: StatusPatch, _: StaffDep, uow: UowDep,  # noqa: A002 - API.md's name
                      clients: ClientsDep) -> OrderOut:
-    async with uow:
-        order = await transitions.admin_set_status(uow=uow, clients=clients, ref=id, target=body.status,
-                                                   text=body.note)
-        await uow.commit()
+    order = await transitions.admin_set_status(uow=uow, clients=clients, ref=id, target=body.status,
+                                               text=body.note)
     return views.order_out(order)
 
 
@@ -60,9 +58,7 @@ async def list_returns(_: StaffDep, uow: UowDep, paging: PagingDep,
 
 @router.patch("/returns/{rmaId}", response_model=ReturnOut, responses={409: {"description": "illegal change"}})
 async def update_return(rmaId: str, body: ReturnPatch, _: StaffDep, uow: UowDep) -> ReturnOut:  # noqa: N803
-    async with uow:
-        rma, order = await returns.update_return(uow=uow, rma_id=rmaId, target=body.status, text=body.note)
-        await uow.commit()
+    rma, order = await returns.update_return(uow=uow, rma_id=rmaId, target=body.status, text=body.note)
     return views.return_out(rma, order)
 
 

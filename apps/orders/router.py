@@ -64,10 +64,8 @@ async def my_orders(user: ShopperDep, uow: UowDep, paging: PagingDep, status: St
 @router.post("/orders/{orderNo}/returns", status_code=status.HTTP_201_CREATED, response_model=ReturnOut)
 async def request_return(orderNo: str, body: ReturnCreate, user: ShopperDep,  # noqa: N803 - API.md's name
                          uow: UowDep) -> ReturnOut:
-    async with uow:
-        rma, order = await returns.request_return(uow=uow, user_id=user.id, order_no=orderNo, lines=body.items,
-                                                  reason=body.reason)
-        await uow.commit()
+    rma, order = await returns.request_return(uow=uow, user_id=user.id, order_no=orderNo, lines=body.items,
+                                              reason=body.reason)
     return views.return_out(rma, order)
 
 
@@ -84,8 +82,6 @@ async def vendor_orders(vendor_id: OwnVendorDep, uow: UowDep, paging: PagingDep,
 @router.patch("/vendors/{vendorId}/orders/{orderNo}/items/{sku}/ship", response_model=VendorOrderOut)
 async def ship_item(vendor_id: OwnVendorDep, orderNo: str, sku: str, body: ShipIn,  # noqa: N803 - API.md's name
                     uow: UowDep) -> VendorOrderOut:
-    async with uow:
-        order = await fulfilment.vendor_ship(uow=uow, vendor_id=vendor_id, order_no=orderNo, sku=sku,
-                                             carrier=body.carrier, tracking_no=body.tracking_no)
-        await uow.commit()
+    order = await fulfilment.vendor_ship(uow=uow, vendor_id=vendor_id, order_no=orderNo, sku=sku,
+                                         carrier=body.carrier, tracking_no=body.tracking_no)
     return views.vendor_order_out(order, vendor_id)

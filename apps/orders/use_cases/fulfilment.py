@@ -12,6 +12,7 @@ from apps.orders.exceptions import IllegalTransition, InsufficientStock, ItemNot
 from apps.orders.orm import Order, OrderItem, utcnow
 from apps.orders.use_cases.common import follow_items, get_order, note
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 log = structlog.get_logger("orders.fulfilment")
 SHIPPABLE = ("processing", "shipped")
@@ -78,6 +79,7 @@ def deliver(uow: UnitOfWork, order: Order, items: list[OrderItem], *, text: str 
     follow_items(uow, order, text=text, at=at)
 
 
+@use_case
 async def vendor_ship(*, uow: UnitOfWork, vendor_id: str, order_no: str, sku: str, carrier: str,
                       tracking_no: str) -> Order:
     order = await get_order(uow, order_no, lock=True)

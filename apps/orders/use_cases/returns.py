@@ -13,8 +13,10 @@ from apps.orders.schemas import ReturnLineIn
 from apps.orders.use_cases.common import find_order, note, set_status
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
+@use_case
 async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines: list[ReturnLineIn],
                          reason: str) -> tuple[ReturnRequest, Order]:
     order = await find_order(uow, order_no, lock=True)
@@ -44,6 +46,7 @@ async def request_return(*, uow: UnitOfWork, user_id: str, order_no: str, lines:
     return rma, order
 
 
+@use_case
 async def update_return(*, uow: UnitOfWork, rma_id: str, target: str, text: str | None) -> tuple[ReturnRequest,
                                                                                                    Order]:
     # Lock order: the order row first, then the RMA (as request_return does), so the two never deadlock.

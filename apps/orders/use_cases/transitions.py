@@ -15,6 +15,7 @@ from apps.orders.orm import Order, utcnow
 from apps.orders.use_cases import fulfilment
 from apps.orders.use_cases.common import get_order, note, set_status
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 async def give_back(clients: OrderClients, order: Order) -> None:
@@ -39,6 +40,7 @@ async def cancel(*, uow: UnitOfWork, clients: OrderClients, order: Order, reason
     return order
 
 
+@use_case
 async def admin_set_status(*, uow: UnitOfWork, clients: OrderClients, ref: str, target: str,
                            text: str | None) -> Order:
     """Staff move an order by hand along the same machine; "returned" only ever comes from a received RMA."""
