@@ -23,7 +23,6 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-secret-change-me"
-DEV_WEBHOOK_SECRET = "whsec_dev_change_me"
 DEV_TYPESENSE_KEY = "dev-typesense-key"
 # Fernet key (url-safe base64 of 32 bytes) for data encrypted at rest; dev/test only.
 DEV_DATA_ENCRYPTION_KEY = "ZGV2LWRhdGEta2V5LWNoYW5nZS1tZS0zMi1ieXRlcyE="

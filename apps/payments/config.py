@@ -5,7 +5,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import DEV_WEBHOOK_SECRET, BaseServiceSettings, secret
+from kernel.settings import BaseServiceSettings, secret
+
+# Works locally; refused outside ENV=dev|test.
+DEV_WEBHOOK_SECRET = "whsec_dev_change_me"
 
 
 def _plan_name(name: str) -> AliasChoices:
