@@ -1,7 +1,7 @@
 """Typed calls to other services: the orders lookup that verifies a purchase the events have not shown yet."""
 from __future__ import annotations
 
-from apps.reviews.purchases import PurchaseFacts, facts_from
+from apps.reviews.projections import PurchaseFacts, facts_from
 from kernel.service_client import ResourceClient, ServiceClients
 
 OrdersClient = ResourceClient[PurchaseFacts]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from apps.reviews import purchases
+from apps.reviews import projections
 from kernel.consumer import Event, Handler
 from kernel.contracts.orders import OrderCancelled, OrderCreated, OrderDelivered, OrderPaid
 from kernel.uow import UnitOfWork
@@ -20,8 +20,8 @@ def _event_time(event: Event[OrderCreated | OrderPaid | OrderDelivered | OrderCa
 async def on_order_event(*, uow: UnitOfWork,
                          event: Event[OrderCreated | OrderPaid | OrderDelivered | OrderCancelled]) -> None:
     # facts_from reads the wire shape, which the orders API's order document shares (clients.py feeds it too).
-    facts = purchases.facts_from(event.data.wire(), status=STATUS_BY_EVENT[event.type], at=_event_time(event))
-    await purchases.apply(uow, facts)
+    facts = projections.facts_from(event.data.wire(), status=STATUS_BY_EVENT[event.type], at=_event_time(event))
+    await projections.apply(uow, facts)
 
 
 CONSUMERS: dict[str, Handler] = {t: on_order_event for t in STATUS_BY_EVENT}

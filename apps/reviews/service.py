@@ -7,7 +7,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from apps.reviews import domain, purchases
+from apps.reviews import domain, projections
 from apps.reviews.clients import OrdersClient
 from apps.reviews.exceptions import AlreadyReviewed, InvalidModeration, NotAVerifiedPurchase, ReviewNotFound
 from apps.reviews.orm import ProductRating, Purchase, Review
@@ -48,7 +48,7 @@ async def _purchase(uow: UnitOfWork, orders: OrdersClient | None, order_no: str)
     except ServiceUnavailable as exc:
         log.warning("reviews.orders_unavailable", order_no=order_no, error=exc.detail)
         return row
-    return await purchases.apply(uow, fresh) if fresh is not None else row
+    return await projections.apply(uow, fresh) if fresh is not None else row
 
 
 async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: CurrentUser,

@@ -1,7 +1,7 @@
 """Typed calls to other services (kernel ServiceClients underneath): only the orders lookup for labels."""
 from __future__ import annotations
 
-from apps.shipping.projection import OrderFacts, facts_from
+from apps.shipping.projections import OrderFacts, facts_from
 from kernel.service_client import ResourceClient, ServiceClients
 
 OrdersClient = ResourceClient[OrderFacts]

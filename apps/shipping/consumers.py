@@ -1,7 +1,7 @@
 """Reactions to the orders domain: keep the order projection that label creation checks."""
 from __future__ import annotations
 
-from apps.shipping import projection
+from apps.shipping import projections
 from kernel.consumer import Event, Handler
 from kernel.contracts.orders import OrderCancelled, OrderCreated, OrderPaid
 from kernel.uow import UnitOfWork
@@ -11,7 +11,7 @@ STATUS_BY_EVENT = {"order.created": "pending", "order.paid": "paid", "order.canc
 
 async def on_order_event(*, uow: UnitOfWork, event: Event[OrderCreated | OrderPaid | OrderCancelled]) -> None:
     # facts_from reads the wire shape, which the orders API's order document shares (clients.py feeds it too).
-    await projection.apply(uow, projection.facts_from(event.data.wire(), status=STATUS_BY_EVENT[event.type]))
+    await projections.apply(uow, projections.facts_from(event.data.wire(), status=STATUS_BY_EVENT[event.type]))
 
 
 CONSUMERS: dict[str, Handler] = {t: on_order_event for t in STATUS_BY_EVENT}

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.exc import IntegrityError
 
-from apps.shipping import domain, projection
+from apps.shipping import domain, projections
 from apps.shipping.clients import OrdersClient
 from apps.shipping.config import ShippingSettings
 from apps.shipping.exceptions import (InvalidShipment, InvalidTransition, LabelExists, NoRate, NotYourShipment,
@@ -63,15 +63,15 @@ def _check_caller(user: CurrentUser, vendor_id: str) -> None:
         raise NotYourShipment("Only the vendor itself (or staff) can ship its items.")
 
 
-async def _order_facts(uow: UnitOfWork, orders: OrdersClient, order_no: str) -> projection.OrderFacts:
+async def _order_facts(uow: UnitOfWork, orders: OrdersClient, order_no: str) -> projections.OrderFacts:
     """The projection first; ask the orders service only when the events may not have arrived yet."""
     row = await uow.repository(ShippingRepository).order(order_no)
     if row is not None and row.status != "pending":
-        return projection.from_row(row)
+        return projections.from_row(row)
     fresh = await orders.get(order_no)
     if fresh is None:
         raise OrderNotFound(f"No order {order_no!r}.")
-    return projection.from_row(await projection.apply(uow, fresh))
+    return projections.from_row(await projections.apply(uow, fresh))
 
 
 async def _eta_days(uow: UnitOfWork, zone: str, service_level: str) -> int:

@@ -1,4 +1,4 @@
-"""Shipping's projection of orders: which orders are paid, whose items they hold, where they go.
+"""Orders, as shipping keeps them: which orders are paid, whose items they hold, where they go.
 
 Fed by order events (consumers.py) and, when a vendor asks for a label before the event arrived, by the orders
 service's internal API (clients.py). Status only moves forward (pending → paid → cancelled), so a late or replayed

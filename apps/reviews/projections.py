@@ -1,6 +1,7 @@
-"""The purchases projection: which user bought which products in which order, and whether it was paid or
-delivered. Fed by order events (consumers.py) and, for an order whose events have not arrived yet, by the orders
-service's internal API (clients.py); both go through `apply`, so they merge the same way."""
+"""Purchases, as reviews keeps them (its projection of orders): which user bought which products in which order,
+and whether it was paid or delivered. Fed by order events (consumers.py) and, for an order whose events have not
+arrived yet, by the orders service's internal API (clients.py); both go through `apply`, so they merge the same
+way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
