@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
 
 from apps.catalog import domain
 from apps.catalog.exceptions import ProductNotFound
 from apps.catalog.orm import Brand, Category, Product, ProductVariant, VendorProjection, product_categories
+from apps.catalog.repository import FULL, ProductRepository
 from kernel.ids import is_uuid
 from kernel.paging import Found, Paging, fetch_page
 from kernel.uow import UnitOfWork
@@ -36,11 +36,8 @@ class PublicFilters:
 Page = Found[Product]  # one page of products, as a query found them
 
 
-_LOADS = (selectinload(Product.variants), selectinload(Product.categories), selectinload(Product.images))
-
-
 def _full(stmt: Select) -> Select:
-    return stmt.options(*_LOADS)
+    return stmt.options(*FULL)
 
 
 async def load_product(uow: UnitOfWork, product_id: str, *, vendor_id: str | None = None,
@@ -48,10 +45,7 @@ async def load_product(uow: UnitOfWork, product_id: str, *, vendor_id: str | Non
     """The product with its variants, categories and images; another vendor's product is simply not found."""
     if not is_uuid(product_id) or (vendor_id is not None and not is_uuid(vendor_id)):
         raise ProductNotFound(f"No product {product_id!r}.")
-    stmt = _full(select(Product).where(Product.id == product_id))
-    if vendor_id is not None:
-        stmt = stmt.where(Product.vendor_id == vendor_id)
-    product = await uow.session.scalar(stmt.with_for_update(of=Product) if lock else stmt)
+    product = await uow.repository(ProductRepository).product(product_id, vendor_id=vendor_id, lock=lock)
     if product is None:
         raise ProductNotFound(f"No product {product_id!r}.")
     return product
@@ -66,7 +60,7 @@ async def list_brands(uow: UnitOfWork) -> list[Brand]:
 
 
 async def _paginate(uow: UnitOfWork, stmt: Select, *, order, page: int, per_page: int) -> Page:
-    return await fetch_page(uow.session, stmt, Paging(page, per_page), order_by=order, options=_LOADS)
+    return await fetch_page(uow.session, stmt, Paging(page, per_page), order_by=order, options=FULL)
 
 
 async def list_products(uow: UnitOfWork, *, vendor_id: str | None, status: str | None, page: int,

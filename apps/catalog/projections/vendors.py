@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from apps.catalog import domain
 from apps.catalog.orm import Product, VendorProjection
+from apps.catalog.repository import ProductRepository
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
@@ -26,7 +27,7 @@ class VendorChange:
 async def vendor_status(uow: UnitOfWork, vendor_id: str) -> str | None:
     if not is_uuid(vendor_id):
         return None
-    return await uow.session.scalar(select(VendorProjection.status).where(VendorProjection.vendor_id == vendor_id))
+    return await uow.repository(ProductRepository).vendor_status(vendor_id)
 
 
 async def upsert_vendor(uow: UnitOfWork, *, vendor_id: str, name: str, slug: str, status: str,

@@ -3,13 +3,13 @@ race on a unique index is the same 409 as the pre-check, status moves follow dom
 to a live product asks the search indexer to refresh it."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from apps.catalog import domain
 from apps.catalog.exceptions import InvalidProduct, InvalidStatusChange, SkuTaken, SlugTaken, VendorNotActive
-from apps.catalog.orm import Brand, Category, Product
+from apps.catalog.orm import Category, Product
 from apps.catalog.projections.vendors import vendor_status
+from apps.catalog.repository import ProductRepository
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 
@@ -22,7 +22,7 @@ async def require_active_vendor(uow: UnitOfWork, vendor_id: str) -> None:
 async def categories(uow: UnitOfWork, ids: list[str]) -> list[Category]:
     wanted = list(dict.fromkeys(ids))
     found = [] if not all(is_uuid(i) for i in wanted) else \
-        list((await uow.session.scalars(select(Category).where(Category.id.in_(wanted)))).all())
+        await uow.repository(ProductRepository).categories(wanted)
     missing = sorted(set(wanted) - {c.id for c in found})
     if missing:
         raise InvalidProduct(f"Unknown categories: {', '.join(missing)[:300]}.",
@@ -33,7 +33,7 @@ async def categories(uow: UnitOfWork, ids: list[str]) -> list[Category]:
 async def brand(uow: UnitOfWork, brand_id: str | None) -> str | None:
     if brand_id is None:
         return None
-    if not is_uuid(brand_id) or await uow.session.get(Brand, brand_id) is None:
+    if not is_uuid(brand_id) or not await uow.repository(ProductRepository).brand_exists(brand_id):
         raise InvalidProduct(f"Unknown brand {brand_id!r}.", errors=[{"field": "brandId", "message": "unknown brand"}])
     return brand_id
 
@@ -41,7 +41,7 @@ async def brand(uow: UnitOfWork, brand_id: str | None) -> str | None:
 async def flush(uow: UnitOfWork) -> None:
     """Flush, turning a lost race on a unique index into the same 409 the pre-checks give."""
     try:
-        await uow.session.flush()
+        await uow.repository(ProductRepository).flush()
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
         if constraint == "uq_product_variants_sku":

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
-
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.exceptions import InvalidProduct
 from apps.catalog.orm import Product, ProductImage, ProductVariant
 from apps.catalog.product_schemas import ImageRefIn, ProductCreate
+from apps.catalog.repository import ProductRepository
 from apps.catalog.use_cases.common import brand, categories, flush, require_active_vendor
 from apps.catalog.use_cases.variants import check_rules, ensure_skus_free, snapshot
 from kernel.clock import utcnow
@@ -51,7 +50,7 @@ async def add_product(uow: UnitOfWork, *, settings: CatalogSettings, vendor_id: 
     product.categories = in_categories
     product.variants = [ProductVariant(id=new_id_str(), position=i, **v) for i, v in enumerate(variants)]
     product.images = images
-    uow.session.add(product)
+    uow.repository(ProductRepository).add(product)
     await flush(uow)
     uow.emit("product.created", snapshot(product), key=product_id, occurred_at=at)
     return product
@@ -60,9 +59,8 @@ async def add_product(uow: UnitOfWork, *, settings: CatalogSettings, vendor_id: 
 async def _free_slug(uow: UnitOfWork, title: str, product_id: str) -> str:
     slug = domain.product_slug(title)
     # Two vendors listing "T-shirt" at once: the second waits for the first to commit, then takes the suffix
-    # instead of losing at the unique index. The lock ends with the transaction.
-    await uow.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"product-slug:{slug}"))))
-    if await uow.session.scalar(select(exists().where(Product.slug == slug))):
+    # instead of losing at the unique index.
+    if not await uow.repository(ProductRepository).claim_slug(slug):
         slug = domain.product_slug(title, suffix=product_id.replace("-", "")[-8:])
     return slug
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.exceptions import InvalidProduct, SkuTaken
 from apps.catalog.orm import Product, ProductVariant
+from apps.catalog.repository import ProductRepository
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
 
@@ -29,7 +28,7 @@ def variant_dicts(product: Product) -> list[dict[str, Any]]:
 
 
 async def ensure_skus_free(uow: UnitOfWork, skus: list[str]) -> None:
-    taken = (await uow.session.scalars(select(ProductVariant.sku).where(ProductVariant.sku.in_(skus)))).all()
+    taken = await uow.repository(ProductRepository).taken_skus(skus)
     if taken:
         raise SkuTaken(f"SKU already in use in the marketplace: {', '.join(sorted(taken))[:300]}.",
                        errors=[{"field": "variants", "message": f"SKU {s} exists"} for s in sorted(taken)])

@@ -1,0 +1,52 @@
+"""The catalog database as the product use cases see it (`uow.repository(ProductRepository)`): products, their
+SKUs, categories, brands and the vendors projection, so the listing rules (active vendor, known references,
+marketplace-unique SKUs and slugs, status moves) run in unit tests on an in-memory stand-in
+(tests/fakes/catalog.py). Public listings and search queries (queries.py) still use the session."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from apps.catalog.orm import Brand, Category, Product, ProductVariant, VendorProjection
+
+FULL = (selectinload(Product.variants), selectinload(Product.categories), selectinload(Product.images))
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def product(self, product_id: str, *, vendor_id: str | None = None, lock: bool = False) -> Product | None:
+        """The product with its variants, categories and images (`vendor_id`: only if it is that vendor's)."""
+        stmt = select(Product).where(Product.id == product_id).options(*FULL)
+        if vendor_id is not None:
+            stmt = stmt.where(Product.vendor_id == vendor_id)
+        return await self.session.scalar(stmt.with_for_update(of=Product) if lock else stmt)
+
+    async def vendor_status(self, vendor_id: str) -> str | None:
+        return await self.session.scalar(select(VendorProjection.status)
+                                         .where(VendorProjection.vendor_id == vendor_id))
+
+    async def categories(self, ids: list[str]) -> list[Category]:
+        return list((await self.session.scalars(select(Category).where(Category.id.in_(ids)))).all())
+
+    async def brand_exists(self, brand_id: str) -> bool:
+        return await self.session.get(Brand, brand_id) is not None
+
+    async def taken_skus(self, skus: list[str]) -> list[str]:
+        return list((await self.session.scalars(select(ProductVariant.sku).where(ProductVariant.sku.in_(skus)))).all())
+
+    async def claim_slug(self, slug: str) -> bool:
+        """True if `slug` is free. Two vendors listing "T-shirt" at once: the second waits here for the first to
+        commit (an advisory lock that ends with the transaction), then sees it taken."""
+        await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"product-slug:{slug}"))))
+        return not await self.session.scalar(select(exists().where(Product.slug == slug)))
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        await self.session.flush()
