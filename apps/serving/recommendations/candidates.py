@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from apps.serving.recommendations.chain import Candidate
-from apps.serving.recommendations.projection import TREND_HALF_LIFE_SECONDS
+from apps.serving.recommendations.projections import TREND_HALF_LIFE_SECONDS
 from kernel.uow import UnitOfWork
 
 # Showable products; `:category` NULL means any category.

@@ -1,4 +1,4 @@
-"""Reactions of the recommender to other domains' events: keep the projections (projection.py) current, and drop
+"""Reactions of the recommender to other domains' events: keep the projections (projections.py) current, and drop
 a shopper's cached answers the moment they buy.
 
 The Redis side effects (user generation bump, the hidden-products set) run inside the handler, before the unit of
@@ -11,7 +11,7 @@ from datetime import datetime
 
 import structlog
 
-from apps.serving.recommendations import candidates, projection
+from apps.serving.recommendations import candidates, projections
 from apps.serving.recommendations.cache import RecoCache
 from kernel.consumer import Event, Handler
 from kernel.contracts.catalog import ProductChanged
@@ -41,7 +41,7 @@ def build_reactions(cache: RecoCache) -> dict[str, Handler]:
         await cache.mark(hidden=[p for p in product_ids if p not in live], shown=sorted(live))
 
     async def on_product(*, uow: UnitOfWork, event: Event[ProductChanged]) -> None:
-        status = await projection.apply_product(uow, event.data.wire(), event.occurred_at)
+        status = await projections.apply_product(uow, event.data.wire(), event.occurred_at)
         if status is None:
             log.warning("serving.reco_product_skipped", event_id=event.event_id, event_type=event.type)
             return
@@ -51,35 +51,35 @@ def build_reactions(cache: RecoCache) -> dict[str, Handler]:
         vendor_id = event.data.vendor_id
         if not is_uuid(vendor_id):
             return
-        await projection.apply_vendor(uow, vendor_id, event.data.status, event.occurred_at)
-        await visibility(uow, await projection.vendor_products(uow, vendor_id.lower()))
+        await projections.apply_vendor(uow, vendor_id, event.data.status, event.occurred_at)
+        await visibility(uow, await projections.vendor_products(uow, vendor_id.lower()))
 
     async def on_stock(*, uow: UnitOfWork, event: Event[StockAdjusted | LowStock]) -> None:
-        product_id = await projection.set_available(uow, event.data.wire(), event.occurred_at)
+        product_id = await projections.set_available(uow, event.data.wire(), event.occurred_at)
         if product_id:
             await visibility(uow, [product_id])
 
     async def on_reserved(*, uow: UnitOfWork, event: Event[ReservationChanged]) -> None:
-        await visibility(uow, await projection.move_available(uow, event.data.wire()["items"], -1))
+        await visibility(uow, await projections.move_available(uow, event.data.wire()["items"], -1))
 
     async def on_released(*, uow: UnitOfWork, event: Event[ReservationChanged]) -> None:
-        await visibility(uow, await projection.move_available(uow, event.data.wire()["items"], +1))
+        await visibility(uow, await projections.move_available(uow, event.data.wire()["items"], +1))
 
     async def on_order_created(*, uow: UnitOfWork, event: Event[OrderCreated]) -> None:
         """An order placed: its products count as bought together and as sales, and the buyer's answers go
         stale."""
-        products = projection.basket_products(event.data.wire())
-        await projection.count_order(uow, products, event.occurred_at)
+        products = projections.basket_products(event.data.wire())
+        await projections.count_order(uow, products, event.occurred_at)
         await bought(uow, event.data.user_id, products, event.occurred_at)
 
     async def on_order_paid(*, uow: UnitOfWork, event: Event[OrderPaid]) -> None:
         # Counted once, at order.created; payment only repeats the invalidation (in case that event was missed).
-        await bought(uow, event.data.user_id, projection.basket_products(event.data.wire()), event.occurred_at)
+        await bought(uow, event.data.user_id, projections.basket_products(event.data.wire()), event.occurred_at)
 
     async def bought(uow: UnitOfWork, user_id: str, products: list[str], at: datetime) -> None:
         if not is_uuid(user_id):
             return
-        await projection.record_purchases(uow, user_id.lower(), products, at)
+        await projections.record_purchases(uow, user_id.lower(), products, at)
         await cache.invalidate_user(user_id.lower(), products)
 
     return {
