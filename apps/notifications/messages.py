@@ -12,6 +12,7 @@ from apps.notifications.orm import Message
 from kernel.clock import utcnow
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 # Values the sender adds itself (the recipient's name, from their account when known).
 FILLED_AT_SEND = frozenset({"name"})
@@ -43,6 +44,7 @@ async def enqueue(*, uow: UnitOfWork, template_key: str, recipient_kind: str, re
     return queued
 
 
+@use_case
 async def queue_email(*, uow: UnitOfWork, template_key: str, to: str, payload: dict[str, Any], max_attempts: int,
                       not_before: datetime | None = None) -> Message:
     """The admin's direct send: the email template must exist and every placeholder must have a value."""

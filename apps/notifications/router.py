@@ -42,10 +42,8 @@ async def list_templates(_: AdminDep, uow: UowDep, key: Annotated[str | None, Qu
 
 @router.post("/admin/templates", status_code=status.HTTP_201_CREATED, response_model=TemplateOut)
 async def create_template(body: TemplateCreate, _: AdminDep, uow: UowDep) -> TemplateOut:
-    async with uow:
-        template = await templates.create(uow=uow, key=body.key, channel=body.channel,
-                                          values=body.model_dump(exclude={"key", "channel"}))
-        await uow.commit()
+    template = await templates.create(uow=uow, key=body.key, channel=body.channel,
+                                      values=body.model_dump(exclude={"key", "channel"}))
     return _template(template)
 
 
@@ -57,18 +55,14 @@ async def get_template(template_id: str, _: AdminDep, uow: UowDep) -> TemplateOu
 
 @router.patch("/admin/templates/{template_id}", response_model=TemplateOut)
 async def update_template(template_id: str, body: TemplateUpdate, _: AdminDep, uow: UowDep) -> TemplateOut:
-    async with uow:
-        template = await templates.update(uow=uow, template_id=template_id,
-                                          changes=body.model_dump(exclude_unset=True))
-        await uow.commit()
+    template = await templates.update(uow=uow, template_id=template_id,
+                                      changes=body.model_dump(exclude_unset=True))
     return _template(template)
 
 
 @router.delete("/admin/templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_template(template_id: str, _: AdminDep, uow: UowDep) -> Response:
-    async with uow:
-        await templates.delete(uow=uow, template_id=template_id)
-        await uow.commit()
+    await templates.delete(uow=uow, template_id=template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -83,11 +77,9 @@ async def preview_template(template_id: str, body: PreviewIn, _: AdminDep, uow: 
 
 @router.post("/notify/email", status_code=status.HTTP_202_ACCEPTED, response_model=MessageOut)
 async def notify_email(body: EmailIn, _: AdminDep, uow: UowDep, request: Request) -> MessageOut:
-    async with uow:
-        msg = await messages.queue_email(uow=uow, template_key=body.template_key, to=str(body.to),
-                                         payload=body.payload, not_before=body.send_at,
-                                         max_attempts=request.app.state.settings.max_attempts)
-        await uow.commit()
+    msg = await messages.queue_email(uow=uow, template_key=body.template_key, to=str(body.to),
+                                     payload=body.payload, not_before=body.send_at,
+                                     max_attempts=request.app.state.settings.max_attempts)
     return _message(msg)
 
 

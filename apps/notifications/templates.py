@@ -13,6 +13,7 @@ from apps.notifications.exceptions import InvalidTemplate, TemplateExists, Templ
 from apps.notifications.orm import Template
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 FIELDS = ("subject", "body", "text_body", "description", "is_active")
 
@@ -33,6 +34,7 @@ def _emit(uow: UnitOfWork, t: Template, change: str) -> None:
                                                "at": datetime.now(timezone.utc)}, key=t.id)
 
 
+@use_case
 async def create(*, uow: UnitOfWork, key: str, channel: str, values: dict[str, Any]) -> Template:
     template = Template(id=new_id_str(), key=key, channel=channel, **{f: values.get(f) for f in FIELDS
                                                                       if f != "is_active"},
@@ -58,6 +60,7 @@ async def get(uow: UnitOfWork, template_id: str, *, lock: bool = False) -> Templ
     return template
 
 
+@use_case
 async def update(*, uow: UnitOfWork, template_id: str, changes: dict[str, Any]) -> Template:
     template = await get(uow, template_id, lock=True)
     for field in FIELDS:
@@ -70,6 +73,7 @@ async def update(*, uow: UnitOfWork, template_id: str, changes: dict[str, Any]) 
     return template
 
 
+@use_case
 async def delete(*, uow: UnitOfWork, template_id: str) -> None:
     template = await get(uow, template_id, lock=True)
     await uow.session.delete(template)

@@ -42,9 +42,7 @@ def _admin(r: Review) -> AdminReviewOut:
 async def create_review(body: ReviewIn, uow: UowDep, user: CurrentUserDep, orders: OrdersDep) -> ReviewOut:
     cmd = service.NewReview(product_id=body.product_id, order_no=body.order_no, rating=body.rating,
                             title=body.title, body=body.body)
-    async with uow:
-        review = await service.create_review(uow=uow, orders=orders, user=user, cmd=cmd)
-        await uow.commit()
+    review = await service.create_review(uow=uow, orders=orders, user=user, cmd=cmd)
     return _review(review)
 
 
@@ -78,8 +76,6 @@ async def admin_reviews(_: StaffDep, uow: UowDep, paging: PagingDep,
 
 @router.patch("/admin/reviews/{review_id}", response_model=AdminReviewOut)
 async def moderate_review(review_id: str, body: ModerationIn, moderator: StaffDep, uow: UowDep) -> AdminReviewOut:
-    async with uow:
-        review = await service.moderate(uow=uow, moderator=moderator, review_id=review_id,
-                                        approve=body.is_approved, reason=body.reason)
-        await uow.commit()
+    review = await service.moderate(uow=uow, moderator=moderator, review_id=review_id,
+                                    approve=body.is_approved, reason=body.reason)
     return _admin(review)

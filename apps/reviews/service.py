@@ -18,6 +18,7 @@ from kernel.errors import ServiceUnavailable
 from kernel.ids import is_uuid, new_id_str
 from kernel.paging import Paging, fetch_page
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 log = structlog.get_logger("reviews")
 
@@ -51,6 +52,7 @@ async def _purchase(uow: UnitOfWork, orders: OrdersClient | None, order_no: str)
     return await projections.apply(uow, fresh) if fresh is not None else row
 
 
+@use_case
 async def create_review(*, uow: UnitOfWork, orders: OrdersClient | None, user: CurrentUser,
                         cmd: NewReview) -> Review:
     purchase = await _purchase(uow, orders, cmd.order_no)
@@ -79,6 +81,7 @@ async def _locked_stats(uow: UnitOfWork, product_id: str) -> ProductRating:
     return await uow.repository(ReviewRepository).lock_rating(product_id)
 
 
+@use_case
 async def moderate(*, uow: UnitOfWork, moderator: CurrentUser, review_id: str, approve: bool,
                    reason: str | None) -> Review:
     review = await get_review(uow, review_id, lock=True)

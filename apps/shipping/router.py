@@ -54,10 +54,8 @@ async def quote(body: QuoteIn, uow: UowDep, settings: SettingsDep) -> RateOut:
 @router.post("/labels", status_code=status.HTTP_201_CREATED, response_model=LabelOut)
 async def create_label(body: LabelIn, uow: UowDep, user: CurrentUserDep, settings: SettingsDep,
                        orders: OrdersDep) -> LabelOut:
-    async with uow:
-        s = await service.create_label(uow=uow, settings=settings, orders=orders, user=user, order_no=body.order_no,
-                                       vendor_id=body.vendor_id, service_level=body.service_level)
-        await uow.commit()
+    s = await service.create_label(uow=uow, settings=settings, orders=orders, user=user, order_no=body.order_no,
+                                   vendor_id=body.vendor_id, service_level=body.service_level)
     return LabelOut(trackingNo=s.tracking_no, labelUrl=service.label_url(settings, s.tracking_no), carrier=s.carrier,
                     serviceLevel=s.service_level, orderNo=s.order_no, vendorId=s.vendor_id, status=s.status,
                     etaDays=s.eta_days, promisedAt=s.promised_at, createdAt=s.created_at)
@@ -83,8 +81,6 @@ async def track(tracking_no: str, uow: UowDep) -> TrackingOut:
 @router.post("/track/{tracking_no}/events", status_code=status.HTTP_201_CREATED, response_model=TrackingOut)
 async def add_tracking_event(tracking_no: str, body: TrackingEventIn, uow: UowDep, settings: SettingsDep,
                              _: CarrierDep) -> TrackingOut:
-    async with uow:
-        s = await service.record_event(uow=uow, settings=settings, tracking_no=tracking_no, status=body.status,
-                                       location=body.location, at=body.at)
-        await uow.commit()
+    s = await service.record_event(uow=uow, settings=settings, tracking_no=tracking_no, status=body.status,
+                                   location=body.location, at=body.at)
     return _tracking(s)

@@ -18,6 +18,7 @@ from apps.shipping.schemas import RatesIn
 from kernel.auth import CurrentUser
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 def _now() -> datetime:
@@ -81,6 +82,7 @@ async def _eta_days(uow: UnitOfWork, zone: str, service_level: str) -> int:
     return eta
 
 
+@use_case
 async def create_label(*, uow: UnitOfWork, settings: ShippingSettings, orders: OrdersClient, user: CurrentUser,
                        order_no: str, vendor_id: str, service_level: str) -> Shipment:
     if not is_uuid(vendor_id):
@@ -129,6 +131,7 @@ async def get_shipment(uow: UnitOfWork, tracking_no: str, *, lock: bool = False)
     return shipment
 
 
+@use_case
 async def record_event(*, uow: UnitOfWork, settings: ShippingSettings, tracking_no: str, status: str,
                        location: str | None, at: datetime | None) -> Shipment:
     """A carrier scan: moves the state machine; delivered decides lateness against the promise."""

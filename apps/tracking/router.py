@@ -16,8 +16,6 @@ router = APIRouter(prefix="/v1/events", tags=["tracking"])
 async def track(body: TrackIn, uow: UowDep, request: Request,
                 user: Annotated[CurrentUser | None, Depends(optional_user)]) -> TrackOut:
     """Storefront events the services cannot see. Signed-in (token) or anonymous (sessionId only)."""
-    async with uow:
-        accepted = await service.track(uow=uow, settings=request.app.state.settings, batch=body,
-                                       user_id=user.id if user else None)
-        await uow.commit()
+    accepted = await service.track(uow=uow, settings=request.app.state.settings, batch=body,
+                                   user_id=user.id if user else None)
     return TrackOut(accepted=accepted)

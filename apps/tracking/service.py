@@ -11,6 +11,7 @@ from kernel.contracts.registry import contract_for
 from kernel.errors import ValidationFailed
 from kernel.events import Actor
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 # The server decides who the shopper is; a client-sent userId is never trusted.
 _SERVER_OWNED = {"userId", "user_id", "sessionId", "session_id", "deviceId", "device_id", "at"}
@@ -27,6 +28,7 @@ def _event_time(sent: datetime | None, now: datetime, settings: TrackingSettings
     return sent
 
 
+@use_case
 async def track(*, uow: UnitOfWork, settings: TrackingSettings, batch: TrackIn, user_id: str | None) -> int:
     now = datetime.now(timezone.utc)
     payloads = []
