@@ -1,16 +1,23 @@
-"""Events/s into the warehouse through one stream worker vs a row-at-a-time baseline, and event-to-query freshness.
+"""Events/s into the warehouse through 1 and 2 stream workers vs the old sink path, and produce→queryable p95.
 
-    .venv/bin/python -m benchmarks.streams [--events 20000] [--baseline-rows 2000] [--probes 30]
+    .venv/bin/python -m benchmarks.streams [--events 100000] [--workers 1,2] [--baseline-events 20000] [--rate 0]
 
-Needs the local stack up (`mkt stack up`) and the warehouse migrated. Starts its own faust worker in the normal
-consumer group (stop the demo's worker first, `mkt stack down` stops it, or the two share partitions), produces a
-burst of valid envelopes with a type unique to this run, and times until every one is queryable. The baseline
-inserts rows one INSERT at a time into a scratch table, in the same run.
+Needs the local stack up and the warehouse migrated. Stop the demo's stream worker first (`mkt stack down streams`):
+it would ingest the same events. Each phase's workers form a consumer group of their own that starts at the
+topics' ends (STREAMS_CONSUMER_AUTO_OFFSET_RESET=latest), so they see only that phase's events.
+
+Each phase starts N workers, waits until they are ready, then a producer process sends the events (occurredAt set
+as they are sent, keys spread over every partition), with one probe event every 0.1 s among them. events/s is
+events / (last one queryable - first one sent); freshness is each probe's sent → first seen by a query (polled
+every 50 ms). The baseline is one worker on the old path, in the same run: batches of 500 within 1 s and an
+eventId lookup before every insert (STREAMS_SINK_BATCH_SIZE=500, STREAMS_SINK_BATCH_SECONDS=1,
+STREAMS_SINK_LOOKUP=always).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import signal
 import statistics
@@ -18,110 +25,182 @@ import subprocess
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
 from aiokafka import AIOKafkaProducer
 from rich.console import Console
 
 from kernel.contracts.topics import ORDERS
-from kernel.events import Envelope
+from kernel.ids import new_id_str
 from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
 from mkt.streams_cli import worker_argv
 
 console = Console(width=140)
+OLD_PATH = {"STREAMS_SINK_BATCH_SIZE": "500", "STREAMS_SINK_BATCH_SECONDS": "1", "STREAMS_SINK_LOOKUP": "always"}
+PROBE_EVERY = 0.1
 
 
-def start_worker(log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen(worker_argv("info"), stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 90
-    while b"[^Worker]: Ready" not in log.read_bytes():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"worker did not start: {log}")
+@dataclass
+class Phase:
+    name: str
+    workers: int
+    events: int
+    env: dict[str, str]
+
+
+@dataclass
+class Result:
+    phase: Phase
+    rate: float
+    probes: list[float]
+    load: float
+    cpu_us: float  # worker CPU per event
+
+
+def start_workers(n: int, group: str, env: dict[str, str], logs: Path) -> list[subprocess.Popen]:
+    procs, paths = [], []
+    for i in range(n):
+        path = logs / f"worker{i}.log"
+        procs.append(subprocess.Popen(worker_argv("info"), stdout=path.open("wb"), stderr=subprocess.STDOUT,
+                                      start_new_session=True,
+                                      env={**os.environ, "PYTHONUNBUFFERED": "1", "STREAMS_APP_ID": group,
+                                           "STREAMS_CONSUMER_AUTO_OFFSET_RESET": "latest", **env}))
+        paths.append(path)
+    deadline = time.monotonic() + 120
+    while not all(_warm(p.read_bytes()) for p in paths):
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            stop(procs)
+            raise RuntimeError(f"workers did not start: {logs}")
         time.sleep(0.2)
-    return proc
+    time.sleep(3 if n > 1 else 0)  # the later joiners' rebalance: let every worker settle on its partitions
+    return procs
 
 
-def count(event_type: str) -> int:
-    return warehouse_client().query("SELECT count() FROM events WHERE type = {t:String}",
-                                    parameters={"t": event_type}).result_rows[0][0]
+def _warm(log: bytes) -> bool:
+    """Ready, and past importing Feast (seconds of CPU that would otherwise land inside the measurement)."""
+    return b"[^Worker]: Ready" in log and (b"feature store ready" in log or b"feature store not ready" in log)
 
 
-async def produce(envelopes: list[Envelope]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=common_settings().kafka_bootstrap_servers, linger_ms=5)
+def cpu_seconds(procs: list[subprocess.Popen]) -> float:
+    """User + system CPU the workers used so far (Linux /proc): per event, a figure the machine's load skews less."""
+    total = 0
+    for proc in procs:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        proc.wait(30)
+
+
+def _envelope(event_type: str, i: int, sent_at: float) -> bytes:
+    occurred = datetime.fromtimestamp(sent_at, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return orjson.dumps({"eventId": new_id_str(), "type": event_type, "version": 1, "occurredAt": occurred,
+                         "actor": {"type": "simulator", "id": None}, "data": {"orderNo": f"BENCH-{i}", "i": i},
+                         "trace": {"requestId": None, "correlationId": None}})
+
+
+async def _produce(bootstrap: str, run: str, n: int, rate: float) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
     try:
-        for env in envelopes:
-            await producer.send(ORDERS.name, env.to_json(), key=env.event_id.encode())
-        await producer.flush()
+        started, next_probe, probe, pending = time.time(), 0.0, 0, []
+        for i in range(n):
+            now = time.time()
+            if now >= next_probe:
+                await producer.send(ORDERS.name, _envelope(f"bench.{run}.probe", probe, now), key=b"probe")
+                probe, next_probe = probe + 1, now + PROBE_EVERY
+            pending.append(await producer.send(ORDERS.name, _envelope(f"bench.{run}.burst", i, now),
+                                               key=f"order-{i % 97}".encode()))
+            if rate and i % 100 == 99 and (ahead := started + (i + 1) / rate - time.time()) > 0:
+                await asyncio.sleep(ahead)
+            if len(pending) >= 5_000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
     finally:
         await producer.stop()
 
 
-def envelopes(event_type: str, n: int) -> list[Envelope]:
-    return [Envelope(type=event_type, data={"orderNo": f"BENCH-{i}", "i": i}) for i in range(n)]
+def producer_process(bootstrap: str, run: str, n: int, rate: float) -> None:
+    asyncio.run(_produce(bootstrap, run, n, rate))
 
 
-def burst(n: int, run: str) -> float:
-    event_type = f"bench.{run}.burst"
-    started = time.perf_counter()
-    asyncio.run(produce(envelopes(event_type, n)))
-    while count(event_type) < n:
-        time.sleep(0.1)
-    return n / (time.perf_counter() - started)
+def watch(run: str, n: int, producer: multiprocessing.Process, started: float) -> tuple[float, list[float]]:
+    """Poll until all n burst events are queryable; returns (seconds since `started`, probe latencies in ms)."""
+    client, seen = warehouse_client(), {}
+    sent_of = "toFloat64(toUnixTimestamp64Milli(occurred_at)) / 1000"
+    deadline = time.time() + max(120.0, n / 200)
+    while True:
+        now = time.time()
+        landed = client.command("SELECT count() FROM events WHERE type = {t:String}",
+                                parameters={"t": f"bench.{run}.burst"})
+        for probe, sent in client.query(f"SELECT JSONExtractInt(data, 'i'), {sent_of} FROM events "
+                                        "WHERE type = {t:String}", parameters={"t": f"bench.{run}.probe"}).result_rows:
+            seen.setdefault(probe, (now - sent) * 1000)
+        if int(landed) >= n and not producer.is_alive():
+            return now - started, list(seen.values())
+        if now > deadline:
+            raise RuntimeError(f"only {landed}/{n} events landed")
+        time.sleep(0.05)
 
 
-def row_at_a_time(n: int) -> float:
-    client, table = warehouse_client(), f"bench_rows_{uuid.uuid4().hex[:8]}"
-    client.command(f"CREATE TABLE {table} (event_id UUID, type String, data String, at DateTime64(3, 'UTC')) "
-                   f"ENGINE = MergeTree ORDER BY event_id")
+def run_phase(phase: Phase, bootstrap: str, rate: float) -> Result:
+    run = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:8] or "run"
+    logs = Path(tempfile.mkdtemp(prefix="streams-bench-"))
+    workers = start_workers(phase.workers, f"marketplace-streams-bench-{run}", phase.env, logs)
     try:
-        started = time.perf_counter()
-        for env in envelopes("bench.row", n):
-            client.insert(table, [[uuid.UUID(env.event_id), env.type, "{}", datetime.now(timezone.utc)]],
-                          column_names=["event_id", "type", "data", "at"])
-        return n / (time.perf_counter() - started)
+        load = os.getloadavg()[0]
+        producer = multiprocessing.get_context("spawn").Process(
+            target=producer_process, args=(bootstrap, run, phase.events, rate))
+        cpu_before, started = cpu_seconds(workers), time.time()
+        producer.start()
+        seconds, probes = watch(run, phase.events, producer, started)
+        producer.join()
+        cpu = cpu_seconds(workers) - cpu_before
     finally:
-        client.command(f"DROP TABLE {table}")
-
-
-def freshness(probes: int, run: str) -> list[float]:
-    latencies = []
-    for i in range(probes):
-        event_type = f"bench.{run}.probe"
-        started = time.perf_counter()
-        asyncio.run(produce(envelopes(event_type, 1)))
-        while count(event_type) < i + 1:
-            time.sleep(0.02)
-        latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+        stop(workers)
+    warehouse_client().command("DELETE FROM events WHERE startsWith(type, {p:String})",
+                               parameters={"p": f"bench.{run}."})  # bench rows are not marketplace history
+    result = Result(phase, phase.events / seconds, probes, max(load, os.getloadavg()[0]), cpu / phase.events * 1e6)
+    q = statistics.quantiles(probes, n=20) if len(probes) > 1 else probes * 19
+    console.print(f"{phase.name}: {phase.events:,} events, {phase.workers} worker(s): {result.rate:,.0f} events/s; "
+                  f"produce→queryable p50 {statistics.median(probes):.0f} ms, p95 {q[18]:.0f} ms "
+                  f"({len(probes)} probes); worker CPU {result.cpu_us:.0f} µs/event; load avg {result.load:.1f}; logs {logs}")
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--baseline-rows", type=int, default=2_000)
-    parser.add_argument("--probes", type=int, default=30)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
+    parser.add_argument("--baseline-events", type=int, default=20_000, help="0 skips the old-path baseline")
+    parser.add_argument("--rate", type=float, default=0, help="events/s the producer aims at (0: as fast as it can)")
     args = parser.parse_args()
-    run = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:8] or "run"
-    log = Path(tempfile.mkdtemp()) / "worker.log"
-    worker = start_worker(log)
-    try:
-        burst(200, run + "warm")  # first insert in a process loads pandas: keep it out of the figure
-        sink_rate = burst(args.events, run)
-        fresh = freshness(args.probes, run)
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(30)
-    baseline = row_at_a_time(args.baseline_rows)
-    q = statistics.quantiles(fresh, n=20)
-    console.print(f"stream worker: {args.events} events → warehouse at {sink_rate:,.0f} events/s")
-    console.print(f"row-at-a-time baseline: {args.baseline_rows} single-row INSERTs at {baseline:,.0f} rows/s")
-    console.print(f"ratio worker/baseline: {sink_rate / baseline:.1f}x")
-    console.print(f"freshness produce→queryable over {args.probes} probes: p50 {statistics.median(fresh):.0f} ms, "
-                  f"p95 {q[18]:.0f} ms, max {max(fresh):.0f} ms")
+    bootstrap = common_settings().kafka_bootstrap_servers
+    console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}")
+    phases = [Phase(f"new path x{n}", n, args.events, {}) for n in map(int, args.workers.split(","))]
+    if args.baseline_events:
+        phases.insert(0, Phase("old path (baseline)", 1, args.baseline_events, OLD_PATH))
+    results = [run_phase(phase, bootstrap, args.rate) for phase in phases]
+    base = results[0] if args.baseline_events else None
+    for result in results[1 if base else 0:]:
+        if base:
+            console.print(f"ratio {result.phase.name} / baseline: {result.rate / base.rate:.1f}x events/s, "
+                          f"{base.cpu_us / result.cpu_us:.1f}x less worker CPU per event")
+    singles = [r for r in results if r.phase.workers == 1 and not r.phase.env]
+    for result in results:
+        if singles and result.phase.workers > 1 and not result.phase.env:
+            console.print(f"scaling {result.phase.workers} workers / 1: {result.rate / singles[0].rate:.2f}x")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import faust
 
-from kernel.contracts.topics import DEAD_LETTER, DOMAIN_TOPICS, Topic
+from kernel.contracts.topics import DEAD_LETTER, Topic
 from streams.app import app
 
 
@@ -39,5 +39,4 @@ def faust_topics(contracts: tuple[Topic, ...]) -> faust.TopicT:
     )
 
 
-domain_events = faust_topics(DOMAIN_TOPICS)
 dead_letter = faust_topic(DEAD_LETTER)

@@ -117,6 +117,7 @@ async def _warm() -> None:
     """Import Feast and read the registry off the event loop, before the first push needs them."""
     try:
         await asyncio.to_thread(pusher.warm)
+        log.info("feature store ready")  # the import holds the GIL for seconds: benchmarks wait for this line
     except Exception as exc:  # noqa: BLE001 - e.g. `mkt features apply` not run yet; pushes retry on their own
         pusher.reset()
         log.warning("feature store not ready yet (%r); pushes will retry", exc)

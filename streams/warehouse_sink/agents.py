@@ -1,31 +1,35 @@
 """Every domain event -> `warehouse.events`, in batches, exactly once per eventId, never dropping a batch.
 
-Why `noack_take` rather than `take`: `take` acks a batch when the generator resumes or closes, even if the
-insert raised or the worker was stopped mid-retry, so offsets could be committed for rows that never landed.
-Here a batch is acked only after its rows are in the warehouse and its rejects are in the dead-letter topic;
-anything un-acked is redelivered after a restart, and the eventId check makes that redelivery harmless.
+The sink reads with its own consumer (consumer.py: whole fetches, committed only after a batch's rows landed and
+its rejects were dead-lettered), so anything not committed is redelivered after a restart or a rebalance. Those
+redeliveries, and replays of old events, are dropped on eventId: ids the worker landed itself are remembered, and
+whatever it cannot vouch for is looked up in the warehouse (recent_ids.py); a retried insert looks every id up.
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Sequence, TypeVar
 
+from aiokafka.structs import ConsumerRecord
 from clickhouse_connect.driver.client import Client
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
 from kernel.warehouse import warehouse_client
 from streams.app import app, settings
-from streams.topics import dead_letter, domain_events
+from streams.topics import dead_letter
+from streams.warehouse_sink.consumer import SinkConsumer
 from streams.warehouse_sink.logic import (
-    EVENT_COLUMNS, Accepted, Rejected, SourceRef, dead_letter_payload, drop_existing, plan_batch, to_row,
+    EVENT_COLUMNS, Accepted, Rejected, SourceRef, dead_letter_payload, plan_batch, to_row,
 )
+from streams.warehouse_sink.recent_ids import RecentIds, Triage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_ID_CHUNK = 2_000  # keeps each `IN (...)` lookup far below the server's max_query_size
+_ONE_SECOND = timedelta(seconds=1)  # occurred_at is stored in ms: widen the range so truncation never misses
 stats: Counter[str] = Counter()
 
 
@@ -34,6 +38,8 @@ class WarehouseSink:
 
     def __init__(self) -> None:
         self._client: Client | None = None
+        self.recent = RecentIds(settings.sink_recent_seconds, settings.sink_recent_max_ids,
+                                settings.sink_clock_skew_seconds)
 
     def _connected(self) -> Client:
         if self._client is None:
@@ -49,27 +55,36 @@ class WarehouseSink:
             except Exception:  # noqa: BLE001 - closing a broken client must not mask the real error
                 pass
 
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        client = self._connected()
-        found: set[str] = set()
-        for start in range(0, len(ids), _ID_CHUNK):
-            chunk = list(ids[start:start + _ID_CHUNK])
-            result = client.query("SELECT event_id FROM events WHERE event_id IN %(ids)s", parameters={"ids": chunk})
-            found.update(str(row[0]) for row in result.result_rows)
-        return found
+    def existing_ids(self, items: Sequence[Accepted]) -> set[str]:
+        """Which of these events the warehouse holds: one query, pruned to the parts whose occurredAt range fits."""
+        times = [item.envelope.occurred_at for item in items]
+        result = self._connected().query(
+            "SELECT toString(event_id) FROM events WHERE event_id IN {ids:Array(UUID)} "
+            "AND occurred_at BETWEEN {lo:DateTime64(3, 'UTC')} AND {hi:DateTime64(3, 'UTC')}",
+            parameters={"ids": [item.envelope.event_id for item in items],
+                        "lo": min(times) - _ONE_SECOND, "hi": max(times) + _ONE_SECOND})
+        return {row[0] for row in result.result_rows}
 
-    def write(self, items: Sequence[Accepted]) -> tuple[int, int]:
+    def write(self, items: Sequence[Accepted], retry: bool = False) -> tuple[int, int]:
         """Insert what the warehouse does not hold yet; returns (inserted, already present).
 
-        The lookup runs on every attempt: if a previous attempt's insert landed but its answer was lost, the
-        retry finds those ids and inserts nothing twice.
+        A retry looks every id up: the failed attempt's insert may have landed with its answer lost.
         """
-        present = self.existing_ids([item.envelope.event_id for item in items])
-        fresh = drop_existing(items, present)
+        keys = [(item.envelope.event_id, item.envelope.occurred_at.timestamp()) for item in items]
+        if retry or settings.sink_lookup == "always":
+            triage = Triage(unsure=list(range(len(items))))
+        else:
+            triage = self.recent.triage(keys)
+        skip = set(triage.landed)
+        if triage.unsure:
+            present = self.existing_ids([items[i] for i in triage.unsure])
+            skip.update(i for i in triage.unsure if keys[i][0] in present)
+        fresh = [item for i, item in enumerate(items) if i not in skip]
         if fresh:
             now = datetime.now(timezone.utc)
-            rows = [to_row(item.envelope, item.source, now) for item in fresh]
-            self._connected().insert("events", rows, column_names=list(EVENT_COLUMNS))
+            columns = list(zip(*(to_row(item.envelope, item.source, now) for item in fresh)))
+            self._connected().insert("events", columns, column_names=list(EVENT_COLUMNS), column_oriented=True)
+        self.recent.remember(keys)
         return len(fresh), len(items) - len(fresh)
 
 
@@ -118,27 +133,38 @@ async def _send_dead_letters(rejected: Sequence[Rejected]) -> None:
 sink = WarehouseSink()
 
 
-@app.agent(domain_events, name="warehouse-sink", concurrency=1)
-async def sink_events_to_warehouse(stream) -> None:  # type: ignore[no-untyped-def]
-    async for events in stream.noack_take(settings.sink_batch_size, within=settings.sink_batch_seconds):
-        plan = plan_batch(
-            (event.value, SourceRef(event.message.topic, event.message.partition, event.message.offset))
-            for event in events
+async def sink_batch(records: list[ConsumerRecord]) -> None:
+    """Parse, dead-letter the rejects, insert the rest exactly once; returns when all of it is safe to commit."""
+    plan = await asyncio.to_thread(
+        plan_batch, [(r.value, SourceRef(r.topic, r.partition, r.offset)) for r in records])
+    if plan.rejected:
+        await _send_dead_letters(plan.rejected)
+    if plan.accepted:
+        accepted, attempts = plan.accepted, itertools.count()
+        inserted, present = await _retry_forever(
+            "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, next(attempts) > 0),
+            on_error=sink.reset,
         )
-        if plan.rejected:
-            await _send_dead_letters(plan.rejected)
-        if plan.accepted:
-            accepted = plan.accepted
-            inserted, present = await _retry_forever(
-                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted), on_error=sink.reset
-            )
-            stats["inserted"] += inserted
-            stats["already_present"] += present
-        stats["duplicates_in_batch"] += plan.duplicates_in_batch
-        stats["batches"] += 1
-        for event in events:
-            await stream.ack(event)
-        log.debug("batch of %d: %s", len(events), dict(stats))
+        stats["inserted"] += inserted
+        stats["already_present"] += present
+    stats["duplicates_in_batch"] += plan.duplicates_in_batch
+    stats["batches"] += 1
+
+
+@app.task
+async def sink_events_to_warehouse() -> None:
+    """Every domain topic, batch after batch, for as long as the worker runs (cancelled when it stops)."""
+    consumer = SinkConsumer(settings, on_assigned=sink.recent.restart)
+    await consumer.start()
+    try:
+        while True:
+            records = await consumer.batch(settings.sink_batch_size, settings.sink_batch_seconds)
+            if records:
+                await sink_batch(records)
+                await consumer.commit(records)
+                log.debug("batch of %d: %s", len(records), dict(stats))
+    finally:
+        await consumer.stop()
 
 
 _last_reported: dict[str, int] = {}

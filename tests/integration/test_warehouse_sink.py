@@ -34,6 +34,7 @@ from tests.kafka_helpers import STREAMS_GROUP as APP_ID
 from tests.kafka_helpers import wait_committed
 from warehouse.migrate import migrate
 
+SINK_GROUP = f"{APP_ID}-warehouse-sink"  # the sink reads in a group of its own (streams/warehouse_sink/consumer.py)
 RUN = "".join(random.choices(string.ascii_lowercase, k=10))  # event types allow only [a-z_.]
 
 
@@ -176,7 +177,7 @@ async def test_events_land_once_and_a_replay_adds_nothing(stack, worker, client)
     fresh = envelopes(event_type, 7)
     ends = await produce(stack.kafka_bootstrap_servers, ORDERS.name, first + fresh)  # the replay, then new ones
     await wait_for_count(client, event_type, 307)
-    await wait_committed(stack.kafka_bootstrap_servers, ORDERS.name, ends)
+    await wait_committed(stack.kafka_bootstrap_servers, ORDERS.name, ends, group=SINK_GROUP)
     assert count(client, event_type) == 307
     unique = client.command("SELECT uniqExact(event_id) FROM events WHERE type = %(t)s", parameters={"t": event_type})
     assert int(unique) == 307
