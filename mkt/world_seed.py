@@ -21,7 +21,9 @@ from apps.auth.config import AuthSettings
 from apps.auth.consumers import CONSUMERS as AUTH_REACTIONS
 from apps.auth.orm import Base as AuthBase
 from apps.catalog import queries as catalog_queries
-from apps.catalog.use_cases import create_product, review_product, taxonomy
+from apps.catalog.use_cases import taxonomy
+from apps.catalog.use_cases.create_product import create_product
+from apps.catalog.use_cases.review_product import approve_product
 from apps.catalog.config import CatalogSettings
 from apps.catalog.consumers import HANDLERS as CATALOG_REACTIONS
 from apps.catalog.orm import Base as CatalogBase, Product
@@ -128,15 +130,15 @@ async def seed_taxonomy(svc: Service, spec: WorldSpec, progress: Progress) -> in
         cats = {c.slug: c.id for c in await catalog_queries.list_categories(uow)}
         for c in spec.categories:
             if c["id"] not in cats.values():
-                await taxonomy.add_category(uow, settings=svc.settings, name=c["name"],
-                                            slug=_slug_for(c["slug"], cats, c["id"], key), parent_id=c["parentId"],
-                                            sort=c["sort"], category_id=c["id"], at=c["at"])
+                await taxonomy.create_category(uow=uow, settings=svc.settings, name=c["name"],
+                                               slug=_slug_for(c["slug"], cats, c["id"], key),
+                                               parent_id=c["parentId"], sort=c["sort"], category_id=c["id"], at=c["at"])
                 created += 1
         brands = {b.slug: b.id for b in await catalog_queries.list_brands(uow)}
         for b in spec.brands:
             if b["id"] not in brands.values():
-                await taxonomy.add_brand(uow, name=b["name"], slug=_slug_for(b["slug"], brands, b["id"], key),
-                                        brand_id=b["id"], at=b["at"])
+                await taxonomy.create_brand(uow=uow, name=b["name"], slug=_slug_for(b["slug"], brands, b["id"], key),
+                                           brand_id=b["id"], at=b["at"])
                 created += 1
         await uow.commit()
     progress("taxonomy", len(spec.categories) + len(spec.brands))
@@ -177,11 +179,11 @@ async def _seed_products(svcs: dict[str, Service], batch: list[ProductSpec]) -> 
         have = set((await uow.session.scalars(select(Product.id).where(Product.id.in_([p.id for p in batch])))).all())
         fresh = [p for p in batch if p.id not in have]
         for p in fresh:
-            await create_product.add_product(uow, settings=cs.settings, vendor_id=p.vendor_id,
-                                             cmd=ProductCreate.model_validate(p.body), product_id=p.id, slug=p.slug,
-                                             at=p.created_at)
+            await create_product(uow=uow, settings=cs.settings, vendor_id=p.vendor_id,
+                                 cmd=ProductCreate.model_validate(p.body), product_id=p.id, slug=p.slug,
+                                 at=p.created_at)
             if p.approved_at is not None:
-                await review_product.approve(uow, p.id, at=p.approved_at)
+                await approve_product(uow=uow, product_id=p.id, at=p.approved_at)
         events = await _commit(uow)
     await svcs["inventory"].react(events)
     return len(fresh)

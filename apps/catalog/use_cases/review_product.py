@@ -1,6 +1,5 @@
 """An admin reviews a pending product: approve puts it live (and asks the search indexer to add it), reject sends
-it back to the vendor as a draft with the reviewer's reason. Each is one unit of work, committed; `approve` is the
-approval inside a unit of work the caller opened (imports of history)."""
+it back to the vendor as a draft with the reviewer's reason. Each is one unit of work, committed (@use_case)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,16 +11,11 @@ from apps.catalog.use_cases.common import change_status, flush, request_index
 from apps.catalog.use_cases.variants import snapshot
 from kernel.clock import utcnow
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
-async def approve_product(*, uow: UnitOfWork, product_id: str) -> Product:
-    async with uow:
-        product = await approve(uow, product_id)
-        await uow.commit()
-    return product
-
-
-async def approve(uow: UnitOfWork, product_id: str, *, at: datetime | None = None) -> Product:
+@use_case
+async def approve_product(*, uow: UnitOfWork, product_id: str, at: datetime | None = None) -> Product:
     """`at` (when it was approved) is for imports of history; default now."""
     product = await _pending(uow, product_id, "approved")
     previous = change_status(product, "active", by_admin=True)
@@ -33,15 +27,13 @@ async def approve(uow: UnitOfWork, product_id: str, *, at: datetime | None = Non
     return product
 
 
+@use_case
 async def reject_product(*, uow: UnitOfWork, product_id: str, reason: str | None) -> Product:
-    async with uow:
-        product = await _pending(uow, product_id, "rejected")
-        previous = change_status(product, "draft", by_admin=True)
-        product.rejection_reason, product.updated_at = reason, utcnow()
-        await flush(uow)
-        uow.emit("product.rejected", {**snapshot(product, previous_status=previous), "reason": reason},
-                 key=product.id)
-        await uow.commit()
+    product = await _pending(uow, product_id, "rejected")
+    previous = change_status(product, "draft", by_admin=True)
+    product.rejection_reason, product.updated_at = reason, utcnow()
+    await flush(uow)
+    uow.emit("product.rejected", {**snapshot(product, previous_status=previous), "reason": reason}, key=product.id)
     return product
 
 

@@ -1,7 +1,7 @@
 """Admin use cases on the taxonomy: create and update categories (a tree kept as materialised paths), create brands.
 
-Each use case is one unit of work and commits it. The `add_*` steps do the same work inside a unit of work the
-caller opened and commits (imports that create many rows in one transaction)."""
+Each use case is one unit of work and commits it (@use_case); imports that create many rows call them inside
+their own open unit of work and commit once."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,6 +16,7 @@ from apps.catalog.orm import Brand, Category
 from kernel.errors import ValidationFailed
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 def _event(cat: Category) -> dict:
@@ -54,9 +55,10 @@ async def _ensure_slug_free(uow: UnitOfWork, slug: str, *, except_id: str | None
         raise SlugTaken(f"A category with slug {slug!r} exists.")
 
 
-async def add_category(uow: UnitOfWork, *, settings: CatalogSettings, name: str, slug: str | None,
-                       parent_id: str | None, sort: int = 0, category_id: str | None = None,
-                       at: datetime | None = None) -> Category:
+@use_case
+async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
+                          parent_id: str | None, sort: int = 0, category_id: str | None = None,
+                          at: datetime | None = None) -> Category:
     """`category_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
@@ -73,23 +75,9 @@ async def add_category(uow: UnitOfWork, *, settings: CatalogSettings, name: str,
     return cat
 
 
-async def create_category(*, uow: UnitOfWork, settings: CatalogSettings, name: str, slug: str | None,
-                          parent_id: str | None, sort: int = 0) -> Category:
-    async with uow:
-        cat = await add_category(uow, settings=settings, name=name, slug=slug, parent_id=parent_id, sort=sort)
-        await uow.commit()
-    return cat
-
-
+@use_case
 async def update_category(*, uow: UnitOfWork, settings: CatalogSettings, category_id: str,
                           changes: dict) -> Category:
-    async with uow:
-        cat = await _change(uow, settings, category_id, changes)
-        await uow.commit()
-    return cat
-
-
-async def _change(uow: UnitOfWork, settings: CatalogSettings, category_id: str, changes: dict) -> Category:
     cat = await _get(uow, category_id, lock=True)
     old_path = cat.path
     if "name" in changes and changes["name"] is not None:
@@ -131,8 +119,9 @@ async def _move_subtree(uow: UnitOfWork, old_path: str, new_path: str, *, depth_
         .execution_options(synchronize_session=False))
 
 
-async def add_brand(uow: UnitOfWork, *, name: str, slug: str | None, brand_id: str | None = None,
-                    at: datetime | None = None) -> Brand:
+@use_case
+async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None, brand_id: str | None = None,
+                       at: datetime | None = None) -> Brand:
     """`brand_id` and `at` (when it was created) are for imports that must keep ids and history."""
     slug = slug or domain.slugify(name)
     if not slug:
@@ -145,11 +134,4 @@ async def add_brand(uow: UnitOfWork, *, name: str, slug: str | None, brand_id: s
     await _flush_unique(uow, f"A brand with slug {slug!r} exists.")
     uow.emit("brand.created", {"brandId": brand.id, "name": brand.name, "slug": brand.slug}, key=brand.id,
              occurred_at=at)
-    return brand
-
-
-async def create_brand(*, uow: UnitOfWork, name: str, slug: str | None) -> Brand:
-    async with uow:
-        brand = await add_brand(uow, name=name, slug=slug)
-        await uow.commit()
     return brand
