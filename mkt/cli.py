@@ -15,7 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stack": ("mkt.stack_cli:stack_app", "Start, stop and inspect the local servers (data under .stack/)."),
     "serve": ("mkt.serve_cli:serve", "Run the gateway with every service mounted, or one service alone."),
     "db": ("mkt.db_cli:db_app", "Service databases: create and migrate (Alembic)."),
-    "contracts": ("mkt.contracts_cli:contracts_app", "Event contracts: regenerate JSON Schemas."),
+    "contracts": ("mkt.contracts_cli:contracts_app", "Event schemas and OpenAPI documents: regenerate, check."),
     "demo": ("mkt.demo:demo", "The main job: drive the marketplace through the gateway and show events flowing."),
     "admin": ("mkt.admin_cli:admin_app", "Administrative tasks (create the first super_admin, staff)."),
     "outbox": ("mkt.outbox_cli:outbox_app", "The transactional outbox: relay and replay events."),
