@@ -21,7 +21,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.loadgen import Samples, api_server, closed_loop, machine, pct, roundtrips_of
+from benchmarks.loadgen import Samples, api_server, closed_loop, cpu_seconds, machine, pct, roundtrips_of
 from kernel.settings import stack_settings
 
 console = Console(width=150)
@@ -52,7 +52,7 @@ async def get(http: httpx.AsyncClient, samples: Samples, name: str, url: str, pa
     samples.completed += 1
 
 
-async def measure(base: str, clients: int, duration: float, label: str) -> list[dict]:
+async def measure(base: str, clients: int, duration: float, label: str, pid: int | None = None) -> list[dict]:
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         slugs = await slugs_of(http)
@@ -64,22 +64,27 @@ async def measure(base: str, clients: int, duration: float, label: str) -> list[
         rows = []
         for name, one in workloads.items():
             await closed_loop(clients, 1.0, one)  # warm-up: connections, caches of the process
+            cpu = cpu_seconds(pid) if pid else None
             samples, wall = await closed_loop(clients, duration, one)
-            rows.append({"label": label, "workload": name, "samples": samples, "per_s": samples.completed / wall})
+            cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / samples.completed if pid and samples.completed else None
+            rows.append({"label": label, "workload": name, "samples": samples, "per_s": samples.completed / wall,
+                         "cpu_ms": cpu_ms})
             console.print(f"  {label}: {name} → {samples.completed / wall:.0f} req/s")
     return rows
 
 
 def report(rows: list[dict], clients: int) -> None:
     table = Table(title=f"catalog reads, {clients} clients")
-    for col in ("run", "workload", "req/s", "p50 ms", "p95 ms", "p99 ms", "db round-trips", "errors"):
+    for col in ("run", "workload", "req/s", "p50 ms", "p95 ms", "p99 ms", "db round-trips", "API CPU ms/req",
+                "errors"):
         table.add_column(col, justify="right")
     for r in rows:
         s: Samples = r["samples"]
         lat = next(iter(s.latency.values()), [])
         trips = next(iter(s.roundtrips.values()), [])
         table.add_row(r["label"], r["workload"], f"{r['per_s']:.0f}", f"{pct(lat, 50):.1f}", f"{pct(lat, 95):.1f}",
-                      f"{pct(lat, 99):.1f}", f"{pct(trips, 50):.0f}" if trips else "–", str(sum(s.errors.values())))
+                      f"{pct(lat, 99):.1f}", f"{pct(trips, 50):.0f}" if trips else "–",
+                      f"{r['cpu_ms']:.1f}" if r.get("cpu_ms") is not None else "–", str(sum(s.errors.values())))
     console.print(table)
     for r in rows:
         for line in r["samples"].first_errors:
@@ -89,14 +94,14 @@ def report(rows: list[dict], clients: int) -> None:
 async def run(args: argparse.Namespace) -> None:
     console.print(machine())
     if args.api:
-        report(await measure(args.api, args.clients, args.duration, "external API"), args.clients)
+        report(await measure(args.api, args.clients, args.duration, "external API", args.api_pid), args.clients)
         return
     runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers)] if args.baseline_workers else [])
     runs.append((f"workers={args.workers or 'default'}", args.workers))
     rows = []
     for label, workers in runs:
-        with api_server(args.port, workers=workers, log_dir=Path(args.log_dir)) as base:
-            rows += await measure(base, args.clients, args.duration, label)
+        with api_server(args.port, workers=workers, log_dir=Path(args.log_dir)) as server:
+            rows += await measure(server.base, args.clients, args.duration, label, server.pid)
     report(rows, args.clients)
     if args.baseline_workers:
         for workload in {r["workload"]: None for r in rows}:
@@ -113,6 +118,7 @@ def main() -> None:
     parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
     parser.add_argument("--port", type=int, default=8711)
     parser.add_argument("--api", default=None, help="measure a running API at this URL instead")
+    parser.add_argument("--api-pid", type=int, default=None, help="with --api: its process, for CPU per request")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
     asyncio.run(run(parser.parse_args()))
 

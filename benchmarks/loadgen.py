@@ -34,10 +34,38 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants: the API's cost per purchase does
+    not depend on how busy the rest of the machine is, unlike its latency."""
+    total, todo, tick = 0.0, [root_pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        todo += _children(pid)
+    return total
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+
+
 @contextmanager
 def api_server(port: int, *, workers: int | None, log_dir: Path, extra_args: list[str] | None = None,
-               timeout: float = 300.0) -> Iterator[str]:
-    """`mkt serve` on 127.0.0.1:`port` for the duration of the block; yields its base URL."""
+               timeout: float = 300.0) -> Iterator[Server]:
+    """`mkt serve` on 127.0.0.1:`port` for the duration of the block; yields its base URL and process id."""
     cmd = [str(Path(sys.executable).with_name("mkt")), "serve", "--port", str(port), *(extra_args or [])]
     if workers is not None:
         cmd += ["--workers", str(workers)]
@@ -61,7 +89,7 @@ def api_server(port: int, *, workers: int | None, log_dir: Path, extra_args: lis
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the API was not ready in {timeout:.0f}s; see {log_path}")
             time.sleep(0.5)
-        yield base
+        yield Server(base, proc.pid)
     finally:
         proc.terminate()
         try:

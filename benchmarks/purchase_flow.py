@@ -31,7 +31,7 @@ from rich.table import Table
 from apps.payments.config import PaymentsSettings
 from apps.payments.providers import signature
 from apps.payments.providers.simulated import event, intent_object
-from benchmarks.loadgen import Samples, api_server, closed_loop, machine, pct, roundtrips_of
+from benchmarks.loadgen import Samples, api_server, closed_loop, cpu_seconds, machine, pct, roundtrips_of
 from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from simulator.api import bearer
@@ -131,27 +131,32 @@ async def purchase(http: httpx.AsyncClient, buyer: dict, skus: list[str], sample
     samples.completed += 1
 
 
-async def measure(base: str, levels: list[int], duration: float, label: str, cache: Path) -> list[dict]:
+async def measure(base: str, levels: list[int], duration: float, label: str, cache: Path,
+                  pid: int | None = None) -> list[dict]:
     limits = httpx.Limits(max_connections=max(levels) + 8, max_keepalive_connections=max(levels) + 8)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         skus, people = await seeded(http, products=8, buyers=max(levels), cache=cache)
         rows = []
         for level in levels:
+            cpu = cpu_seconds(pid) if pid else None
             samples, wall = await closed_loop(level, duration, lambda i, s: purchase(http, people[i], skus, s))
+            cpu_ms = ((cpu_seconds(pid) - cpu) * 1000 / samples.completed) if pid and samples.completed else None
             rows.append({"label": label, "buyers": level, "wall": wall, "samples": samples,
-                         "per_s": samples.completed / wall})
+                         "per_s": samples.completed / wall, "cpu_ms": cpu_ms})
             console.print(f"  {label}: {level} buyers → {samples.completed / wall:.1f} purchases/s")
     return rows
 
 
 def report(rows: list[dict]) -> None:
     summary = Table(title="full purchases (flow = cart + order + intent + webhook)")
-    for col in ("run", "buyers", "purchases/s", "flow p50 ms", "flow p95 ms", "flow p99 ms", "errors"):
+    for col in ("run", "buyers", "purchases/s", "flow p50 ms", "flow p95 ms", "flow p99 ms", "API CPU ms/purchase",
+                "errors"):
         summary.add_column(col, justify="right")
     for r in rows:
         flow = r["samples"].latency.get("flow", [])
+        cpu = f"{r['cpu_ms']:.0f}" if r.get("cpu_ms") is not None else "–"
         summary.add_row(r["label"], str(r["buyers"]), f"{r['per_s']:.1f}", f"{pct(flow, 50):.0f}",
-                        f"{pct(flow, 95):.0f}", f"{pct(flow, 99):.0f}", str(sum(r["samples"].errors.values())))
+                        f"{pct(flow, 95):.0f}", f"{pct(flow, 99):.0f}", cpu, str(sum(r["samples"].errors.values())))
     console.print(summary)
     steps = Table(title="per step: latency ms p50 / p95 / p99 · database round-trips (median, max) · errors")
     for col in ("run", "buyers", *STEPS[:-1]):
@@ -178,14 +183,14 @@ async def run(args: argparse.Namespace) -> None:
     if args.fresh_world:
         cache.unlink(missing_ok=True)
     if args.api:
-        report(await measure(args.api, levels, args.duration, "external API", cache))
+        report(await measure(args.api, levels, args.duration, "external API", cache, args.api_pid))
         return
     rows = []
     runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers)] if args.baseline_workers else [])
     runs.append((f"workers={args.workers or 'default'}", args.workers))
     for label, workers in runs:
-        with api_server(args.port, workers=workers, log_dir=logs) as base:
-            rows += await measure(base, levels, args.duration, label, cache)
+        with api_server(args.port, workers=workers, log_dir=logs) as server:
+            rows += await measure(server.base, levels, args.duration, label, cache, server.pid)
     report(rows)
     if args.baseline_workers:
         for level in levels:
@@ -202,6 +207,7 @@ def main() -> None:
     parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
     parser.add_argument("--port", type=int, default=8710)
     parser.add_argument("--api", default=None, help="measure a running API at this URL instead")
+    parser.add_argument("--api-pid", type=int, default=None, help="with --api: its process, for CPU per purchase")
     parser.add_argument("--fresh-world", action="store_true", help="seed a new vendor, products and buyers")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
     asyncio.run(run(parser.parse_args()))
