@@ -16,7 +16,9 @@ from typing import Any
 import httpx
 from sqlalchemy import inspect
 
+from kernel.errors import ValidationFailed
 from kernel.events import Envelope
+from kernel.idempotency import StoredResponse, request_hash
 from kernel.service_client import ServiceClients
 from kernel.uow import R, UnitOfWork
 
@@ -94,6 +96,72 @@ def with_defaults(row: Any) -> Any:
         elif column.default.is_callable:
             setattr(row, column.key, column.default.arg(None))
     return row
+
+
+class FakeRepository:
+    """Base of an in-memory repository (the twin of kernel.uow.Repository): rows a unit of work adds are staged,
+    handed to `keep` when it commits and dropped when it does not; rows loaded earlier change in place, as in a
+    session. `rows(kind)` sees kept and staged rows, as a query inside the transaction would."""
+
+    def __init__(self) -> None:
+        self.kept: list[Any] = []
+        self._staged: list[Any] = []
+
+    def stage(self, row: Any) -> None:
+        self._staged.append(with_defaults(row))
+
+    async def add(self, row: Any) -> None:
+        self.stage(row)
+
+    async def flush(self) -> None:
+        return None
+
+    def keep(self, row: Any) -> None:
+        """Store a committed row; by default in `kept`, in order."""
+        self.kept.append(row)
+
+    def rows(self, kind: type) -> list[Any]:
+        return [r for r in (*self._kept_rows(), *self._staged) if isinstance(r, kind)]
+
+    def _kept_rows(self) -> list[Any]:
+        return self.kept
+
+    def commit(self) -> None:
+        for row in self._staged:
+            self.keep(row)
+        self._staged = []
+
+    def rollback(self) -> None:
+        self._staged = []
+
+
+class FakeIdempotencyKeys:
+    """kernel.idempotency's key store in memory, for fake repositories: a claim made in a unit of work that does
+    not commit is dropped, as the real row is rolled back with the transaction."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], dict[str, Any]] = {}
+        self._staged: dict[tuple[str, str], dict[str, Any]] = {}
+
+    async def claim(self, *, scope: str, key: str, body: Any) -> StoredResponse | None:
+        digest = request_hash(body)
+        row = self.kept.get((scope, key)) or self._staged.get((scope, key))
+        if row is None:
+            self._staged[(scope, key)] = {"hash": digest, "status_code": None, "body": None}
+            return None
+        if row["hash"] != digest:
+            raise ValidationFailed("This Idempotency-Key was already used with a different request body.")
+        return StoredResponse(row["status_code"] or 200, row["body"])
+
+    async def remember(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
+        self._staged[(scope, key)].update(status_code=status_code, body=body)
+
+    def commit(self) -> None:
+        self.kept.update(self._staged)
+        self._staged = {}
+
+    def rollback(self) -> None:
+        self._staged = {}
 
 
 class Calls:

@@ -17,6 +17,27 @@ from kernel.outbox import write_events
 R = TypeVar("R")
 
 
+class Repository:
+    """Base of a service's repository (`uow.repository(OrderRepository)`): the reads and writes its use cases make,
+    on the unit of work's session. Subclasses add the queries; kernel.testing.FakeRepository is the in-memory twin."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def stage(self, row: Any) -> None:
+        """Insert at the next flush."""
+        self.session.add(row)
+
+    async def add(self, row: Any) -> None:
+        """Insert now (flush): a unique-index race (IntegrityError) surfaces here, inside the use case, and the
+        events emitted next describe a row that exists in this transaction."""
+        self.session.add(row)
+        await self.session.flush()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+
 class UnitOfWork:
     """`async with uow:` opens a session; `await uow.commit()` flushes events to the outbox and commits.
 

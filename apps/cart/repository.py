@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.cart.orm import Cart, SkuCatalog, VendorState
+from kernel.uow import Repository
 
 
-class CartRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CartRepository(Repository):
     async def cart(self, user_id: str) -> Cart | None:
         """The cart as committed; FOR SHARE waits for a change in flight, so the version matches the lines read."""
         return await self.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update(read=True))
@@ -25,9 +22,6 @@ class CartRepository:
         result = await self.session.execute(select(Cart).where(Cart.user_id == user_id).with_for_update()
                                             .execution_options(populate_existing=True))
         return result.scalar_one()
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def sku_entries(self, skus: list[str]) -> dict[str, tuple[SkuCatalog, str | None]]:
         """SKU → (catalog row, its vendor's status or None if no vendor event was seen)."""

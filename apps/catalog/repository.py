@@ -4,21 +4,16 @@ marketplace-unique SKUs and slugs, status moves) run in unit tests on an in-memo
 (tests/fakes/catalog.py). Public listings and search queries (queries.py) still use the session."""
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from apps.catalog.orm import Brand, Category, Product, ProductVariant, VendorProjection
+from kernel.uow import Repository
 
 FULL = (selectinload(Product.variants), selectinload(Product.categories), selectinload(Product.images))
 
 
-class ProductRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ProductRepository(Repository):
     async def product(self, product_id: str, *, vendor_id: str | None = None, lock: bool = False) -> Product | None:
         """The product with its variants, categories and images (`vendor_id`: only if it is that vendor's)."""
         stmt = select(Product).where(Product.id == product_id).options(*FULL)
@@ -44,9 +39,3 @@ class ProductRepository:
         commit (an advisory lock that ends with the transaction), then sees it taken."""
         await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"product-slug:{slug}"))))
         return not await self.session.scalar(select(exists().where(Product.slug == slug)))
-
-    def add(self, row: Any) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()

@@ -3,18 +3,13 @@
 admin listing (service.list_coupons) still queries the session: it holds no decision worth a fake."""
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.coupons.orm import Coupon, Redemption
+from kernel.uow import Repository
 
 
-class CouponRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CouponRepository(Repository):
     async def by_code(self, code: str, *, lock: bool = False) -> Coupon | None:
         """`code` already normalized. `lock`: every redeem and release of this coupon queues on its row."""
         query = select(Coupon).where(Coupon.code == code)
@@ -22,14 +17,6 @@ class CouponRepository:
 
     async def by_id(self, coupon_id: str, *, lock: bool = False) -> Coupon | None:
         return await self.session.get(Coupon, coupon_id, with_for_update=lock or None)
-
-    async def add(self, row: Any) -> None:
-        """Insert now: a unique-index race (IntegrityError) surfaces here, inside the use case."""
-        self.session.add(row)
-        await self.session.flush()
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def user_uses(self, coupon_id: str, user_id: str) -> int:
         return int(await self.session.scalar(

@@ -47,7 +47,7 @@ def apply_change(uow: UnitOfWork, item: StockItem, *, reason: str, delta_on_hand
     now = utcnow()
     item.updated_at = now
     if delta_on_hand or delta_reserved:
-        uow.repository(InventoryRepository).add(StockMovement(
+        uow.repository(InventoryRepository).stage(StockMovement(
             id=new_id_str(), sku=item.sku, delta_on_hand=delta_on_hand, delta_reserved=delta_reserved, reason=reason,
             reference=reference, actor=_actor(), at=now))
     if domain.crossed_into_low(before_available=before_available, before_reorder_point=before_reorder,

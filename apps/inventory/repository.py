@@ -4,29 +4,19 @@ ledger.py: callers hand `lock_stock` SKUs already sorted, and this class keeps t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.inventory.orm import Reservation, StockItem
+from kernel.uow import Repository
 
 
-class InventoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class InventoryRepository(Repository):
     async def lock_stock(self, ordered_skus: list[str]) -> dict[str, StockItem]:
         # ORDER BY sits under the row-locking step in PostgreSQL's plan, so rows are locked in this order.
         stmt = (select(StockItem).where(StockItem.sku.in_(ordered_skus)).order_by(StockItem.sku).with_for_update()
                 .execution_options(populate_existing=True))
         return {item.sku: item for item in (await self.session.scalars(stmt)).all()}
-
-    def add(self, row: Any) -> None:
-        self.session.add(row)
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def reservation(self, reservation_id: str, *, lock: bool = False) -> Reservation | None:
         stmt = select(Reservation).where(Reservation.id == reservation_id).execution_options(populate_existing=True)

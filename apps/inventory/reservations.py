@@ -33,7 +33,7 @@ async def reserve(*, uow: UnitOfWork, reference: str, lines: list[tuple[str, int
                               expires_at=now + timedelta(minutes=ttl_minutes),
                               items=[ReservationItem(sku=sku, qty=qty) for sku, qty in wanted.items()])
     rows = uow.repository(InventoryRepository)
-    rows.add(reservation)
+    rows.stage(reservation)
     for sku, qty in wanted.items():
         apply_change(uow, stock[sku], reason="reserve", delta_reserved=qty, reference=reservation.id)
     await rows.flush()

@@ -1,25 +1,23 @@
 """The orders database as the use cases see it: every read and write they make, behind one object per unit of work
 (`uow.repository(OrderRepository)`), so unit tests hand in an in-memory stand-in (tests/fakes/orders.py) and the
-use cases' decisions run without PostgreSQL. Queries that only list (queries.py, the staff return queue, the
-sweeper's scan) still use the session: they hold no decisions worth a fake."""
+use cases' decisions run without PostgreSQL. Queries that only list (queries.py, the staff return queue) still
+use the session: they hold no decisions worth a fake."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.orders.orm import IDEMPOTENCY, ORDER_NO_SEQ, Order, ReturnItem, ReturnRequest, VendorCommission
 from kernel.idempotency import StoredResponse, claim, remember
+from kernel.uow import Repository
 
 OPEN_RETURNS = ("requested", "approved", "received")
 
 
-class OrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class OrderRepository(Repository):
     async def order(self, *, order_id: str | None = None, order_no: str | None = None,
                     lock: bool = False) -> Order | None:
         """One order by id or by number; `lock` takes its row lock (FOR UPDATE) for the rest of the transaction."""
@@ -27,13 +25,17 @@ class OrderRepository:
         stmt = select(Order).where(condition).execution_options(populate_existing=True)
         return await self.session.scalar(stmt.with_for_update() if lock else stmt)
 
-    async def add(self, row: Any) -> None:
-        """Insert now (flush), so the events emitted next describe a row that exists in this transaction."""
-        self.session.add(row)
-        await self.session.flush()
-
-    async def flush(self) -> None:
-        await self.session.flush()
+    async def next_overdue(self, now: datetime, *, skip: set[str]) -> Order | None:
+        """The unpaid order whose reservation expired first, locked; SKIP LOCKED leaves an order another process
+        (a payment reaction, another sweeper) holds to it. Held for fraud review: the shopper cannot pay until
+        the risk team decides, so it does not expire."""
+        stmt = (select(Order).where(Order.status == "unfulfilled", Order.payment_status.in_(("pending", "failed")),
+                                    Order.expires_at <= now, Order.fraud_hold.is_(False))
+                .order_by(Order.expires_at).limit(1)
+                .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+        if skip:
+            stmt = stmt.where(Order.id.not_in(skip))
+        return await self.session.scalar(stmt)
 
     async def next_order_number(self) -> int:
         return int(await self.session.scalar(select(ORDER_NO_SEQ.next_value())))

@@ -8,35 +8,27 @@ whose cancellation fails (inventory unreachable) is skipped for this pass and re
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import structlog
 from fastapi import FastAPI
-from sqlalchemy import Table, select
 
 from apps.orders.clients import OrderClients
-from apps.orders.orm import Order, utcnow
+from apps.orders.orm import utcnow
+from apps.orders.repository import OrderRepository
 from apps.orders.use_cases.transitions import cancel
-from kernel.db import Database
 from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("orders.sweeper")
 
 
-async def _cancel_next(db: Database, outbox: Table, clients: OrderClients, *, now: datetime,
+async def _cancel_next(units: Callable[[], UnitOfWork], clients: OrderClients, *, now: datetime,
                        skip: set[str]) -> str | None:
     """Cancel the next overdue order; returns its id (None when there is none left)."""
-    async with UnitOfWork(db.sessions, outbox) as uow:
-        stmt = (select(Order).where(Order.status == "unfulfilled", Order.payment_status.in_(("pending", "failed")),
-                                    Order.expires_at <= now,
-                                    # held for fraud review: the shopper cannot pay until the risk team decides
-                                    Order.fraud_hold.is_(False))
-                .order_by(Order.expires_at).limit(1)
-                .with_for_update(skip_locked=True).execution_options(populate_existing=True))
-        if skip:
-            stmt = stmt.where(Order.id.not_in(skip))
-        order = await uow.session.scalar(stmt)
+    async with units() as uow:
+        order = await uow.repository(OrderRepository).next_overdue(now, skip=skip)
         if order is None:
             return None
         try:
@@ -49,13 +41,14 @@ async def _cancel_next(db: Database, outbox: Table, clients: OrderClients, *, no
         return order.id
 
 
-async def sweep_once(*, db: Database, outbox: Table, clients: OrderClients, batch_size: int = 50,
+async def sweep_once(*, units: Callable[[], UnitOfWork], clients: OrderClients, batch_size: int = 50,
                      now: datetime | None = None) -> int:
-    """Cancel up to `batch_size` overdue unpaid orders; returns how many were cancelled."""
+    """Cancel up to `batch_size` overdue unpaid orders, each in its own unit of work from `units`; returns how
+    many were cancelled."""
     now, done = now or utcnow(), 0
     failed: set[str] = set()
     for _ in range(batch_size):
-        order_id = await _cancel_next(db, outbox, clients, now=now, skip=failed)
+        order_id = await _cancel_next(units, clients, now=now, skip=failed)
         if order_id is None:
             break
         done += order_id not in failed
@@ -64,7 +57,7 @@ async def sweep_once(*, db: Database, outbox: Table, clients: OrderClients, batc
 
 async def sweep_app(app: FastAPI, *, now: datetime | None = None) -> int:
     """sweep_once for a running orders app (its database, outbox and service clients)."""
-    return await sweep_once(db=app.state.db, outbox=app.state.outbox,
+    return await sweep_once(units=lambda: UnitOfWork(app.state.db.sessions, app.state.outbox),
                             clients=OrderClients(app.state.service_clients),
                             batch_size=app.state.settings.sweep_batch_size, now=now)
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
 from apps.payments.orm import ORDER_NO_MAX, OrderProjection
+from apps.payments.repository import PaymentRepository
 from kernel.clock import utcnow
 from kernel.uow import UnitOfWork
 
@@ -41,17 +39,14 @@ async def record(uow: UnitOfWork, data: dict[str, Any]) -> bool:
     if values is None:
         return False
     now = utcnow()
-    await uow.session.execute(insert(OrderProjection).values(**values, created_at=now, updated_at=now)
-                              .on_conflict_do_nothing(index_elements=["order_no"]))
+    await uow.repository(PaymentRepository).record_order({**values, "created_at": now, "updated_at": now})
     return True
 
 
 async def get(uow: UnitOfWork, order_no: str, *, lock: bool = False) -> OrderProjection | None:
     if not order_no or len(order_no) > ORDER_NO_MAX:
         return None
-    stmt = select(OrderProjection).where(OrderProjection.order_no == order_no)
-    stmt = stmt.execution_options(populate_existing=True)
-    return await uow.session.scalar(stmt.with_for_update() if lock else stmt)
+    return await uow.repository(PaymentRepository).order(order_no, lock=lock)
 
 
 async def update(uow: UnitOfWork, order_no: str, **changes: Any) -> OrderProjection | None:

@@ -4,19 +4,14 @@ product of an order, rating arithmetic under moderation) run in unit tests on an
 (tests/fakes/reviews.py). The public listing (service.list_reviews) still queries the session."""
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.reviews.orm import ProductRating, Purchase, Review
+from kernel.uow import Repository
 
 
-class ReviewRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ReviewRepository(Repository):
     async def purchase(self, order_no: str) -> Purchase | None:
         return await self.session.get(Purchase, order_no)
 
@@ -29,14 +24,6 @@ class ReviewRepository:
     async def is_reviewed(self, order_no: str, product_id: str) -> bool:
         return bool(await self.session.scalar(select(Review.id).where(Review.order_no == order_no,
                                                                       Review.product_id == product_id)))
-
-    async def add(self, row: Any) -> None:
-        """Insert now: a unique-index race (IntegrityError) surfaces here, inside the use case."""
-        self.session.add(row)
-        await self.session.flush()
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def review(self, review_id: str, *, lock: bool = False) -> Review | None:
         return await self.session.get(Review, review_id, with_for_update=lock)

@@ -3,19 +3,14 @@ tables and the orders projection, so label and tracking decisions run in unit te
 (tests/fakes/shipping.py)."""
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.shipping.orm import OrderProjection, RateTable, Shipment
+from kernel.uow import Repository
 
 
-class ShippingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ShippingRepository(Repository):
     async def rate_tables(self) -> list[RateTable]:
         return list((await self.session.scalars(select(RateTable).order_by(RateTable.id))).all())
 
@@ -40,11 +35,3 @@ class ShippingRepository:
     async def shipment(self, tracking_no: str, *, lock: bool = False) -> Shipment | None:
         query = select(Shipment).where(Shipment.tracking_no == tracking_no)
         return await self.session.scalar(query.with_for_update() if lock else query)
-
-    async def add(self, row: Any) -> None:
-        """Insert now: a unique-index race (IntegrityError) surfaces here, inside the use case."""
-        self.session.add(row)
-        await self.session.flush()
-
-    async def flush(self) -> None:
-        await self.session.flush()

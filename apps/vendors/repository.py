@@ -4,19 +4,14 @@ machine and the commission it grants) run in unit tests on an in-memory stand-in
 The admin listing (service.list_vendors) still queries the session."""
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.vendors.orm import CommissionRule, Vendor, VendorStatusAudit
 from kernel.clock import utcnow
+from kernel.uow import Repository
 
 
-class VendorRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class VendorRepository(Repository):
     async def vendor(self, vendor_id: str, *, lock: bool = False) -> Vendor | None:
         stmt = select(Vendor).where(Vendor.id == vendor_id)
         return await self.session.scalar(stmt.with_for_update() if lock else stmt)
@@ -26,14 +21,6 @@ class VendorRepository:
 
     async def slug_taken(self, slug: str) -> bool:
         return bool(await self.session.scalar(select(Vendor.id).where(Vendor.slug == slug)))
-
-    async def add(self, row: Any) -> None:
-        """Insert now: a unique-index race (IntegrityError) surfaces here, inside the use case."""
-        self.session.add(row)
-        await self.session.flush()
-
-    async def flush(self) -> None:
-        await self.session.flush()
 
     async def current_commissions(self, vendor_ids: list[str]) -> dict[str, CommissionRule]:
         """The vendor-wide rule in force for each vendor (latest active_from that has started)."""

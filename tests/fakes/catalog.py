@@ -9,7 +9,7 @@ from apps.catalog.config import CatalogSettings
 from apps.catalog.orm import Category, Product
 from apps.catalog.repository import ProductRepository
 from kernel.ids import new_id_str
-from kernel.testing import FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeUnitOfWork
 
 VENDOR = "0190a000-0000-7000-8000-0000000000aa"
 OTHER_VENDOR = "0190a000-0000-7000-8000-0000000000bb"
@@ -19,16 +19,16 @@ def catalog_settings(**overrides: Any) -> CatalogSettings:
     return CatalogSettings(**{"max_variants_per_product": 100, "max_images_per_product": 10, **overrides})
 
 
-class FakeProductRepository:
+class FakeProductRepository(FakeRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.products: dict[str, Product] = {}
         self.categories_by_id: dict[str, Category] = {}
         self.brands: set[str] = set()
         self.vendor_statuses: dict[str, str] = {}
-        self._staged: list[Product] = []
 
     async def product(self, product_id: str, *, vendor_id: str | None = None, lock: bool = False) -> Product | None:
-        found = next((p for p in self._all() if p.id == product_id), None)
+        found = next((p for p in self.rows(Product) if p.id == product_id), None)
         return found if found is not None and vendor_id in (None, found.vendor_id) else None
 
     async def vendor_status(self, vendor_id: str) -> str | None:
@@ -41,34 +41,27 @@ class FakeProductRepository:
         return brand_id in self.brands
 
     async def taken_skus(self, skus: list[str]) -> list[str]:
-        return [v.sku for p in self._all() for v in p.variants if v.sku in skus]
+        return [v.sku for p in self.rows(Product) for v in p.variants if v.sku in skus]
 
     async def claim_slug(self, slug: str) -> bool:
-        return all(p.slug != slug for p in self._all())
-
-    def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
+        return all(p.slug != slug for p in self.rows(Product))
 
     async def flush(self) -> None:
         """What a flush does to child rows: they get their product's id."""
-        for product in self._all():
+        for product in self.rows(Product):
             for child in [*product.variants, *product.images]:
                 child.product_id = product.id
 
-    def commit(self) -> None:
-        self.products.update({p.id: p for p in self._staged})
-        self._staged = []
+    def keep(self, row: Any) -> None:
+        self.products[row.id] = row
 
-    def rollback(self) -> None:
-        self._staged = []
+    def _kept_rows(self) -> list[Any]:
+        return list(self.products.values())
 
     def category(self, name: str) -> str:
         cat_id = new_id_str()
         self.categories_by_id[cat_id] = Category(id=cat_id, name=name, slug=name.lower(), path=name.lower(), depth=0)
         return cat_id
-
-    def _all(self) -> list[Product]:
-        return [*self.products.values(), *self._staged]
 
 
 def catalog_world() -> tuple[FakeUnitOfWork, FakeProductRepository]:

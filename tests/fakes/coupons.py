@@ -6,61 +6,49 @@ from typing import Any
 
 from apps.coupons.orm import Coupon, Redemption
 from apps.coupons.repository import CouponRepository
-from kernel.testing import FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeUnitOfWork
 
 
-class FakeCouponRepository:
+class FakeCouponRepository(FakeRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.coupons: dict[str, Coupon] = {}
         self.redemptions: list[Redemption] = []
         self.locked: list[str] = []  # coupon codes/ids in the order their rows were locked
-        self._staged: list[Any] = []
 
     async def by_code(self, code: str, *, lock: bool = False) -> Coupon | None:
-        found = next((c for c in self._all(Coupon) if c.code == code), None)
+        found = next((c for c in self.rows(Coupon) if c.code == code), None)
         if found is not None and lock:
             self.locked.append(found.code)
         return found
 
     async def by_id(self, coupon_id: str, *, lock: bool = False) -> Coupon | None:
-        found = next((c for c in self._all(Coupon) if c.id == coupon_id), None)
+        found = next((c for c in self.rows(Coupon) if c.id == coupon_id), None)
         if found is not None and lock:
             self.locked.append(found.code)
         return found
 
-    async def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
-
-    async def flush(self) -> None:
-        return None
-
     async def user_uses(self, coupon_id: str, user_id: str) -> int:
-        return sum(1 for r in self._all(Redemption)
+        return sum(1 for r in self.rows(Redemption)
                    if r.coupon_id == coupon_id and r.user_id == user_id and r.status == "redeemed")
 
     async def redemption(self, coupon_id: str, order_no: str, *, redeemed_only: bool = False,
                          lock: bool = False) -> Redemption | None:
-        return next((r for r in self._all(Redemption) if r.coupon_id == coupon_id and r.order_no == order_no
+        return next((r for r in self.rows(Redemption) if r.coupon_id == coupon_id and r.order_no == order_no
                      and (not redeemed_only or r.status == "redeemed")), None)
 
     async def coupons_redeemed_by(self, order_no: str) -> list[str]:
-        return sorted({r.coupon_id for r in self._all(Redemption) if r.order_no == order_no
+        return sorted({r.coupon_id for r in self.rows(Redemption) if r.order_no == order_no
                        and r.status == "redeemed"})
 
-    def commit(self) -> None:
-        for row in self._staged:
-            if isinstance(row, Coupon):
-                self.coupons[row.id] = row
-            else:
-                self.redemptions.append(row)
-        self._staged = []
+    def keep(self, row: Any) -> None:
+        if isinstance(row, Coupon):
+            self.coupons[row.id] = row
+        else:
+            self.redemptions.append(row)
 
-    def rollback(self) -> None:
-        self._staged = []
-
-    def _all(self, kind: type) -> list[Any]:
-        stored = list(self.coupons.values()) if kind is Coupon else list(self.redemptions)
-        return [*stored, *(r for r in self._staged if isinstance(r, kind))]
+    def _kept_rows(self) -> list[Any]:
+        return [*self.coupons.values(), *self.redemptions]
 
 
 def coupon_world() -> tuple[FakeUnitOfWork, FakeCouponRepository]:

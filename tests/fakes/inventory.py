@@ -8,47 +8,38 @@ from typing import Any
 
 from apps.inventory.orm import Reservation, StockItem, StockMovement
 from apps.inventory.repository import InventoryRepository
-from kernel.testing import FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeUnitOfWork, with_defaults
 
 VENDOR = "0190a000-0000-7000-8000-0000000000aa"
 
 
-class FakeInventoryRepository:
+class FakeInventoryRepository(FakeRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.stock: dict[str, StockItem] = {}
         self.reservations: dict[str, Reservation] = {}
         self.movements: list[StockMovement] = []
         self.lock_calls: list[list[str]] = []  # the SKU lists lock_stock was asked for, in call order
-        self._staged: list[Any] = []
 
     async def lock_stock(self, ordered_skus: list[str]) -> dict[str, StockItem]:
         self.lock_calls.append(list(ordered_skus))
         return {sku: self.stock[sku] for sku in ordered_skus if sku in self.stock}
 
-    def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
-
-    async def flush(self) -> None:
-        return None
-
     async def reservation(self, reservation_id: str, *, lock: bool = False) -> Reservation | None:
-        return self.reservations.get(reservation_id) or next(
-            (r for r in self._staged if isinstance(r, Reservation) and r.id == reservation_id), None)
+        return next((r for r in self.rows(Reservation) if r.id == reservation_id), None)
 
     async def due_reservations(self, now: datetime, limit: int) -> list[Reservation]:
         due = [r for r in self.reservations.values() if r.status == "active" and r.expires_at <= now]
         return sorted(due, key=lambda r: r.expires_at)[:limit]
 
-    def commit(self) -> None:
-        for row in self._staged:
-            if isinstance(row, Reservation):
-                self.reservations[row.id] = row
-            else:
-                self.movements.append(row)
-        self._staged = []
+    def keep(self, row: Any) -> None:
+        if isinstance(row, Reservation):
+            self.reservations[row.id] = row
+        else:
+            self.movements.append(row)
 
-    def rollback(self) -> None:
-        self._staged = []
+    def _kept_rows(self) -> list[Any]:
+        return [*self.reservations.values(), *self.movements]
 
     def put_stock(self, sku: str, *, on_hand: int, reserved: int = 0, reorder_point: int = 0) -> StockItem:
         item = with_defaults(StockItem(sku=sku, vendor_id=VENDOR, on_hand=on_hand, reserved=reserved,

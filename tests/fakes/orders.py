@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from apps.orders import domain
 from apps.orders.clients import Cart, CartLine, CouponResult, Quote, Reservation
 from apps.orders.config import OrdersSettings
 from apps.orders.orm import Order, OrderItem, ReturnRequest, VendorCommission, VendorSplitRow
 from apps.orders.repository import OPEN_RETURNS, OrderRepository
 from kernel.clock import utcnow
-from kernel.errors import ValidationFailed
-from kernel.idempotency import StoredResponse, request_hash
+from kernel.idempotency import StoredResponse
 from kernel.ids import new_id_str
-from kernel.testing import Calls, FakeUnitOfWork, with_defaults
+from kernel.testing import Calls, FakeIdempotencyKeys, FakeRepository, FakeUnitOfWork, with_defaults
 
 VENDOR_A = "0190a000-0000-7000-8000-00000000000a"
 VENDOR_B = "0190a000-0000-7000-8000-00000000000b"
@@ -34,68 +34,65 @@ def settings(**overrides: Any) -> OrdersSettings:
     return OrdersSettings(**{**values, **overrides})
 
 
-class FakeOrderRepository:
+class FakeOrderRepository(FakeRepository):
     """Rows added inside a unit of work become visible to later units of work only if it commits."""
 
     def __init__(self, *, first_number: int = 1) -> None:
+        super().__init__()
         self.orders: dict[str, Order] = {}
         self.returns: dict[str, ReturnRequest] = {}
         self.vendor_rows: dict[str, VendorCommission] = {}
-        self.keys: dict[tuple[str, str], dict[str, Any]] = {}
+        self.idempotency = FakeIdempotencyKeys()
         self.locked: list[str] = []  # order numbers, in the order their rows were locked
         self.calls = Calls()  # writes are recorded (and can be told to fail, like a database error would)
-        self._staged: list[Any] = []
-        self._staged_keys: dict[tuple[str, str], dict[str, Any]] = {}
         self._number = first_number
+
+    @property
+    def keys(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Idempotency keys kept by committed units of work."""
+        return self.idempotency.kept
 
     # --- what OrderRepository offers ---------------------------------------------------------------------------
     async def order(self, *, order_id: str | None = None, order_no: str | None = None,
                     lock: bool = False) -> Order | None:
-        found = next((o for o in self._all(Order) if (o.id == order_id if order_id is not None
+        found = next((o for o in self.rows(Order) if (o.id == order_id if order_id is not None
                                                       else o.order_no == order_no)), None)
         if found is not None and lock:
             self.locked.append(found.order_no)
         return found
 
+    async def next_overdue(self, now: datetime, *, skip: set[str]) -> Order | None:
+        due = [o for o in self.rows(Order) if o.id not in skip and not o.fraud_hold and domain.is_expired(
+            status=o.status, payment_status=o.payment_status, expires_at=o.expires_at, now=now)]
+        return min(due, key=lambda o: o.expires_at, default=None)
+
     async def add(self, row: Any) -> None:
         self.calls.record("add", row=row)
-        with_defaults(row)
         for child in [*getattr(row, "items", []), *getattr(row, "splits", []), *getattr(row, "timeline", [])]:
             with_defaults(child)
-        if row not in self._staged:
-            self._staged.append(row)
-
-    async def flush(self) -> None:
-        return None
+        self.stage(row)
 
     async def next_order_number(self) -> int:
         number, self._number = self._number, self._number + 1  # a sequence: never given back on rollback
         return number
 
     async def claim_key(self, *, scope: str, key: str, body: Any) -> StoredResponse | None:
-        digest = request_hash(body)
-        row = self.keys.get((scope, key)) or self._staged_keys.get((scope, key))
-        if row is None:
-            self._staged_keys[(scope, key)] = {"hash": digest, "status_code": None, "body": None}
-            return None
-        if row["hash"] != digest:
-            raise ValidationFailed("This Idempotency-Key was already used with a different request body.")
-        return StoredResponse(row["status_code"] or 200, row["body"])
+        return await self.idempotency.claim(scope=scope, key=key, body=body)
 
     async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
         self.calls.record("remember_key", scope=scope, key=key, status_code=status_code)
-        self._staged_keys[(scope, key)].update(status_code=status_code, body=body)
+        await self.idempotency.remember(scope=scope, key=key, status_code=status_code, body=body)
 
     async def vendors(self, vendor_ids) -> dict[str, VendorCommission]:
         wanted = set(vendor_ids)
-        return {v.vendor_id: v for v in self._all(VendorCommission) if v.vendor_id in wanted}
+        return {v.vendor_id: v for v in self.rows(VendorCommission) if v.vendor_id in wanted}
 
     async def vendor_for_update(self, vendor_id: str) -> VendorCommission | None:
-        return next((v for v in self._all(VendorCommission) if v.vendor_id == vendor_id), None)
+        return next((v for v in self.rows(VendorCommission) if v.vendor_id == vendor_id), None)
 
     async def claimed_return_qty(self, order_id: str) -> dict[str, int]:
         claimed: dict[str, int] = {}
-        for rma in self._all(ReturnRequest):
+        for rma in self.rows(ReturnRequest):
             if rma.order_id == order_id and rma.status in OPEN_RETURNS:
                 for item in rma.items:
                     claimed[item.sku] = claimed.get(item.sku, 0) + item.qty
@@ -106,30 +103,32 @@ class FakeOrderRepository:
         return rma.order_id if rma else None
 
     async def return_request(self, rma_id: str, *, lock: bool = False) -> ReturnRequest | None:
-        return next((r for r in self._all(ReturnRequest) if r.id == rma_id), None)
+        return next((r for r in self.rows(ReturnRequest) if r.id == rma_id), None)
 
     # --- the unit of work's outcome (FakeUnitOfWork calls these) ----------------------------------------------
+    def keep(self, row: Any) -> None:
+        if isinstance(row, VendorCommission):
+            self.vendor_rows[row.vendor_id] = row
+        else:
+            {Order: self.orders, ReturnRequest: self.returns}[type(row)][row.id] = row
+
+    def _kept_rows(self) -> list[Any]:
+        return [*self.orders.values(), *self.returns.values(), *self.vendor_rows.values()]
+
     def commit(self) -> None:
-        for row in self._staged:
-            store = {Order: self.orders, ReturnRequest: self.returns, VendorCommission: self.vendor_rows}[type(row)]
-            store[row.vendor_id if isinstance(row, VendorCommission) else row.id] = row
-        self.keys.update(self._staged_keys)
-        self._staged, self._staged_keys = [], {}
+        super().commit()
+        self.idempotency.commit()
 
     def rollback(self) -> None:
-        self._staged, self._staged_keys = [], {}
+        super().rollback()
+        self.idempotency.rollback()
 
     # --- for tests --------------------------------------------------------------------------------------------
     def put(self, *rows: Any) -> None:
         """Rows that exist before the use case runs."""
         for row in rows:
-            with_defaults(row)
-            self._staged.append(row)
+            self.stage(row)
         self.commit()
-
-    def _all(self, kind: type) -> list[Any]:
-        store = {Order: self.orders, ReturnRequest: self.returns, VendorCommission: self.vendor_rows}[kind]
-        return [*store.values(), *(r for r in self._staged if isinstance(r, kind))]
 
 
 class FakeOrderClients:

@@ -6,15 +6,15 @@ from typing import Any
 
 from apps.reviews.orm import ProductRating, Purchase, PurchaseItem, Review
 from apps.reviews.repository import ReviewRepository
-from kernel.testing import FakeServiceClients, FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeServiceClients, FakeUnitOfWork
 
 
-class FakeReviewRepository:
+class FakeReviewRepository(FakeRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.purchases: dict[str, Purchase] = {}
         self.reviews: dict[str, Review] = {}
         self.ratings: dict[str, ProductRating] = {}
-        self._staged: list[Review] = []
 
     async def purchase(self, order_no: str) -> Purchase | None:
         return self.purchases.get(order_no)
@@ -25,16 +25,10 @@ class FakeReviewRepository:
         return self.purchases[order_no]
 
     async def is_reviewed(self, order_no: str, product_id: str) -> bool:
-        return any(r.order_no == order_no and r.product_id == product_id for r in self._all())
-
-    async def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
-
-    async def flush(self) -> None:
-        return None
+        return any(r.order_no == order_no and r.product_id == product_id for r in self.rows(Review))
 
     async def review(self, review_id: str, *, lock: bool = False) -> Review | None:
-        return next((r for r in self._all() if r.id == review_id), None)
+        return next((r for r in self.rows(Review) if r.id == review_id), None)
 
     async def rating(self, product_id: str) -> ProductRating | None:
         return self.ratings.get(product_id)
@@ -42,12 +36,11 @@ class FakeReviewRepository:
     async def lock_rating(self, product_id: str) -> ProductRating:
         return self.ratings.setdefault(product_id, ProductRating(product_id=product_id, rating_sum=0, rating_count=0))
 
-    def commit(self) -> None:
-        self.reviews.update({r.id: r for r in self._staged})
-        self._staged = []
+    def keep(self, row: Any) -> None:
+        self.reviews[row.id] = row
 
-    def rollback(self) -> None:
-        self._staged = []
+    def _kept_rows(self) -> list[Any]:
+        return list(self.reviews.values())
 
     def bought(self, order_no: str, *, user_id: str, status: str, product_ids: list[str]) -> Purchase:
         """A purchase the order events already told the projection about."""
@@ -55,9 +48,6 @@ class FakeReviewRepository:
                        items=[PurchaseItem(order_no=order_no, product_id=p) for p in product_ids])
         self.purchases[order_no] = row
         return row
-
-    def _all(self) -> list[Review]:
-        return [*self.reviews.values(), *self._staged]
 
 
 def reviews_world() -> tuple[FakeUnitOfWork, FakeReviewRepository, FakeServiceClients]:

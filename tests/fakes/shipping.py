@@ -7,7 +7,7 @@ from typing import Any
 from apps.shipping.config import ShippingSettings
 from apps.shipping.orm import OrderProjection, RateBracket, RateTable, Shipment
 from apps.shipping.repository import ShippingRepository
-from kernel.testing import FakeServiceClients, FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeServiceClients, FakeUnitOfWork
 
 VENDOR = "0190a000-0000-7000-8000-0000000000aa"
 OTHER_VENDOR = "0190a000-0000-7000-8000-0000000000bb"
@@ -19,12 +19,12 @@ def shipping_settings(**overrides: Any) -> ShippingSettings:
     return ShippingSettings(**{**values, **overrides})
 
 
-class FakeShippingRepository:
+class FakeShippingRepository(FakeRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.tables: list[RateTable] = []
         self.orders: dict[str, OrderProjection] = {}
         self.shipments: dict[str, Shipment] = {}
-        self._staged: list[Shipment] = []
 
     async def rate_tables(self) -> list[RateTable]:
         return list(self.tables)
@@ -39,26 +39,17 @@ class FakeShippingRepository:
         return self.orders.setdefault(order_no, OrderProjection(order_no=order_no, status=status, vendor_ids=[]))
 
     async def label_of(self, order_no: str, vendor_id: str) -> str | None:
-        return next((s.tracking_no for s in self._all() if (s.order_no, s.vendor_id) == (order_no, vendor_id)), None)
+        return next((s.tracking_no for s in self.rows(Shipment)
+                     if (s.order_no, s.vendor_id) == (order_no, vendor_id)), None)
 
     async def shipment(self, tracking_no: str, *, lock: bool = False) -> Shipment | None:
-        return next((s for s in self._all() if s.tracking_no == tracking_no), None)
+        return next((s for s in self.rows(Shipment) if s.tracking_no == tracking_no), None)
 
-    async def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
+    def keep(self, row: Any) -> None:
+        self.shipments[row.tracking_no] = row
 
-    async def flush(self) -> None:
-        return None
-
-    def commit(self) -> None:
-        self.shipments.update({s.tracking_no: s for s in self._staged})
-        self._staged = []
-
-    def rollback(self) -> None:
-        self._staged = []
-
-    def _all(self) -> list[Shipment]:
-        return [*self.shipments.values(), *self._staged]
+    def _kept_rows(self) -> list[Any]:
+        return list(self.shipments.values())
 
     def rate(self, zone: str, service_level: str, *, eta_days: int, flat_minor: int | None = None,
              brackets: list[tuple[int | None, int]] | None = None) -> None:

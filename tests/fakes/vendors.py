@@ -2,53 +2,31 @@
 audit. Rows an uncommitted unit of work added are dropped; loaded rows change in place."""
 from __future__ import annotations
 
-from typing import Any
-
 from apps.vendors.orm import CommissionRule, Vendor, VendorStatusAudit
 from apps.vendors.repository import VendorRepository
 from kernel.clock import utcnow
-from kernel.testing import FakeUnitOfWork, with_defaults
+from kernel.testing import FakeRepository, FakeUnitOfWork
 
 
-class FakeVendorRepository:
-    def __init__(self) -> None:
-        self.rows: list[Any] = []
-        self._staged: list[Any] = []
-
+class FakeVendorRepository(FakeRepository):
     async def vendor(self, vendor_id: str, *, lock: bool = False) -> Vendor | None:
-        return next((v for v in self._all(Vendor) if v.id == vendor_id), None)
+        return next((v for v in self.rows(Vendor) if v.id == vendor_id), None)
 
     async def vendor_of_owner(self, owner_user_id: str) -> Vendor | None:
-        return next((v for v in self._all(Vendor) if v.owner_user_id == owner_user_id), None)
+        return next((v for v in self.rows(Vendor) if v.owner_user_id == owner_user_id), None)
 
     async def slug_taken(self, slug: str) -> bool:
-        return any(v.slug == slug for v in self._all(Vendor))
-
-    async def add(self, row: Any) -> None:
-        self._staged.append(with_defaults(row))
-
-    async def flush(self) -> None:
-        return None
+        return any(v.slug == slug for v in self.rows(Vendor))
 
     async def current_commissions(self, vendor_ids: list[str]) -> dict[str, CommissionRule]:
         now, found = utcnow(), {}
-        for rule in sorted(self._all(CommissionRule), key=lambda r: r.active_from):
+        for rule in sorted(self.rows(CommissionRule), key=lambda r: r.active_from):
             if rule.vendor_id in vendor_ids and rule.category_id is None and rule.active_from <= now:
                 found[rule.vendor_id] = rule
         return found
 
     async def status_history(self, vendor_id: str) -> list[VendorStatusAudit]:
-        return sorted((a for a in self._all(VendorStatusAudit) if a.vendor_id == vendor_id), key=lambda a: a.at)
-
-    def commit(self) -> None:
-        self.rows.extend(self._staged)
-        self._staged = []
-
-    def rollback(self) -> None:
-        self._staged = []
-
-    def _all(self, kind: type) -> list[Any]:
-        return [r for r in (*self.rows, *self._staged) if isinstance(r, kind)]
+        return sorted((a for a in self.rows(VendorStatusAudit) if a.vendor_id == vendor_id), key=lambda a: a.at)
 
 
 def vendors_world() -> tuple[FakeUnitOfWork, FakeVendorRepository]:

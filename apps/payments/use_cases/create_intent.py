@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from apps.payments import projections
 from apps.payments.clients import fetch_order
 from apps.payments.exceptions import OrderNotFound, OrderNotPayable, ProviderFailed
-from apps.payments.orm import IDEMPOTENCY, OrderProjection, PaymentIntent
+from apps.payments.orm import OrderProjection, PaymentIntent
 from apps.payments.providers.base import PaymentProvider, ProviderError
+from apps.payments.repository import PaymentRepository
 from apps.payments.use_cases import fraud
 from kernel.auth import CurrentUser
 from kernel.clock import utcnow
-from kernel.idempotency import claim, remember
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
 
@@ -47,13 +45,14 @@ async def create_intent(*, uow: UnitOfWork, provider: PaymentProvider, clients: 
 async def _create(uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
                   order_no: str, idempotency_key: str, card: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
     scope = f"payments.intent:{user.id}"
-    stored = await claim(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, body={"orderNo": order_no})
+    payments = uow.repository(PaymentRepository)
+    stored = await payments.claim_key(scope=scope, key=idempotency_key, body={"orderNo": order_no})
     if stored is not None:
         return stored.status_code, stored.body
     order = await _payable_order(uow, clients, user, order_no)
     intent = await _open_intent(uow, order_no) or await _new_intent(uow, provider, order, card)
     body = intent_body(intent)
-    await remember(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, status_code=201, body=body)
+    await payments.remember_key(scope=scope, key=idempotency_key, status_code=201, body=body)
     return 201, body
 
 
@@ -76,14 +75,12 @@ async def _payable_order(uow: UnitOfWork, clients: ServiceClients, user: Current
 
 
 async def _open_intent(uow: UnitOfWork, order_no: str) -> PaymentIntent | None:
-    return await uow.session.scalar(select(PaymentIntent).where(PaymentIntent.order_no == order_no,
-                                                                PaymentIntent.status == "requires_payment"))
+    return await uow.repository(PaymentRepository).open_intent(order_no)
 
 
 async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderProjection,
                       card: dict[str, Any] | None = None) -> PaymentIntent:
-    attempt = await uow.session.scalar(select(func.count()).select_from(PaymentIntent)
-                                       .where(PaymentIntent.order_no == order.order_no))
+    attempt = await uow.repository(PaymentRepository).intent_count(order.order_no)
     try:
         # The provider-side key repeats if this transaction dies after the call, so a retry gets the same intent.
         created = await provider.create_intent(
@@ -97,8 +94,7 @@ async def _new_intent(uow: UnitOfWork, provider: PaymentProvider, order: OrderPr
                            amount_minor=order.total_minor, currency=order.currency,
                            client_secret=created.client_secret, status="requires_payment",
                            created_at=now, updated_at=now)
-    uow.session.add(intent)
-    await uow.session.flush()
+    await uow.repository(PaymentRepository).add(intent)
     uow.emit("payment.intent.created", {
         "intentId": intent.id, "orderNo": order.order_no, "userId": order.user_id, "amountMinor": intent.amount_minor,
         "currency": intent.currency, "provider": intent.provider, "createdAt": intent.created_at,

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from apps.payments.exceptions import OrderNotPayable
 from apps.payments.orm import FraudFlag, Payment
 from apps.payments.providers.base import PaymentProvider
+from apps.payments.repository import PaymentRepository
 from apps.payments.use_cases.refund_order import RefundCommand, refund
 from kernel.clock import utcnow
 from kernel.consumer import Event
@@ -26,7 +27,7 @@ STATUS_BY_DECISION = {"review": "hold", "reject": "rejected", "approve": "releas
 
 
 async def flag_of(uow: UnitOfWork, order_no: str) -> str | None:
-    return await uow.session.scalar(select(FraudFlag.status).where(FraudFlag.order_no == order_no))
+    return await uow.repository(PaymentRepository).fraud_flag(order_no)
 
 
 async def check_payable(uow: UnitOfWork, order_no: str) -> None:
