@@ -164,6 +164,29 @@ class FakeIdempotencyKeys:
         self._staged = {}
 
 
+class FakeKeyedRepository(FakeRepository):
+    """A FakeRepository that also holds the Idempotency-Key store, for services whose POSTs take one (orders,
+    payments): `claim_key` / `remember_key` as their repositories offer them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.idempotency = FakeIdempotencyKeys()
+
+    async def claim_key(self, *, scope: str, key: str, body: Any) -> StoredResponse | None:
+        return await self.idempotency.claim(scope=scope, key=key, body=body)
+
+    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
+        await self.idempotency.remember(scope=scope, key=key, status_code=status_code, body=body)
+
+    def commit(self) -> None:
+        super().commit()
+        self.idempotency.commit()
+
+    def rollback(self) -> None:
+        super().rollback()
+        self.idempotency.rollback()
+
+
 class Calls:
     """A record of calls to a fake client, with failures to inject: `calls.fail("reserve", InsufficientStock(...))`
     makes the next call of that name raise; `calls.of("reserve")` lists the keyword arguments each call got."""

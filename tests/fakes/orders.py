@@ -16,9 +16,8 @@ from apps.orders.config import OrdersSettings
 from apps.orders.orm import Order, OrderItem, ReturnRequest, VendorCommission, VendorSplitRow
 from apps.orders.repository import OPEN_RETURNS, OrderRepository
 from kernel.clock import utcnow
-from kernel.idempotency import StoredResponse
 from kernel.ids import new_id_str
-from kernel.testing import Calls, FakeIdempotencyKeys, FakeRepository, FakeUnitOfWork, with_defaults
+from kernel.testing import Calls, FakeKeyedRepository, FakeUnitOfWork, with_defaults
 
 VENDOR_A = "0190a000-0000-7000-8000-00000000000a"
 VENDOR_B = "0190a000-0000-7000-8000-00000000000b"
@@ -34,7 +33,7 @@ def settings(**overrides: Any) -> OrdersSettings:
     return OrdersSettings(**{**values, **overrides})
 
 
-class FakeOrderRepository(FakeRepository):
+class FakeOrderRepository(FakeKeyedRepository):
     """Rows added inside a unit of work become visible to later units of work only if it commits."""
 
     def __init__(self, *, first_number: int = 1) -> None:
@@ -42,7 +41,6 @@ class FakeOrderRepository(FakeRepository):
         self.orders: dict[str, Order] = {}
         self.returns: dict[str, ReturnRequest] = {}
         self.vendor_rows: dict[str, VendorCommission] = {}
-        self.idempotency = FakeIdempotencyKeys()
         self.locked: list[str] = []  # order numbers, in the order their rows were locked
         self.calls = Calls()  # writes are recorded (and can be told to fail, like a database error would)
         self._number = first_number
@@ -76,12 +74,9 @@ class FakeOrderRepository(FakeRepository):
         number, self._number = self._number, self._number + 1  # a sequence: never given back on rollback
         return number
 
-    async def claim_key(self, *, scope: str, key: str, body: Any) -> StoredResponse | None:
-        return await self.idempotency.claim(scope=scope, key=key, body=body)
-
     async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
         self.calls.record("remember_key", scope=scope, key=key, status_code=status_code)
-        await self.idempotency.remember(scope=scope, key=key, status_code=status_code, body=body)
+        await super().remember_key(scope=scope, key=key, status_code=status_code, body=body)
 
     async def vendors(self, vendor_ids) -> dict[str, VendorCommission]:
         wanted = set(vendor_ids)
@@ -114,14 +109,6 @@ class FakeOrderRepository(FakeRepository):
 
     def _kept_rows(self) -> list[Any]:
         return [*self.orders.values(), *self.returns.values(), *self.vendor_rows.values()]
-
-    def commit(self) -> None:
-        super().commit()
-        self.idempotency.commit()
-
-    def rollback(self) -> None:
-        super().rollback()
-        self.idempotency.rollback()
 
     # --- for tests --------------------------------------------------------------------------------------------
     def put(self, *rows: Any) -> None:

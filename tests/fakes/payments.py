@@ -8,18 +8,17 @@ from apps.payments.orm import OrderProjection, PaymentIntent
 from apps.payments.providers.base import ProviderIntent
 from apps.payments.providers.simulated import SimulatedProvider
 from apps.payments.repository import PaymentRepository
-from kernel.testing import Calls, FakeIdempotencyKeys, FakeRepository, FakeServiceClients, FakeUnitOfWork, with_defaults
+from kernel.testing import Calls, FakeKeyedRepository, FakeServiceClients, FakeUnitOfWork, with_defaults
 
 SHOPPER = "0190a000-0000-7000-8000-0000000000c1"
 
 
-class FakePaymentRepository(FakeRepository):
+class FakePaymentRepository(FakeKeyedRepository):
     def __init__(self) -> None:
         super().__init__()
         self.orders: dict[str, OrderProjection] = {}
         self.flags: dict[str, str] = {}
         self.intents: list[PaymentIntent] = []
-        self.idempotency = FakeIdempotencyKeys()
 
     async def order(self, order_no: str, *, lock: bool = False) -> OrderProjection | None:
         return self.orders.get(order_no)
@@ -37,25 +36,11 @@ class FakePaymentRepository(FakeRepository):
     async def intent_count(self, order_no: str) -> int:
         return sum(1 for i in self.rows(PaymentIntent) if i.order_no == order_no)
 
-    async def claim_key(self, *, scope: str, key: str, body: Any):
-        return await self.idempotency.claim(scope=scope, key=key, body=body)
-
-    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
-        await self.idempotency.remember(scope=scope, key=key, status_code=status_code, body=body)
-
     def keep(self, row: Any) -> None:
         self.intents.append(row)
 
     def _kept_rows(self) -> list[Any]:
         return self.intents
-
-    def commit(self) -> None:
-        super().commit()
-        self.idempotency.commit()
-
-    def rollback(self) -> None:
-        super().rollback()
-        self.idempotency.rollback()
 
     def order_placed(self, order_no: str, *, user_id: str = SHOPPER, total_minor: int = 2500,
                      status: str = "unfulfilled", payment_status: str = "pending") -> OrderProjection:
