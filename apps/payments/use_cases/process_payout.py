@@ -1,5 +1,5 @@
 """An admin moves a payout requested → processing → paid | failed (PATCH /v1/admin/payouts/{id}): paid settles the
-earnings it covers, failed lets them go (they stay eligible). One unit of work, committed."""
+earnings it covers, failed lets them go (they stay eligible). One unit of work, committed (@use_case)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,17 +11,12 @@ from apps.payments.queries import get_payout
 from apps.payments.use_cases import earnings
 from kernel.clock import utcnow
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
+@use_case
 async def change_status(*, uow: UnitOfWork, payout_id: str, target: str, note: str | None) -> Payout:
     """Asking for the status it already has changes nothing; anything the state machine forbids is 409."""
-    async with uow:
-        payout = await _change(uow, payout_id, target, note)
-        await uow.commit()
-    return payout
-
-
-async def _change(uow: UnitOfWork, payout_id: str, target: str, note: str | None) -> Payout:
     payout = await get_payout(uow, payout_id, lock=True)
     if payout.status == target:
         return payout

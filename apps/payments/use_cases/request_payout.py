@@ -1,5 +1,5 @@
 """A vendor asks for part of its available balance (POST /v1/vendors/{vendorId}/payout-request, Idempotency-Key):
-a payout `requested`, holding the earnings it covers (oldest first). One unit of work, committed."""
+a payout `requested`, holding the earnings it covers (oldest first). One unit of work, committed (@use_case)."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,6 +14,7 @@ from kernel.clock import utcnow
 from kernel.idempotency import claim, remember
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 def payout_body(p: Payout) -> dict[str, Any]:
@@ -23,17 +24,10 @@ def payout_body(p: Payout) -> dict[str, Any]:
             "processedAt": p.processed_at.isoformat() if p.processed_at else None}
 
 
+@use_case
 async def request_payout(*, uow: UnitOfWork, vendor_id: str, amount_minor: int, currency: str,
                          idempotency_key: str, actor_id: str | None) -> tuple[int, dict[str, Any]]:
     """(status code, body): the new payout, or the answer stored for this Idempotency-Key."""
-    async with uow:
-        answer = await _request(uow, vendor_id, amount_minor, currency, idempotency_key, actor_id)
-        await uow.commit()
-    return answer
-
-
-async def _request(uow: UnitOfWork, vendor_id: str, amount_minor: int, currency: str, idempotency_key: str,
-                   actor_id: str | None) -> tuple[int, dict[str, Any]]:
     scope = f"payments.payout:{vendor_id}"
     body = {"amountMinor": amount_minor, "currency": currency}
     stored = await claim(uow.session, IDEMPOTENCY, scope=scope, key=idempotency_key, body=body)

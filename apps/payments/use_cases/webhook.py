@@ -25,6 +25,7 @@ from apps.payments.use_cases import fraud
 from kernel.clock import utcnow
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 log = structlog.get_logger("payments.webhook")
 Handler = Callable[[UnitOfWork, WebhookEvent, PaymentProvider], Awaitable[str]]
@@ -40,14 +41,11 @@ def verify(provider: PaymentProvider, payload: bytes, signature: str | None) -> 
 
 async def receive(*, uow: UnitOfWork, provider: PaymentProvider, payload: bytes,
                   signature: str | None) -> dict[str, Any]:
-    """The webhook use case: verify, then record and apply the event in one unit of work, committed."""
-    event = verify(provider, payload, signature)
-    async with uow:
-        answer = await handle(uow, provider, event)
-        await uow.commit()
-    return answer
+    """The webhook use case: verify (before any database work), then record and apply the event in one unit of work."""
+    return await handle(uow, provider, verify(provider, payload, signature))
 
 
+@use_case
 async def handle(uow: UnitOfWork, provider: PaymentProvider, event: WebhookEvent) -> dict[str, Any]:
     first = await uow.session.execute(
         insert(ProviderEvent).values(id=event.id, provider=provider.name, type=event.type,
