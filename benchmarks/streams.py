@@ -9,9 +9,9 @@ topics' ends (STREAMS_CONSUMER_AUTO_OFFSET_RESET=latest), so they see only that 
 Each phase starts N workers, waits until they are ready, then a producer process sends the events (occurredAt set
 as they are sent, keys spread over every partition), with one probe event every 0.1 s among them. events/s is
 events / (last one queryable - first one sent); freshness is each probe's sent → first seen by a query (polled
-every 50 ms). The baseline is one worker on the old path, in the same run: batches of 500 within 1 s and an
-eventId lookup before every insert (STREAMS_SINK_BATCH_SIZE=500, STREAMS_SINK_BATCH_SECONDS=1,
-STREAMS_SINK_LOOKUP=always).
+every 50 ms). The baseline is one worker on the old path, in the same run: faust's per-event stream, batches of
+500 within 1 s and an eventId lookup before every insert (STREAMS_SINK_READER=faust, STREAMS_SINK_BATCH_SIZE=500,
+STREAMS_SINK_BATCH_SECONDS=1, STREAMS_SINK_LOOKUP=always).
 """
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ from kernel.warehouse import warehouse_client
 from mkt.streams_cli import worker_argv
 
 console = Console(width=140)
-OLD_PATH = {"STREAMS_SINK_BATCH_SIZE": "500", "STREAMS_SINK_BATCH_SECONDS": "1", "STREAMS_SINK_LOOKUP": "always"}
+OLD_PATH = {"STREAMS_SINK_BATCH_SIZE": "500", "STREAMS_SINK_BATCH_SECONDS": "1", "STREAMS_SINK_LOOKUP": "always",
+            "STREAMS_SINK_READER": "faust"}
 PROBE_EVERY = 0.1
 
 

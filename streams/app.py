@@ -46,6 +46,8 @@ class StreamsSettings(CommonSettings):
     # "recent": ask the warehouse only about ids the worker cannot vouch for (warehouse_sink/recent_ids.py);
     # "always": look every batch's ids up first (the old path, kept for the benchmark's baseline).
     sink_lookup: Literal["recent", "always"] = "recent"
+    # "batch": the sink's own aiokafka consumer (warehouse_sink/consumer.py); "faust": the old per-event agent.
+    sink_reader: Literal["batch", "faust"] = "batch"
     sink_recent_seconds: float = Field(300.0, gt=0, description="how much occurredAt history of landed ids to keep")
     sink_recent_max_ids: int = Field(1_000_000, ge=0)
     sink_clock_skew_seconds: float = Field(2.0, ge=0, description="how far producers' clocks may run ahead")
