@@ -11,7 +11,9 @@ from apps.catalog.use_cases.review_product import approve_product as approve, re
 from apps.catalog.use_cases.update_product import update_product as update
 from apps.catalog.views import page_out, product_out
 from kernel.auth import AdminDep, StaffDep
+from kernel.paging import Paging
 from kernel.service_app import UowDep
+from kernel.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["products"])
 
@@ -25,10 +27,7 @@ async def create_product(body: ProductCreate, vendor_id: OwnVendorDep, uow: UowD
 @router.get("/vendors/{vendorId}/products", response_model=ProductPage)
 async def list_vendor_products(vendor_id: OwnVendorDep, uow: UowDep, paging: PagingDep,
                                status: StatusFilter = None) -> ProductPage:
-    async with uow:
-        page = await queries.list_products(uow, vendor_id=vendor_id, status=status, page=paging.page,
-                                           per_page=paging.per_page)
-    return page_out(page)
+    return await _listing(uow, paging, vendor_id=vendor_id, status=status)
 
 
 @router.get("/vendors/{vendorId}/products/{product_id}", response_model=ProductOut)
@@ -47,10 +46,8 @@ async def update_product(product_id: str, body: ProductUpdate, vendor_id: OwnVen
 
 @router.get("/admin/products", response_model=ProductPage)
 async def list_admin_products(_: StaffDep, uow: UowDep, paging: PagingDep, status: StatusFilter = None) -> ProductPage:
-    async with uow:
-        page = await queries.list_products(uow, vendor_id=None, status=status, page=paging.page,
-                                           per_page=paging.per_page)
-    return page_out(page)
+    # The review queue: every vendor's products, first come first served.
+    return await _listing(uow, paging, vendor_id=None, status=status)
 
 
 @router.patch("/admin/products/{product_id}/approve", response_model=ProductOut)
@@ -75,3 +72,10 @@ async def get_product(slug: str, uow: UowDep) -> ProductOut:
     async with uow:
         product = await queries.get_public(uow, slug[:220])
     return product_out(product)
+
+
+async def _listing(uow: UnitOfWork, paging: Paging, *, vendor_id: str | None, status: str | None) -> ProductPage:
+    async with uow:
+        page = await queries.list_products(uow, vendor_id=vendor_id, status=status, page=paging.page,
+                                           per_page=paging.per_page)
+    return page_out(page)

@@ -1,8 +1,8 @@
 """A vendor lists a product (POST /v1/vendors/{vendorId}/products): its options, variants (SKUs unique in the
 whole marketplace), categories, brand and image references, checked against the catalog's rules.
 
-`create_product` is the use case (one unit of work, committed). `add_product` is the same work inside a unit of
-work the caller opened and commits, with the knobs of imports that must keep ids, slugs and history."""
+One unit of work, committed (@use_case); an import that lists many products in one transaction calls it inside
+its own open unit of work and commits once."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,18 +18,12 @@ from apps.catalog.use_cases.variants import check_rules, ensure_skus_free, snaps
 from kernel.clock import utcnow
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
-async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_id: str,
-                         cmd: ProductCreate) -> Product:
-    async with uow:
-        product = await add_product(uow, settings=settings, vendor_id=vendor_id, cmd=cmd)
-        await uow.commit()
-    return product
-
-
-async def add_product(uow: UnitOfWork, *, settings: CatalogSettings, vendor_id: str, cmd: ProductCreate,
-                      product_id: str | None = None, slug: str | None = None, at: datetime | None = None) -> Product:
+@use_case
+async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_id: str, cmd: ProductCreate,
+                         product_id: str | None = None, slug: str | None = None, at: datetime | None = None) -> Product:
     """`product_id`, `slug` (wanted, suffixed if taken like a title's) and `at` (when it was created) are for
     imports that must keep ids and history."""
     await require_active_vendor(uow, vendor_id)
