@@ -33,7 +33,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from rich.console import Console
 
-from kernel.contracts.topics import ORDERS
+from kernel.contracts.topics import DOMAIN_TOPICS, ORDERS
 from kernel.ids import new_id_str
 from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
@@ -110,7 +110,7 @@ def _envelope(event_type: str, i: int, sent_at: float) -> bytes:
                          "trace": {"requestId": None, "correlationId": None}})
 
 
-async def _produce(bootstrap: str, run: str, n: int, rate: float) -> None:
+async def _produce(bootstrap: str, run: str, n: int, rate: float, topic: str) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
     try:
@@ -118,9 +118,9 @@ async def _produce(bootstrap: str, run: str, n: int, rate: float) -> None:
         for i in range(n):
             now = time.time()
             if now >= next_probe:
-                await producer.send(ORDERS.name, _envelope(f"bench.{run}.probe", probe, now), key=b"probe")
+                await producer.send(topic, _envelope(f"bench.{run}.probe", probe, now), key=b"probe")
                 probe, next_probe = probe + 1, now + PROBE_EVERY
-            pending.append(await producer.send(ORDERS.name, _envelope(f"bench.{run}.burst", i, now),
+            pending.append(await producer.send(topic, _envelope(f"bench.{run}.burst", i, now),
                                                key=f"order-{i % 97}".encode()))
             if rate and i % 100 == 99 and (ahead := started + (i + 1) / rate - time.time()) > 0:
                 await asyncio.sleep(ahead)
@@ -132,8 +132,8 @@ async def _produce(bootstrap: str, run: str, n: int, rate: float) -> None:
         await producer.stop()
 
 
-def producer_process(bootstrap: str, run: str, n: int, rate: float) -> None:
-    asyncio.run(_produce(bootstrap, run, n, rate))
+def producer_process(bootstrap: str, run: str, n: int, rate: float, topic: str) -> None:
+    asyncio.run(_produce(bootstrap, run, n, rate, topic))
 
 
 def watch(run: str, n: int, producer: multiprocessing.Process, started: float) -> tuple[float, list[float]]:
@@ -155,14 +155,14 @@ def watch(run: str, n: int, producer: multiprocessing.Process, started: float) -
         time.sleep(0.05)
 
 
-def run_phase(phase: Phase, bootstrap: str, rate: float) -> Result:
+def run_phase(phase: Phase, bootstrap: str, rate: float, topic: str) -> Result:
     run = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:8] or "run"
     logs = Path(tempfile.mkdtemp(prefix="streams-bench-"))
     workers = start_workers(phase.workers, f"marketplace-streams-bench-{run}", phase.env, logs)
     try:
         load = os.getloadavg()[0]
         producer = multiprocessing.get_context("spawn").Process(
-            target=producer_process, args=(bootstrap, run, phase.events, rate))
+            target=producer_process, args=(bootstrap, run, phase.events, rate, topic))
         cpu_before, started = cpu_seconds(workers), time.time()
         producer.start()
         seconds, probes = watch(run, phase.events, producer, started)
@@ -186,13 +186,15 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
     parser.add_argument("--baseline-events", type=int, default=20_000, help="0 skips the old-path baseline")
     parser.add_argument("--rate", type=float, default=0, help="events/s the producer aims at (0: as fast as it can)")
+    parser.add_argument("--topic", default=ORDERS.name, choices=[t.name for t in DOMAIN_TOPICS],
+                        help="orders.v1 is also read by the real-time features; e.g. ops.v1 only by the sink")
     args = parser.parse_args()
     bootstrap = common_settings().kafka_bootstrap_servers
-    console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}")
+    console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}; topic {args.topic}")
     phases = [Phase(f"new path x{n}", n, args.events, {}) for n in map(int, args.workers.split(","))]
     if args.baseline_events:
         phases.insert(0, Phase("old path (baseline)", 1, args.baseline_events, OLD_PATH))
-    results = [run_phase(phase, bootstrap, args.rate) for phase in phases]
+    results = [run_phase(phase, bootstrap, args.rate, args.topic) for phase in phases]
     base = results[0] if args.baseline_events else None
     for result in results[1 if base else 0:]:
         if base:
