@@ -1,4 +1,4 @@
-"""Profile and address-book use cases. Each takes a unit of work and never commits on its own.
+"""Profile and address-book use cases. The `@use_case` ones own their commit (kernel.use_case).
 
 Every address write first locks its owner's profile row (`_lock_book`). That is the only lock a use case takes,
 so writes to one user's book run one at a time (the cap, first-address-default and promotion rules always see

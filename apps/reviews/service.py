@@ -1,4 +1,4 @@
-"""Review use cases: write (verified purchasers only), moderate, list. Each takes a unit of work, never commits."""
+"""Review use cases: write (verified purchasers only), moderate, list. `@use_case` ones own their commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass

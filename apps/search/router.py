@@ -74,17 +74,14 @@ async def list_synonyms(uow: UowDep, _: StaffDep) -> SynonymList:
 @router.put("/admin/search/synonyms/{synonym_id}", response_model=SynonymOut)
 async def put_synonym(synonym_id: str, body: SynonymIn, request: Request, uow: UowDep, _: StaffDep) -> SynonymOut:
     collection = await _collection(request)
-    async with uow:
-        row = await synonyms.put(uow.session, request.app.state.engine, collection, synonym_id=synonym_id,
-                                 synonyms=body.synonyms, root=body.root)
-        await uow.commit()
+    row = await synonyms.put(uow=uow, engine=request.app.state.engine, collection=collection,
+                             synonym_id=synonym_id, synonyms=body.synonyms, root=body.root)
     return _synonym(row)
 
 
 @router.delete("/admin/search/synonyms/{synonym_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_synonym(synonym_id: str, request: Request, uow: UowDep, _: StaffDep) -> Response:
     collection = await _collection(request)
-    async with uow:
-        await synonyms.remove(uow.session, request.app.state.engine, collection, synonym_id=synonym_id)
-        await uow.commit()
+    await synonyms.remove(uow=uow, engine=request.app.state.engine, collection=collection,
+                          synonym_id=synonym_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,8 @@ from apps.search.engine import Engine
 from apps.search.orm import SearchSynonym
 from kernel.clock import utcnow
 from kernel.errors import NotFound, ValidationFailed
+from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 # The seeded set: words shoppers use for the simulated catalogue's product types (simulator/catalog_data.py).
 SEEDED: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -77,8 +79,10 @@ async def apply_all(session: AsyncSession, engine: Engine, collection: str) -> i
     return len(rows)
 
 
-async def put(session: AsyncSession, engine: Engine, collection: str, *, synonym_id: str, synonyms: list[str],
+@use_case
+async def put(*, uow: UnitOfWork, engine: Engine, collection: str, synonym_id: str, synonyms: list[str],
               root: str | None) -> SearchSynonym:
+    session = uow.session
     if not _ID.match(synonym_id):
         raise ValidationFailed("A synonym set id is 1-64 of a-z, 0-9, '_' and '-'.",
                                errors=[{"field": "id", "message": "invalid id"}])
@@ -93,12 +97,14 @@ async def put(session: AsyncSession, engine: Engine, collection: str, *, synonym
         session.add(row)
     row.synonyms, row.root, row.updated_at = words, root_word, utcnow()
     await session.flush()
-    # Engine first: if Typesense is down the caller gets a 503 and the database change is rolled back.
+    # Engine before the commit: if Typesense is down the caller gets a 503 and the database change rolls back.
     await engine.upsert_synonym(collection, synonym_id, engine_body(row))
     return row
 
 
-async def remove(session: AsyncSession, engine: Engine, collection: str, *, synonym_id: str) -> None:
+@use_case
+async def remove(*, uow: UnitOfWork, engine: Engine, collection: str, synonym_id: str) -> None:
+    session = uow.session
     row = await session.get(SearchSynonym, synonym_id) if _ID.match(synonym_id) else None
     if row is None:
         raise NotFound(f"No synonym set {synonym_id[:64]!r}.")

@@ -74,10 +74,8 @@ async def review(order_no: OrderNo, uow: UowDep, _: StaffDep) -> ReviewOut:
 
 @router.patch("/admin/fraud/{order_no}", response_model=DecisionOut)
 async def decide(order_no: OrderNo, body: DecisionIn, uow: UowDep, user: StaffDep) -> DecisionOut:
-    async with uow:
-        score = await fraud_service.decide(uow=uow, user=user, order_no=order_no, decision=body.decision,
-                                           note=body.note)
-        await uow.commit()
+    score = await fraud_service.decide(uow=uow, user=user, order_no=order_no, decision=body.decision,
+                                       note=body.note)
     async with uow:
         trail = await fraud_service.audit_trail(uow, score.order_no)
     return DecisionOut(orderNo=score.order_no, decision=score.final_decision, previousDecision=score.decision,

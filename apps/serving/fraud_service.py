@@ -1,6 +1,6 @@
 """Fraud use cases: keep the projections, score an order (store score, reasons, model version; emit fraud.scored
 and fraud.decided), and the risk team's decision on an order in review (audited; emits fraud.review.decided).
-Each takes a unit of work and never commits; the caller (route or consumer) does."""
+The risk team's decision (`@use_case`) owns its commit; the rest run inside their consumer's unit of work."""
 from __future__ import annotations
 
 import time
@@ -17,6 +17,7 @@ from apps.serving.fraud_orm import FraudAccount, FraudDecisionLog, FraudOrder, F
 from kernel.auth import CurrentUser
 from kernel.errors import Conflict, NotFound
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 log = structlog.get_logger("serving.fraud")
 
@@ -182,6 +183,7 @@ async def get_score(uow: UnitOfWork, order_no: str, *, lock: bool = False) -> Fr
     return score
 
 
+@use_case
 async def decide(*, uow: UnitOfWork, user: CurrentUser, order_no: str, decision: str,
                  note: str | None) -> FraudScore:
     """The risk team's verdict on an order in review: once only (a second one is a 409)."""

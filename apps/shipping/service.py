@@ -1,4 +1,4 @@
-"""Shipping use cases: rates and quotes, labels, tracking updates. Each takes a unit of work and never commits."""
+"""Shipping use cases: rates and quotes, labels, tracking updates. `@use_case` ones own their commit."""
 from __future__ import annotations
 
 import hashlib

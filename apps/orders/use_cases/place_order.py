@@ -6,7 +6,7 @@ Idempotency: the key is claimed first, inside the same transaction that finally 
 request with the same key therefore waits on the key's unique index until this one commits (then replays its
 stored answer) or rolls back (then runs itself): never a second order, coupon use or reservation. The price is a
 database connection held open across the calls to other services for the length of one checkout.
-This use case owns its commit (unlike the others) because compensation depends on whether the commit happened.
+It commits by hand rather than through kernel.use_case because compensation depends on whether the commit happened.
 
 The HTTP answer is the router's business: it hands in `answer` (views.order_json), which runs inside the
 transaction only because the key's record must hold the exact answer a repeat replays, committed with the order.
