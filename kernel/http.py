@@ -20,6 +20,7 @@ from kernel import metrics, roundtrips, tracing
 from kernel.context import RequestContext, current_context, reset_context, set_context
 from kernel.errors import DomainError
 from kernel.ids import new_id_str
+from kernel.openapi_problems import document_problems
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("http")
@@ -66,6 +67,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    document_problems(app)  # the OpenAPI says errors are problem+json, as the handlers below send them
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug, errors=exc.errors,
