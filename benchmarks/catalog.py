@@ -21,7 +21,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.loadgen import Samples, api_server, closed_loop, cpu_seconds, machine, pct, roundtrips_of
+from benchmarks.loadgen import Samples, api_server, closed_loop, machine, marginal_cpu, pct, roundtrips_of
 from kernel.settings import stack_settings
 
 console = Console(width=150)
@@ -64,9 +64,7 @@ async def measure(base: str, clients: int, duration: float, label: str, pid: int
         rows = []
         for name, one in workloads.items():
             await closed_loop(clients, 1.0, one)  # warm-up: connections, caches of the process
-            cpu = cpu_seconds(pid) if pid else None
-            samples, wall = await closed_loop(clients, duration, one)
-            cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / samples.completed if pid and samples.completed else None
+            samples, wall, cpu_ms = await marginal_cpu(pid, lambda: closed_loop(clients, duration, one))
             rows.append({"label": label, "workload": name, "samples": samples, "per_s": samples.completed / wall,
                          "cpu_ms": cpu_ms})
             console.print(f"  {label}: {name} → {samples.completed / wall:.0f} req/s")
@@ -75,7 +73,7 @@ async def measure(base: str, clients: int, duration: float, label: str, pid: int
 
 def report(rows: list[dict], clients: int) -> None:
     table = Table(title=f"catalog reads, {clients} clients")
-    for col in ("run", "workload", "req/s", "p50 ms", "p95 ms", "p99 ms", "db round-trips", "API CPU ms/req",
+    for col in ("run", "workload", "req/s", "p50 ms", "p95 ms", "p99 ms", "db round-trips", "API CPU ms/req (over idle)",
                 "errors"):
         table.add_column(col, justify="right")
     for r in rows:
