@@ -21,7 +21,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.loadgen import Samples, api_server, closed_loop, machine, marginal_cpu, pct, roundtrips_of
+from benchmarks.loadgen import (Samples, add_server_options, api_server, closed_loop, machine, marginal_cpu, pct,
+                                print_ratios, roundtrips_of)
 from kernel.settings import stack_settings
 
 console = Console(width=150)
@@ -102,21 +103,14 @@ async def run(args: argparse.Namespace) -> None:
             rows += await measure(server.base, args.clients, args.duration, label, server.pid)
     report(rows, args.clients)
     if args.baseline_workers:
-        for workload in {r["workload"]: None for r in rows}:
-            base_row, new_row = [r for r in rows if r["workload"] == workload]
-            ratio = new_row["per_s"] / base_row["per_s"] if base_row["per_s"] else float("nan")
-            console.print(f"{workload}: {new_row['label']} / baseline = {ratio:.2f}x req/s")
+        print_ratios(console, rows, "workload", "req/s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per workload")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: mkt serve's)")
-    parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
-    parser.add_argument("--port", type=int, default=8711)
-    parser.add_argument("--api", default=None, help="measure a running API at this URL instead")
-    parser.add_argument("--api-pid", type=int, default=None, help="with --api: its process, for CPU per request")
+    add_server_options(parser, port=8711)
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
     asyncio.run(run(parser.parse_args()))
 

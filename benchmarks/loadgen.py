@@ -2,6 +2,7 @@
 configuration, round-trip counting on), closed-loop clients for a fixed duration, percentiles."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
@@ -154,3 +155,20 @@ async def closed_loop(clients: int, duration: float, one: Callable[[int, Samples
     started = time.perf_counter()
     await asyncio.gather(*(loop(i) for i in range(clients)))
     return samples, time.perf_counter() - started
+
+
+def add_server_options(parser: argparse.ArgumentParser, *, port: int) -> None:
+    """The options both API benchmarks share: which API, how many workers, the baseline."""
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: mkt serve's)")
+    parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--api", default=None, help="measure a running API at this URL instead (no baseline)")
+    parser.add_argument("--api-pid", type=int, default=None, help="with --api: its process, for CPU per request")
+
+
+def print_ratios(console, rows: list[dict], key: str, unit: str) -> None:
+    """Per `key` value (buyers, workload): the measured run's throughput over the baseline's, same run."""
+    for value in {r[key]: None for r in rows}:
+        base_row, new_row = [r for r in rows if r[key] == value]
+        ratio = new_row["per_s"] / base_row["per_s"] if base_row["per_s"] else float("nan")
+        console.print(f"{value} {key}: {new_row['label']} / baseline = {ratio:.2f}x {unit}")

@@ -31,7 +31,8 @@ from rich.table import Table
 from apps.payments.config import PaymentsSettings
 from apps.payments.providers import signature
 from apps.payments.providers.simulated import event, intent_object
-from benchmarks.loadgen import Samples, api_server, closed_loop, machine, marginal_cpu, pct, roundtrips_of
+from benchmarks.loadgen import (Samples, add_server_options, api_server, closed_loop, machine, marginal_cpu, pct,
+                                print_ratios, roundtrips_of)
 from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from simulator.api import bearer
@@ -192,21 +193,14 @@ async def run(args: argparse.Namespace) -> None:
             rows += await measure(server.base, levels, args.duration, label, cache, server.pid)
     report(rows)
     if args.baseline_workers:
-        for level in levels:
-            base_row, new_row = [r for r in rows if r["buyers"] == level]
-            ratio = new_row["per_s"] / base_row["per_s"] if base_row["per_s"] else float("nan")
-            console.print(f"{level} buyers: {new_row['label']} / baseline = {ratio:.2f}x purchases/s")
+        print_ratios(console, rows, "buyers", "purchases/s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per buyer level (longer: e.g. 60)")
     parser.add_argument("--buyers", default="1,8,32")
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: mkt serve's)")
-    parser.add_argument("--baseline-workers", type=int, default=1, help="0 skips the baseline run")
-    parser.add_argument("--port", type=int, default=8710)
-    parser.add_argument("--api", default=None, help="measure a running API at this URL instead")
-    parser.add_argument("--api-pid", type=int, default=None, help="with --api: its process, for CPU per purchase")
+    add_server_options(parser, port=8710)
     parser.add_argument("--fresh-world", action="store_true", help="seed a new vendor, products and buyers")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
     asyncio.run(run(parser.parse_args()))
