@@ -19,6 +19,7 @@ from kernel.auth import CurrentUser
 from kernel.clock import utcnow
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 # A failed attempt may be retried with a new intent (orders re-reserves on a later success); paid, refunded
 # and cancelled orders have nothing to pay.
@@ -32,18 +33,11 @@ def intent_body(intent: PaymentIntent) -> dict[str, Any]:
             "status": intent.status}
 
 
+@use_case
 async def create_intent(*, uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
                         order_no: str, idempotency_key: str,
                         card: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
     """(status code, body): the new or reused intent, or the answer stored for this Idempotency-Key."""
-    async with uow:
-        answer = await _create(uow, provider, clients, user, order_no, idempotency_key, card)
-        await uow.commit()
-    return answer
-
-
-async def _create(uow: UnitOfWork, provider: PaymentProvider, clients: ServiceClients, user: CurrentUser,
-                  order_no: str, idempotency_key: str, card: dict[str, Any] | None) -> tuple[int, dict[str, Any]]:
     scope = f"payments.intent:{user.id}"
     payments = uow.repository(PaymentRepository)
     stored = await payments.claim_key(scope=scope, key=idempotency_key, body={"orderNo": order_no})

@@ -16,7 +16,7 @@ from apps.payments.exceptions import OrderNotPayable
 from apps.payments.orm import FraudFlag, Payment
 from apps.payments.providers.base import PaymentProvider
 from apps.payments.repository import PaymentRepository
-from apps.payments.use_cases.refund_order import RefundCommand, refund
+from apps.payments.use_cases.refund_order import RefundCommand, refund_order
 from kernel.clock import utcnow
 from kernel.consumer import Event
 from kernel.contracts.fraud import FraudDecided, FraudReviewDecided
@@ -50,7 +50,7 @@ async def refund_if_captured(uow: UnitOfWork, provider: PaymentProvider, order_n
     payment = await uow.session.scalar(select(Payment).where(Payment.order_no == order_no))
     if payment is None or payment.refunded_minor >= payment.amount_minor:
         return False
-    await refund(uow, provider, RefundCommand(
+    await refund_order(uow=uow, provider=provider, cmd=RefundCommand(
         order_no=order_no, amount_minor=payment.amount_minor - payment.refunded_minor, reason="fraud",
         items=None, rma_id=None, actor_id=None, idempotency_key=f"fraud:{order_no}"))
     log.info("payments.fraud_refunded", order_no=order_no)

@@ -23,6 +23,7 @@ from kernel.clock import utcnow
 from kernel.idempotency import claim, remember
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,10 @@ def refund_body(refund: Refund, payment: Payment) -> dict[str, Any]:
             "createdAt": refund.created_at.isoformat()}
 
 
+@use_case
 async def refund_order(*, uow: UnitOfWork, provider: PaymentProvider, cmd: RefundCommand) -> tuple[int, dict]:
-    """(status code, body) of a staff refund: one unit of work, committed."""
-    async with uow:
-        answer = await refund(uow, provider, cmd)
-        await uow.commit()
-    return answer
-
-
-async def refund(uow: UnitOfWork, provider: PaymentProvider, cmd: RefundCommand) -> tuple[int, dict]:
-    """The refund inside a unit of work the caller opened and commits (a fraud rejection refunds in its reaction)."""
+    """(status code, body): one unit of work, committed; a fraud rejection's reaction runs it inside the consumer's
+    unit of work, which it joins."""
     scope = f"payments.refund:{cmd.order_no}"
     if cmd.idempotency_key:
         request = {"amountMinor": cmd.amount_minor, "reason": cmd.reason, "items": cmd.items, "rmaId": cmd.rma_id}
