@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from opentelemetry.trace import SpanKind
+from sqlalchemy.exc import DataError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel import metrics, roundtrips, tracing
@@ -89,6 +90,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(exc.status_code, titles.get(exc.status_code, "HTTP error"), str(exc.detail),
                        headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DataError)
+    async def _bad_value(_: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refused a value the client sent (a NUL character in text, a number out of range for its column,
+        # text that is no valid UUID): bad input, not a server fault.
+        log.warning("http.data_error", error=str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__)
+        return problem(422, "Invalid value", "A value in the request cannot be stored or searched for.",
+                       type_slug="invalid-value")
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("http.unhandled", error=type(exc).__name__)
@@ -123,6 +132,11 @@ class RequestContextMiddleware:
             if declared and declared.isdigit() and int(declared) > self.max_body:
                 status = 413
                 await _send_problem(send, 413, "Payload too large", f"Body exceeds {self.max_body} bytes.")
+                return
+            if unusable_path(scope.get("path", "")):
+                status = 400
+                await _send_problem(send, 400, "Bad request",
+                                    "The request path holds characters that cannot be used in a URL.", "invalid-path")
                 return
 
             received = 0
@@ -167,8 +181,14 @@ class _BodyTooLarge(Exception):
     pass
 
 
-async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps({"type": "https://errors.marketplace.dev/payload-too-large", "title": title,
+def unusable_path(path: str) -> bool:
+    """A control character (NUL, ESC, DEL, the C1 range) in a decoded path is never part of an id or slug, and
+    PostgreSQL refuses NUL in text: such paths get a 400 in every service before any route sees them."""
+    return any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in path)
+
+
+async def _send_problem(send: Send, status: int, title: str, detail: str, slug: str = "payload-too-large") -> None:
+    body = json.dumps({"type": f"https://errors.marketplace.dev/{slug}", "title": title,
                        "status": status, "detail": detail, "errors": []}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})

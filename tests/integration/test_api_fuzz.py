@@ -110,6 +110,7 @@ async def fuzz(service: str, client: httpx.AsyncClient, roles: dict, examples: i
                 kwargs.setdefault("headers", {})["Content-Type"] = "application/json"
             kwargs.pop("cookies", None)
             response = await client.request(**kwargs)
+            await response.request.aread()  # a multipart body is a stream: the checks read what was sent
             sent += 1
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
