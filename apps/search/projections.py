@@ -181,5 +181,5 @@ async def apply_brand(session: AsyncSession, data: BrandCreated) -> None:
         row.name = data.name
     await session.flush()
     ids = (await session.scalars(select(SearchProduct.product_id)
-                                 .where(SearchProduct.brand_id == data["brandId"]))).all()
+                                 .where(SearchProduct.brand_id == data.brand_id))).all()
     await touch(session, ids)
