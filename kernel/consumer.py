@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
 import structlog
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
 from aiokafka.errors import KafkaError
 from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
@@ -82,6 +84,30 @@ def reactions_group(service: str) -> str:
     return f"{service}-reactions"
 
 
+def kafka_group(name: str) -> str:
+    """The Kafka group a consumer named `name` joins. CONSUMER_GROUP_SUFFIX (set per test session) gives a process
+    a group of its own, so other processes on the shared broker never rebalance it away from its partitions; the
+    inbox keeps the plain name, so an event another process already handled is still skipped."""
+    return name + os.environ.get("CONSUMER_GROUP_SUFFIX", "")
+
+
+async def start_at_end(bootstrap: str, group: str, topics: list[str]) -> None:
+    """Commit the topics' current end offsets for `group` where it has none: a fresh per-run group starts at now
+    (not at the beginning of history), and nothing published after this call is missed while it joins."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        consumer.assign(tps)
+        fresh = [tp for tp in tps if await consumer.committed(tp) is None]
+        if fresh:
+            await consumer.commit({tp: OffsetAndMetadata(end, "")
+                                   for tp, end in (await consumer.end_offsets(fresh)).items()})
+    finally:
+        await consumer.stop()
+
+
 class EventConsumer:
     def __init__(self, *, name: str, topics: list[str], handlers: dict[str, Handler], db: Database,
                  outbox: Table, inbox: Table, publisher: KafkaPublisher, bootstrap_servers: str) -> None:
@@ -94,7 +120,7 @@ class EventConsumer:
 
     def _consumer(self) -> AIOKafkaConsumer:
         # Short group timeouts: the local broker waits the full rebalance timeout on every join.
-        return AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap, group_id=self.name,
+        return AIOKafkaConsumer(*self.topics, bootstrap_servers=self.bootstrap, group_id=kafka_group(self.name),
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 session_timeout_ms=6000, heartbeat_interval_ms=1000, rebalance_timeout_ms=3000,
                                 metadata_max_age_ms=5000, request_timeout_ms=10000)
@@ -166,6 +192,11 @@ class EventConsumer:
                     max(0, end - await consumer.position(tp)))
 
     async def run(self, stop: asyncio.Event) -> None:
+        if kafka_group(self.name) != self.name:  # a per-run group: start at now, before joining
+            try:
+                await start_at_end(self.bootstrap, kafka_group(self.name), self.topics)
+            except KafkaError as exc:
+                log.warning("consumer.start_at_end_failed", consumer=self.name, error=str(exc)[:300])
         while not stop.is_set():
             consumer = self._consumer()
             try:

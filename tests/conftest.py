@@ -16,6 +16,9 @@ os.environ.setdefault("SERVING_FRAUD_MODE", "shadow")
 os.environ.setdefault("FEATURE_FLAGS_KEY", f"ff:test:{uuid.uuid4().hex[:12]}")
 # Likewise the search index: this session's Typesense alias (and collections behind it), never the demo's `products`.
 os.environ.setdefault("SEARCH_COLLECTION_ALIAS", f"test_products_{uuid.uuid4().hex[:8]}")
+# And Kafka consumer groups of its own (kernel.consumer.kafka_group): other processes on the shared broker never
+# rebalance this session's consumers away from their partitions; a fresh group starts at the topics' end.
+os.environ.setdefault("CONSUMER_GROUP_SUFFIX", f"-test-{uuid.uuid4().hex[:8]}")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import time
 
+import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from sqlalchemy import Text, any_, cast, select
 
+from kernel.inbox import inbox_table
 from kernel.settings import common_settings
 
 STREAMS_GROUP = os.environ.get("STREAMS_APP_ID", "marketplace-streams")
@@ -66,3 +70,127 @@ async def wait_committed(bootstrap: str, topic: str, ends: dict[int, int], timeo
                 await asyncio.sleep(0.2)
     finally:
         await consumer.stop()
+
+
+# --- Reactions over the broker (tests/integration/test_reactions_over_kafka*.py, tests/unit/test_reaction_coverage.py)
+
+REACTION_TESTS = "tests/integration/test_reactions_over_kafka*.py"
+
+
+@functools.cache
+def reaction_inventory() -> list[tuple[str, str]]:
+    """Every (service, event type) a service reacts to, read from the code: each service's ServiceSpec.consumers
+    (a map, or a factory of the started app called here with a stand-in app), keyed by the contract's current name.
+    No server is started: each main.py's build_service_app is swapped for one that keeps the spec."""
+    import importlib
+    from unittest.mock import MagicMock
+
+    from kernel.contracts.registry import contract_for
+    from mkt.composition import SERVICE_FACTORIES
+
+    found: set[tuple[str, str]] = set()
+    for service in SERVICE_FACTORIES:
+        module = importlib.import_module(f"apps.{service}.main")
+        specs: list = []
+        original = module.build_service_app
+        module.build_service_app = lambda spec, wiring=None: specs.append(spec) or MagicMock()
+        try:
+            module.create_app()
+        finally:
+            module.build_service_app = original
+        consumers = specs[0].consumers
+        handlers = consumers(MagicMock()) if callable(consumers) else consumers
+        found |= {(service, contract_for(event_type).type) for event_type in handlers}
+    return sorted(found)
+
+
+def broker_only(gateway) -> httpx.AsyncClient:
+    """A client of the in-process gateway that tests/flows.py cannot see through (a bare ASGI callable, no
+    app.state): `deliver_now` hands nothing over, so every event crosses outbox → relay → Kafka → consumer."""
+    async def app(scope, receive, send):
+        await gateway(scope, receive, send)
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=30)
+
+
+async def consumers_joined(gateway, timeout: float = 60.0) -> None:
+    """Until every in-process consumer's group has a committed offset on each partition of its topics (a per-run
+    group commits the topics' ends before it joins, kernel.consumer.start_at_end): from then on nothing is missed."""
+    from kernel.consumer import kafka_group
+
+    bootstrap = common_settings().kafka_bootstrap_servers
+    deadline = time.monotonic() + timeout
+    for app in gateway.state.services.values():
+        consumer = getattr(app.state, "consumer", None)
+        if consumer is None:
+            continue
+        probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=kafka_group(consumer.name),
+                                 enable_auto_commit=False)
+        await probe.start()
+        try:
+            await probe.topics()
+            tps = [TopicPartition(t, p) for t in consumer.topics for p in probe.partitions_for_topic(t) or ()]
+            while any([await probe.committed(tp) is None for tp in tps]):
+                assert time.monotonic() < deadline, f"{consumer.name} never committed its starting offsets"
+                await asyncio.sleep(0.3)
+        finally:
+            await probe.stop()
+
+
+async def flow_events(gateway, since, needles: list[str]) -> dict[str, list[str]]:
+    """event type (current name) → event ids, of the events any service's outbox wrote since `since` whose
+    envelope mentions one of `needles` (this test's ids): this flow's events, never another test's."""
+    from kernel.contracts.registry import UnknownEventType, contract_for
+
+    found: dict[str, list[str]] = {}
+    patterns = [f"%{n}%" for n in needles]
+    for app in gateway.state.services.values():
+        table = getattr(app.state, "outbox", None)
+        if table is None or not hasattr(app.state, "db"):
+            continue
+        async with app.state.db.sessions() as session:
+            rows = (await session.execute(
+                select(table.c.event_id, table.c.event_type)
+                .where(table.c.created_at >= since, cast(table.c.payload, Text).like(any_(patterns))))).all()
+        for event_id, event_type in rows:
+            try:
+                found.setdefault(contract_for(event_type).type, []).append(str(event_id))
+            except UnknownEventType:
+                continue
+    return found
+
+
+async def wait_reactions(gateway, reactions: list[tuple[str, str]], since, needles: list[str],
+                         timeout: float = 90.0) -> dict[tuple[str, str], str]:
+    """Until, for each (service, event type), the consuming service's inbox holds one of this flow's events of
+    that type (the inbox row commits with the handler's effect, so it is proof the reaction ran). Returns the
+    event id proving each; fails after `timeout` naming what never arrived or was never produced."""
+    services = gateway.state.services
+    proven: dict[tuple[str, str], str] = {}
+    deadline = time.monotonic() + timeout
+    while True:
+        events = await flow_events(gateway, since, needles)
+        for service, event_type in reactions:
+            ids = events.get(event_type)
+            if (service, event_type) in proven or not ids:
+                continue
+            app = services[service]
+            inbox = inbox_table(app.state.outbox.metadata)
+            async with app.state.db.sessions() as session:
+                hit = (await session.execute(select(inbox.c.event_id).where(
+                    inbox.c.event_id.in_(ids)).limit(1))).scalar()
+            if hit is not None:
+                proven[(service, event_type)] = str(hit)
+        missing = [r for r in reactions if r not in proven]
+        if not missing:
+            return proven
+        if time.monotonic() > deadline:
+            never = [r for r in missing if r[1] not in events]
+            raise AssertionError(f"not handled over Kafka within {timeout:.0f}s: {missing} "
+                                 f"(of which never produced by this flow: {never})")
+        await asyncio.sleep(0.5)
+
+
+def declared_reactions(request) -> list[tuple[str, str]]:
+    """The (service, event type) pairs a test declares with @pytest.mark.reaction(service, *event_types)."""
+    return [(m.args[0], event_type) for m in request.node.iter_markers("reaction") for event_type in m.args[1:]]
