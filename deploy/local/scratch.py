@@ -99,7 +99,7 @@ class ScratchPostgres:
 
     def __init__(self, root: Path):
         self.dir, self.port = root / "postgres", free_port()
-        self.url = f"postgresql+asyncpg://postgres@{BIND}:{self.port}"
+        self.url = f"postgresql+psycopg://postgres@{BIND}:{self.port}"
         self.conn = pg.PgConn(BIND, self.port, "postgres", None)
 
     def start(self) -> None:
