@@ -62,10 +62,11 @@ class ServiceClients:
             raise ServiceUnavailable(f"The {service} service is unreachable: {type(exc).__name__}.") from None
 
     async def get_json(self, service: str, path: str, *, what: str) -> dict[str, Any] | None:
-        """GET a JSON object from another service: None on 404 (it does not know `what`), ServiceUnavailable (503)
+        """GET a JSON object from another service: None on 404 (it does not know `what`) or 400/422 (the key is
+        malformed, e.g. a client's id holding control characters, so it names nothing), ServiceUnavailable (503)
         when it cannot answer or answers something else."""
         resp = await self.request(service, "GET", path)
-        if resp.status_code == 404:
+        if resp.status_code in (400, 404, 422):
             return None
         if resp.status_code != 200:
             raise ServiceUnavailable(f"The {service} service answered {resp.status_code} for {what}.")

@@ -73,6 +73,18 @@ def draw(operation, count: int, **fixed) -> list:
     return cases
 
 
+def _encodable(files):
+    """Multipart parts as httpx can send them: a generated non-text value (e.g. `0` for a file) becomes its text."""
+    def part(value):
+        if isinstance(value, tuple):
+            return tuple(v if i != 1 or isinstance(v, (bytes, str)) or hasattr(v, "read") else str(v).encode()
+                         for i, v in enumerate(value))
+        return value if isinstance(value, (bytes, str)) or hasattr(value, "read") else str(value).encode()
+
+    items = files.items() if isinstance(files, dict) else files
+    return [(name, part(value)) for name, value in items]
+
+
 class _NoLimit:
     async def hit(self, client_key: str) -> tuple[bool, int, int]:
         return True, 0, 1_000
@@ -104,6 +116,8 @@ async def fuzz(service: str, client: httpx.AsyncClient, roles: dict, examples: i
         headers = {"Authorization": f"Bearer {_token(operation.path, roles)}"}
         for case in cases:
             kwargs = case.as_transport_kwargs(base_url="http://testserver", headers=headers)
+            if kwargs.get("files"):
+                kwargs["files"] = _encodable(kwargs["files"])
             kwargs.pop("auth", None)
             if "json" in kwargs:  # httpx wants the JSON body as content when it is not a dict/list literal
                 kwargs["content"] = json.dumps(kwargs.pop("json")).encode()
@@ -115,10 +129,10 @@ async def fuzz(service: str, client: httpx.AsyncClient, roles: dict, examples: i
             try:
                 case.validate_response(response, checks=CHECKS, headers=headers)
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failed check is collected
-                first = str(exc).strip().splitlines()
+                checks = [line.strip() for line in str(exc).splitlines() if line.strip().startswith("- ")]
                 failures.append(f"{operation.label} -> {response.status_code} {kwargs['method']} "
-                                f"{response.request.url.raw_path.decode('latin-1')[:160]}: "
-                                f"{' | '.join(first[:4])[:400]}")
+                                f"{response.request.url.raw_path.decode('latin-1')[:160]}: {' '.join(checks)} "
+                                f"body={kwargs.get('content', b'')[:200]!r} answer={response.text[:300]}")
     return len(operations), sent, failures
 
 
@@ -141,3 +155,12 @@ async def test_fuzzed_requests_get_documented_answers_and_no_server_error(servic
 async def test_deep_fuzz(service, client, roles, no_rate_limit):
     operations, sent, failures = await fuzz(service, client, roles, 40)
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("path", ["/v1/products/%00%ff", "/v1/inventory/%1B%C2%82", "/v1/vendors/%FF%00/inventory",
+                                  "/v1/products?brand=%00", "/v1/products/%C2%85x"])
+async def test_the_inputs_that_once_answered_500(path, client):
+    """Issue 13's findings, kept as fixed examples: control, NUL and non-UTF-8 characters get a 4xx problem."""
+    resp = await client.get(path)
+    assert 400 <= resp.status_code < 500, resp.text
+    assert resp.headers["content-type"] == "application/problem+json"
