@@ -34,6 +34,27 @@ def migrate_cmd(database: Optional[str] = _DatabaseOpt) -> None:
     console.print(f"{len(applied)} migration(s) applied to [bold]{target}[/bold]")
 
 
+@warehouse_app.command("backup-drill", help="BACKUP the warehouse, RESTORE it beside the live one, compare rows.")
+def backup_drill_cmd(database: Optional[str] = _DatabaseOpt) -> None:
+    from warehouse.backup import drill
+
+    settings = common_settings()
+    target = database or settings.clickhouse_database
+    client = warehouse_client(settings, database=target)
+    try:
+        result = drill(client, target)
+    finally:
+        client.close()
+    table = Table("table", "live rows", "restored rows")
+    for name, rows in result.live.items():
+        table.add_row(name, str(rows), str(result.restored.get(name)))
+    console.print(table)
+    verdict = "[green]exact[/green]" if result.exact else "[red]NOT EXACT[/red] (was something writing?)"
+    console.print(f"backup {result.backup} restored in {result.seconds:.1f} s: {verdict}")
+    if not result.exact:
+        raise typer.Exit(1)
+
+
 @warehouse_app.command("status", help="List migrations and whether each is applied.")
 def status_cmd(database: Optional[str] = _DatabaseOpt) -> None:
     try:

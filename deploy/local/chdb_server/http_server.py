@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from functools import partial
+from pathlib import Path
 
 import anyio
 import uvicorn
@@ -38,9 +39,17 @@ APPEND_BATCH = 1 << 20
 MIN_COMPRESSED = 512
 
 
+def engine_path(data_dir: str, backups_dir: str | None = None) -> str:
+    """The chDB connection string: the data path, and where BACKUP/RESTORE may write (ClickHouse's
+    `backups.allowed_path`; default: a `backups` folder beside the data path)."""
+    backups = Path(backups_dir) if backups_dir else Path(data_dir).resolve().parent / "backups"
+    backups.mkdir(parents=True, exist_ok=True)
+    return f"{data_dir}?backups.allowed_path={backups.resolve()}"
+
+
 class Warehouse:
-    def __init__(self, data_dir: str, pool_size: int) -> None:
-        self.pool = HandlePool(data_dir, pool_size)
+    def __init__(self, data_dir: str, pool_size: int, backups_dir: str | None = None) -> None:
+        self.pool = HandlePool(engine_path(data_dir, backups_dir), pool_size)
         self.executor = ThreadPoolExecutor(pool_size, thread_name_prefix="chdb")
 
     async def run(self, fn, *args):
@@ -240,8 +249,9 @@ async def ping(_request: Request) -> Response:
     return PlainTextResponse("Ok.\n")
 
 
-def create_app(data_dir: str, pool_size: int) -> Starlette:
-    warehouse = Warehouse(data_dir, pool_size)  # opens the data path now: a locked path fails at start-up
+def create_app(data_dir: str, pool_size: int, backups_dir: str | None = None) -> Starlette:
+    # opens the data path now: a locked path fails at start-up
+    warehouse = Warehouse(data_dir, pool_size, backups_dir)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -265,12 +275,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=18123)
     parser.add_argument("--pool", type=int, default=4)
+    parser.add_argument("--backups-dir", default=None, help="where BACKUP ... TO File(...) may write")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stdout, level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        app = create_app(args.data_dir, args.pool)
+        app = create_app(args.data_dir, args.pool, args.backups_dir)
     except Exception as exc:  # typically: another process already owns this data path
         log.error("cannot open chDB data path %s: %s", args.data_dir, exc)
         sys.exit(1)
