@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from opentelemetry.trace import SpanKind
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel import metrics, roundtrips, tracing
@@ -97,6 +98,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.warning("http.data_error", error=str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__)
         return problem(422, "Invalid value", "A value in the request cannot be stored or searched for.",
                        type_slug="invalid-value")
+
+    async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
+        # The database restarting, unreachable, out of pool connections or refusing for now (SQLSTATE classes 08,
+        # 53, 55, 57): a transient fault, not a bug. Nothing was committed (one transaction per use case), so the
+        # client may retry.
+        log.warning("http.database_unavailable", error=type(exc).__name__,
+                    detail=(str(getattr(exc, "orig", None) or exc).splitlines() or [""])[0][:200])
+        return problem(503, "Service unavailable", "The database is unavailable; retry shortly.",
+                       type_slug="unavailable", headers={"Retry-After": "2"})
+
+    for db_fault in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(db_fault, _database_unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

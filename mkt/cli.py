@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "What the models serve, shown through the API: recommendations, search, risk, vendors."),
     "simulate": ("mkt.simulate_cli:simulate_app", "The simulator: backfill history, or live shoppers on the API."),
     "dashboards": ("mkt.dashboards_cli:dashboards_app", "Superset dashboards as code (dashboards/): build and import."),
+    "payments": ("mkt.payments_cli:payments_app", "Payments operations: the webhook poison queue (list, replay)."),
 }
 
 

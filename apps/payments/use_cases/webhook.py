@@ -41,8 +41,16 @@ def verify(provider: PaymentProvider, payload: bytes, signature: str | None) -> 
 
 async def receive(*, uow: UnitOfWork, provider: PaymentProvider, payload: bytes,
                   signature: str | None) -> dict[str, Any]:
-    """The webhook use case: verify (before any database work), then record and apply the event in one unit of work."""
-    return await handle(uow, provider, verify(provider, payload, signature))
+    """The webhook use case: verify (before any database work), then record and apply the event in one unit of work.
+    A verified delivery whose handling fails also lands in the poison queue (use_cases/webhook_failures.py)."""
+    event = verify(provider, payload, signature)
+    try:
+        return await handle(uow, provider, event)
+    except Exception as exc:
+        from apps.payments.use_cases import webhook_failures
+
+        await webhook_failures.record(uow, provider, event, exc)
+        raise
 
 
 @use_case
