@@ -120,10 +120,8 @@ async def consumers_joined(gateway, timeout: float = 60.0) -> None:
 
     bootstrap = common_settings().kafka_bootstrap_servers
     deadline = time.monotonic() + timeout
-    for app in gateway.state.services.values():
-        consumer = getattr(app.state, "consumer", None)
-        if consumer is None:
-            continue
+
+    async def seeded(consumer) -> None:
         probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=kafka_group(consumer.name),
                                  enable_auto_commit=False)
         await probe.start()
@@ -135,6 +133,10 @@ async def consumers_joined(gateway, timeout: float = 60.0) -> None:
                 await asyncio.sleep(0.3)
         finally:
             await probe.stop()
+
+    consumers = [app.state.consumer for app in gateway.state.services.values()
+                 if getattr(app.state, "consumer", None) is not None]
+    await asyncio.gather(*(seeded(c) for c in consumers))
 
 
 async def flow_events(gateway, since, needles: list[str]) -> dict[str, list[str]]:
