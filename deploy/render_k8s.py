@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deploy.topology import (CONFIG, IMAGE, SECRETS_MOUNT, STORE_SECRETS, STORES, WORKLOADS, Store, Workload,
+from deploy.topology import (CONFIG, IMAGE, METRICS_PORT, SECRETS_MOUNT, STORE_SECRETS, STORES, WORKLOADS, Store, Workload,
                              port_of, probe_paths)
 
 NS = "marketplace"
@@ -46,6 +46,8 @@ def _pod(w: Workload, labels: dict[str, str]) -> dict[str, Any]:
     for claim, path in w.claims:
         container["volumeMounts"].append({"name": claim, "mountPath": path})
         volumes.append({"name": claim, "persistentVolumeClaim": {"claimName": claim}})
+    if w.kind == "worker" and any(k.endswith("METRICS_PORT") for k in w.env):
+        container["ports"] = [{"name": "metrics", "containerPort": METRICS_PORT}]
     if w.kind == "api":
         port = port_of(w)
         live, ready = probe_paths(w)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 IMAGE = "ghcr.io/marketplace/app"
 PORT = 8000
+METRICS_PORT = 9100  # workers without an HTTP API expose /metrics here (a container port named "metrics")
 SECRETS_MOUNT = "/run/secrets/marketplace"
 
 # Services with a database of their own, in the order `mkt db upgrade` migrates them (mkt/composition.py agrees:
@@ -101,7 +102,8 @@ WORKLOADS: tuple[Workload, ...] = (
                memory="1Gi" if s in ("serving", "search") else "512Mi") for s in SERVICES),
     # One consumer per partition at most: the domain topics have 6 partitions (deploy/local/kafka_topics.py).
     Workload("streams-worker", ("mkt", "streams", "worker", "-l", "info"), kind="worker", secrets=(), replicas=2,
-             max_replicas=6, cpu="500m", memory="1Gi"),
+             max_replicas=6, cpu="500m", memory="1Gi",
+             env={"STREAMS_METRICS_PORT": str(METRICS_PORT), "STREAMS_METRICS_HOST": "0.0.0.0"}),
     Workload("dagster-webserver", ("dagster-webserver", "-h", "0.0.0.0", "-p", "3000", "-m", "pipelines.definitions"),
              secrets=("DATABASE_URL",), replicas=1, max_replicas=1, memory="1Gi", env=_DAGSTER, claims=_DAGSTER_HOME),
     Workload("dagster-daemon", ("dagster-daemon", "run", "-m", "pipelines.definitions"), kind="worker",

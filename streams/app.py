@@ -38,6 +38,9 @@ class StreamsSettings(CommonSettings):
     consumer_auto_offset_reset: Literal["earliest", "latest"] = "earliest"
     web_enabled: bool = False
     web_port: int = 16066
+    # Prometheus exposition of the worker (kernel/metrics.py names); 0 = off (the local stack), 9100 in deploy/.
+    metrics_port: int = Field(0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
     # One INSERT per batch: a part per insert, so bigger batches mean fewer parts and far less work per event;
     # the window bounds how long an event waits for its batch (freshness).
     sink_batch_size: int = Field(20_000, ge=1, le=200_000)

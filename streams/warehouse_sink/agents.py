@@ -16,8 +16,10 @@ from typing import Awaitable, Callable, Sequence, TypeVar
 
 from aiokafka.structs import ConsumerRecord
 from clickhouse_connect.driver.client import Client
+from prometheus_client import start_http_server
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
+from kernel import metrics
 from kernel.contracts.topics import DOMAIN_TOPICS
 from kernel.warehouse import warehouse_client
 from streams.app import app, settings
@@ -125,6 +127,7 @@ async def _send_dead_letters(rejected: Sequence[Rejected]) -> None:
         await asyncio.gather(*pending)  # delivered (broker acked) before the source offsets are acked
 
     await _retry_forever("dead-letter send", send_all)
+    metrics.DEAD_LETTERS.labels("warehouse-sink").inc(len(rejected))
     stats["dead_lettered"] += len(rejected)
     for r in rejected:
         log.warning("dead-lettered %s[%d]@%d: %s (total %d)", r.source.topic, r.source.partition, r.source.offset,
@@ -142,14 +145,23 @@ async def sink_batch(records: Sequence[ConsumerRecord]) -> None:
         await _send_dead_letters(plan.rejected)
     if plan.accepted:
         accepted, attempts = plan.accepted, itertools.count()
-        inserted, present = await _retry_forever(
-            "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, next(attempts) > 0),
-            on_error=sink.reset,
-        )
+        with metrics.SINK_BATCH_SECONDS.time():
+            inserted, present = await _retry_forever(
+                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, next(attempts) > 0),
+                on_error=sink.reset,
+            )
+        metrics.SINK_ROWS.labels("events").inc(inserted)
         stats["inserted"] += inserted
         stats["already_present"] += present
     stats["duplicates_in_batch"] += plan.duplicates_in_batch
     stats["batches"] += 1
+
+
+@app.task
+async def serve_metrics() -> None:
+    """Prometheus /metrics of the worker (sink throughput, dead letters) on STREAMS_METRICS_PORT; 0 = off."""
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host)
 
 
 @app.task

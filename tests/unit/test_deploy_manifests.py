@@ -96,7 +96,7 @@ def test_services_are_probed_autoscaled_and_protected_from_disruption():
         assert name in by_kind["PodDisruptionBudget"], name
         assert doc["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0, name
         container = doc["spec"]["template"]["spec"]["containers"][0]
-        if "ports" in container:
+        if any(p["name"] == "http" for p in container.get("ports", [])):
             assert {"readinessProbe", "livenessProbe"} <= set(container), name
             assert name in by_kind["HorizontalPodAutoscaler"], name
     gateway = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "gateway")
