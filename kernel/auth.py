@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 
 from kernel.context import bind_user
 from kernel.errors import Forbidden, Unauthorized
+from kernel.vendor_status import require_active_vendor
 
 ROLES = ("super_admin", "vendor_admin", "staff", "customer")
 ADMIN_ROLES = ("super_admin",)
@@ -125,12 +126,14 @@ AdminDep = Annotated[CurrentUser, Depends(require_role("super_admin"))]
 StaffDep = Annotated[CurrentUser, Depends(require_role("super_admin", "staff"))]
 
 
-async def vendor_scope(vendorId: str, user: CurrentUserDep) -> CurrentUser:  # noqa: N803 - path param name
-    """The path's vendorId must be the token's vendorId (or the caller is a super_admin)."""
+async def vendor_scope(vendorId: str, user: CurrentUserDep, request: Request) -> CurrentUser:  # noqa: N803
+    """The path's vendorId must be the token's vendorId (or the caller is a super_admin); a vendor's writes also
+    need the vendor to be active right now (kernel.vendor_status: suspension refuses them at once)."""
     if user.is_admin:
         return user
     if not user.has_any("vendor_admin") or user.vendor_id != vendorId:
         raise Forbidden("This vendor's resources belong to another account.")
+    await require_active_vendor(request, vendorId)
     return user
 
 

@@ -1,11 +1,14 @@
 """Service-to-service lookups on accounts (/internal/v1, never routed by the gateway; X-Internal-Token).
 
 Notifications needs a shopper's address and name to mail them; events deliberately carry only user ids.
+Vendors sets an owner's vendor role in the request that approves, reinstates or suspends the vendor, so the owner's
+very next login or refresh already reflects it (the vendor.* reactions in consumers.py remain the guarantee).
 """
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from apps.auth.consumers import set_vendor_role
 from apps.auth.orm import User
 from kernel.api_model import CamelModel
 from kernel.errors import NotFound
@@ -34,5 +37,22 @@ async def get_user(user_id: str, uow: UowDep) -> UserContact:
         user = await uow.session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user {user_id!r}.")
+    return UserContact(userId=user.id, email=user.email, name=user.name, isActive=user.is_active,
+                       roles=list(user.roles), vendorId=user.vendor_id)
+
+
+class VendorRoleIn(CamelModel):
+    vendor_id: str
+    active: bool
+
+
+@internal_router.put("/users/{user_id}/vendor-role", response_model=UserContact)
+async def put_vendor_role(user_id: str, body: VendorRoleIn, uow: UowDep) -> UserContact:
+    async with uow:
+        user = await set_vendor_role(uow, owner_id=user_id, vendor_id=body.vendor_id, active=body.active,
+                                     cause="vendors.internal")
+        if user is None:
+            raise NotFound(f"No user {user_id!r}.")
+        await uow.commit()
     return UserContact(userId=user.id, email=user.email, name=user.name, isActive=user.is_active,
                        roles=list(user.roles), vendorId=user.vendor_id)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from apps.inventory import domain, reservations, service
+from apps.inventory import domain, on_demand, reservations, service
 from apps.inventory.orm import Reservation, StockItem
 from apps.inventory.schemas import (
     Availability,
@@ -20,7 +20,7 @@ from apps.inventory.schemas import (
 from kernel.auth import VendorScopeDep
 from kernel.internal import require_internal_token
 from kernel.paging import WidePagingDep
-from kernel.service_app import UowDep
+from kernel.service_app import ServiceClientsDep, UowDep
 
 router = APIRouter(prefix="/v1", tags=["inventory"])
 internal_router = APIRouter(prefix="/internal/v1", tags=["inventory-internal"],
@@ -59,10 +59,10 @@ async def vendor_inventory(vendorId: str, uow: UowDep, _: VendorScopeDep, *,  # 
 
 @router.patch("/vendors/{vendorId}/inventory/{sku}", response_model=VendorStock)
 async def adjust(vendorId: str, sku: str, body: StockPatch, uow: UowDep,  # noqa: N803 - API.md's name
-                 _: VendorScopeDep) -> VendorStock:
+                 _: VendorScopeDep, clients: ServiceClientsDep) -> VendorStock:
     change = service.StockChange(on_hand=body.on_hand, delta=body.delta, reorder_point=body.reorder_point,
                                  safety_stock=body.safety_stock)
-    item = await service.adjust_stock(uow=uow, vendor_id=vendorId, sku=sku, change=change)
+    item = await on_demand.adjust_stock(uow=uow, clients=clients, vendor_id=vendorId, sku=sku, change=change)
     return _vendor_stock(item)
 
 

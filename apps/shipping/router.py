@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import PlainTextResponse
 
 from apps.shipping import domain, labels, service
@@ -16,6 +16,7 @@ from apps.shipping.schemas import (LabelIn, LabelOut, ParcelOut, QuoteIn, RateOu
 from kernel.auth import CurrentUserDep
 from kernel.internal import require_internal_token
 from kernel.service_app import UowDep
+from kernel.vendor_status import require_active_vendor
 
 router = APIRouter(prefix="/v1/shipping", tags=["shipping"])
 internal_router = APIRouter(prefix="/internal/v1/shipping", tags=["shipping-internal"],
@@ -53,7 +54,9 @@ async def quote(body: QuoteIn, uow: UowDep, settings: SettingsDep) -> RateOut:
 
 @router.post("/labels", status_code=status.HTTP_201_CREATED, response_model=LabelOut)
 async def create_label(body: LabelIn, uow: UowDep, user: CurrentUserDep, settings: SettingsDep,
-                       orders: OrdersDep) -> LabelOut:
+                       orders: OrdersDep, request: Request) -> LabelOut:
+    if not user.has_any("super_admin", "staff") and user.vendor_id == body.vendor_id:
+        await require_active_vendor(request, body.vendor_id)  # a suspended vendor ships nothing, at once
     s = await service.create_label(uow=uow, settings=settings, orders=orders, user=user, order_no=body.order_no,
                                    vendor_id=body.vendor_id, service_level=body.service_level)
     return LabelOut(trackingNo=s.tracking_no, labelUrl=service.label_url(settings, s.tracking_no), carrier=s.carrier,

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from apps.vendors import accounts, domain, service
+from apps.vendors import accounts, domain, role_sync, service
 from apps.vendors.config import VendorsSettings
 from apps.vendors.exceptions import VendorNotFound
 from apps.vendors.orm import BankAccount, CommissionRule, KycDocument, Vendor
@@ -28,7 +28,7 @@ from apps.vendors.schemas import (
 from kernel.auth import AdminDep, CurrentUser, CurrentUserDep, optional_user
 from kernel.crypto import DataCipher
 from kernel.paging import Paging, paging_query
-from kernel.service_app import UowDep
+from kernel.service_app import ServiceClientsDep, UowDep
 from kernel.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["vendors"])
@@ -168,12 +168,13 @@ async def admin_list_vendors(
 
 @router.patch("/admin/vendors/{vendor_id}/status", response_model=VendorSummary)
 async def admin_change_status(vendor_id: str, body: StatusChangeIn, uow: UowDep, admin: AdminDep,
-                              settings: SettingsDep) -> VendorSummary:
+                              settings: SettingsDep, clients: ServiceClientsDep) -> VendorSummary:
     change = service.StatusChange(
         status=body.status, reason=body.reason,
         commission=service.parse_commission(body.commission_type, body.commission_value, body.commission_currency))
     vendor, rule = await service.change_status(uow=uow, settings=settings, vendor_id=vendor_id, actor=admin,
                                                change=change)
+    await role_sync.sync_owner_role(clients, vendor)  # after the commit: auth only hears of committed changes
     return VendorSummary(**_summary_fields(vendor, rule))
 
 

@@ -1,0 +1,31 @@
+"""Suspension takes effect on vendor writes at once, not when the vendor's token expires.
+
+A suspended vendor's staff keep an access token that says vendor_admin until it expires (auth drops the role at
+the next refresh). So every vendor-scoped write (kernel.auth.vendor_scope on a non-GET request: catalog products
+and media, inventory stock, orders shipping, payouts) asks the vendors service whether the vendor is active.
+
+Why a synchronous check and not the services' event-fed projections: a projection lags the suspension by the
+event delay (outbox poll + broker + consumer, seconds; minutes if the broker is down), which is exactly the window
+"at once" forbids, and only catalog has one. The check is one primary-key GET on vendors' internal API (~1-3 ms
+in-process or on localhost) and only on writes, which are rare next to reads; reads are not checked. Fail closed:
+when vendors cannot answer, the write is a 503 (retryable), never an unchecked write.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+
+from kernel.errors import Forbidden
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def require_active_vendor(request: Request, vendor_id: str) -> None:
+    if request.method in SAFE_METHODS:
+        return
+    clients = request.app.state.service_clients
+    vendor = await clients.get_json("vendors", f"/internal/v1/vendors/{quote(vendor_id, safe='')}",
+                                    what=f"vendor {vendor_id!r}")
+    if vendor is None or vendor.get("status") != "active":
+        raise Forbidden("This vendor is not active (suspended or not approved); its writes are refused.")
