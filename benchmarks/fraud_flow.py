@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
 
-from apps.serving.fraud_scoring import rules_verdict
+from apps.serving.domain.fraud import rules_verdict
 from kernel.db import sync_url
 from kernel.settings import service_database_url
 from simulator.catalog_data import CITIES, DROP_CITIES, FRAUD_CARD_COUNTRIES

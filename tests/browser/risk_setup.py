@@ -5,7 +5,7 @@ another country than the shipping address, at a price the test model sends to re
 shadow mode (tests/conftest.py: their shoppers share one address, and several processes share the broker's consumer
 groups), so, as tests/integration/fraud_helpers.rescore does, each order is scored again here with a real FraudModel
 trained on synthetic orders (fraud_helpers.trained_model) and *enforced*: the stored score, its audit row and the
-fraud.decided event are serving's own (fraud_service.score_order in a unit of work on serving's database), and the
+fraud.decided event are serving's own (use_cases.score_order in a unit of work on serving's database), and the
 event travels over Kafka to orders, which holds the order. Nothing else in the browser session is held."""
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from typing import TypeVar
 import httpx
 from sqlalchemy import delete, select
 
-from apps.serving import fraud_service
 from apps.serving.config import ServingSettings
-from apps.serving.fraud_features import OnlineFeatures
-from apps.serving.fraud_orm import FraudOrder, FraudScore
+from apps.serving.features import OnlineFeatures
+from apps.serving.orm.fraud import FraudOrder, FraudScore
 from apps.serving.orm import OUTBOX
+from apps.serving.use_cases.score_order import score_order
 from kernel.db import Database
 from kernel.uow import UnitOfWork
 from tests.browser.conftest import PASSWORD, sign_in
@@ -75,7 +75,7 @@ async def _rescore_enforced(db: Database, order_no: str, champions: FixedChampio
     async with UnitOfWork(db.sessions, OUTBOX) as uow:
         await uow.session.execute(delete(FraudScore).where(FraudScore.order_no == order_no))
         order = await uow.session.get(FraudOrder, order_no)
-        score = await fraud_service.score_order(uow=uow, champions=champions, online=online, order=order,
+        score = await score_order(uow=uow, champions=champions, online=online, order=order,
                                                 enforced=True)
         await uow.commit()
     return score.decision

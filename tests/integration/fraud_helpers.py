@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete, text
 
-from apps.serving import fraud_service
 from apps.serving.champions import Loaded
-from apps.serving.fraud_orm import FraudOrder, FraudScore
+from apps.serving.orm.fraud import FraudOrder, FraudScore
+from apps.serving.use_cases.score_order import score_order
 from kernel.uow import UnitOfWork
 from models.fraud import train
 from models.fraud.calibration import Thresholds
@@ -87,7 +87,7 @@ async def rescore(gateway, order_no: str, champions: Any) -> Any:
     async with UnitOfWork(app.state.db.sessions, app.state.outbox) as uow:
         await uow.session.execute(delete(FraudScore).where(FraudScore.order_no == order_no))
         order = await uow.session.get(FraudOrder, order_no)
-        score = await fraud_service.score_order(uow=uow, champions=champions, online=app.state.fraud_online,
+        score = await score_order(uow=uow, champions=champions, online=app.state.fraud_online,
                                                 order=order, enforced=True)
         await uow.commit()
     return score

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from apps.serving.vendor_insights_store import VendorInsightsStore
+from apps.serving.warehouse import VendorInsightsStore
 from kernel.ids import new_id_str
 from kernel.settings import CommonSettings
 from tests.integration.catalog_helpers import active_vendor, approve, category_tree, create_product, product_body

@@ -14,8 +14,8 @@ from starlette.requests import Request
 
 from apps.payments.providers.base import WebhookEvent
 from apps.payments.use_cases.webhook import card_of
-from apps.serving.fraud_schemas import EvaluateIn
-from apps.serving.fraud_scoring import (RULES_VERSION, context_features, escalates, json_features, model_verdict,
+from apps.serving.schemas.fraud import EvaluateIn
+from apps.serving.domain.fraud import (RULES_VERSION, context_features, escalates, json_features, model_verdict,
                                         rules_verdict, split_reasons, verdict)
 from kernel.client_signals import client_signals
 from models.fraud import train

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.serving.recommendations.chain import (CO_PURCHASE, MODEL, POPULAR, TRENDING, Candidate, Link, run_chain,
+from apps.serving.domain.recommendations import (CO_PURCHASE, MODEL, POPULAR, TRENDING, Candidate, Link, run_chain,
                                                 take)
-from apps.serving.recommendations.model_links import personal, similar
+from apps.serving.domain.model_links import personal, similar
 
 
 def cands(*ids: str, reason: str = "x") -> list[Candidate]:

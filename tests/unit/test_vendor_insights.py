@@ -7,9 +7,9 @@ from datetime import date, datetime, timezone
 import pytest
 
 from apps.backoffice.feature_flags import SEEDS, state
-from apps.serving.vendor_insights import forecast_out
-from apps.serving.vendor_insights_router import vendor_actor, vendor_reader
-from apps.serving.vendor_insights_store import clean
+from apps.serving.queries.vendor_insights import forecast_out
+from apps.serving.routers.vendor_insights import vendor_actor, vendor_reader
+from apps.serving.warehouse import clean
 from kernel.auth import CurrentUser
 from kernel.errors import Forbidden, ValidationFailed
 from kernel.flags import Flag

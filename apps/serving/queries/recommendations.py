@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from apps.serving.recommendations.chain import Candidate
-from apps.serving.recommendations.projections import TREND_HALF_LIFE_SECONDS
+from apps.serving.domain.recommendations import Candidate
+from apps.serving.projections.recommendations import TREND_HALF_LIFE_SECONDS
 from kernel.uow import UnitOfWork
 
 # Showable products; `:category` NULL means any category.

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from apps.serving.fraud_scoring import KNOWN_FEATURES
+from apps.serving.domain.fraud import KNOWN_FEATURES
 from kernel.api_model import ApiModel
 from kernel.paging import Page
 

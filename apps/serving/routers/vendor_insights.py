@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from apps.serving import vendor_insights as use_cases
-from apps.serving.vendor_insights_schemas import (
+from apps.serving.queries import vendor_insights as queries
+from apps.serving.use_cases.decide_price import decide as decide_price
+from apps.serving.schemas.vendor_insights import (
     DailyForecastOut, DecisionIn, DecisionOut, ForecastOut, PriceSuggestionOut, SalesHistoryOut,
 )
-from apps.serving.vendor_insights_store import VendorInsightsStore
+from apps.serving.warehouse import VendorInsightsStore
 from kernel.auth import CurrentUser, CurrentUserDep
 from kernel.errors import Forbidden, ValidationFailed
-from kernel.flags import FeatureFlags, feature_flags_from
+from kernel.flags import FeatureFlags
 from kernel.ids import is_uuid
 from kernel.service_app import ServiceClientsDep, UowDep
 
@@ -65,33 +66,33 @@ def _flags(request: Request) -> FeatureFlags:
 async def forecasts(vendor_id: ReaderDep, request: Request, sku: Sku = None, limit: Limit = 200,
                     offset: Offset = 0) -> list[ForecastOut]:
     """Per SKU: forecast units over the horizon, days to stock-out, reorder quantity; soonest stock-out first."""
-    return await use_cases.forecasts(_store(request), vendor_id, sku=sku, limit=limit, offset=offset)
+    return await queries.forecasts(_store(request), vendor_id, sku=sku, limit=limit, offset=offset)
 
 
 @router.get("/forecasts/{sku}/daily", response_model=DailyForecastOut, response_model_by_alias=True)
 async def daily_forecast(vendor_id: ReaderDep, sku: SkuPath, request: Request) -> DailyForecastOut:
     """The daily forecast band of one SKU (for a plot)."""
-    return await use_cases.daily_forecast(_store(request), vendor_id, sku)
+    return await queries.daily_forecast(_store(request), vendor_id, sku)
 
 
 @router.get("/forecasts/{sku}/history", response_model=SalesHistoryOut, response_model_by_alias=True)
 async def sales_history(vendor_id: ReaderDep, sku: SkuPath, request: Request,
                         days: Annotated[int, Query(ge=1, le=730)] = 90) -> SalesHistoryOut:
     """Units of the SKU sold per day over the last `days` days (the history beside the forecast band)."""
-    return await use_cases.sales_history(_store(request), vendor_id, sku, days=days)
+    return await queries.sales_history(_store(request), vendor_id, sku, days=days)
 
 
 @router.get("/price-suggestions", response_model=list[PriceSuggestionOut], response_model_by_alias=True)
 async def price_suggestions(vendor_id: ReaderDep, request: Request, uow: UowDep, sku: Sku = None,
                             limit: Limit = 200, offset: Offset = 0) -> list[PriceSuggestionOut]:
     """Bounded price suggestions with their confidence; 404 `feature-disabled` when pricing_ai is off."""
-    return await use_cases.price_suggestions(_store(request), _flags(request), uow, vendor_id, sku=sku,
+    return await queries.price_suggestions(_store(request), _flags(request), uow, vendor_id, sku=sku,
                                              limit=limit, offset=offset)
 
 
 async def _decide(request: Request, uow: UowDep, clients: ServiceClientsDep, user: CurrentUser, sku: str,
                   decision: str, body: DecisionIn | None) -> DecisionOut:
-    return await use_cases.decide(store=_store(request), flags=_flags(request), uow=uow, clients=clients,
+    return await decide_price(store=_store(request), flags=_flags(request), uow=uow, clients=clients,
                                   vendor_id=request.path_params["vendorId"], sku=sku, decision=decision,
                                   note=body.note if body else None, user=user,
                                   authorization=request.headers.get("authorization", ""))
@@ -109,15 +110,3 @@ async def dismiss(user: ActorDep, sku: SkuPath, request: Request, uow: UowDep, c
                   body: DecisionIn | None = None) -> DecisionOut:
     """Keep the current price; this run's suggestion is not shown as open again."""
     return await _decide(request, uow, clients, user, sku, "dismissed", body)
-
-
-async def start_vendor_insights(app: FastAPI) -> None:
-    app.state.vendor_insights = VendorInsightsStore(app.state.settings)
-    if getattr(app.state, "flags", None) is None:  # one flags store per process, whichever concern starts first
-        app.state.flags = feature_flags_from(app.state.settings)
-        app.state.vendor_insights_owns_flags = True
-
-
-async def stop_vendor_insights(app: FastAPI) -> None:
-    if getattr(app.state, "vendor_insights_owns_flags", False):
-        await app.state.flags.close()

@@ -17,7 +17,7 @@ from datetime import datetime
 import structlog
 from sqlalchemy import insert
 
-from apps.serving.orm import AiRecoRequest, AiRecoResult
+from apps.serving.orm.recommendations import AiRecoRequest, AiRecoResult
 from kernel.db import Database
 from kernel.events import Actor
 from kernel.uow import UnitOfWork

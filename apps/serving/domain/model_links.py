@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from apps.serving.recommendations.chain import Candidate
+from apps.serving.domain.recommendations import Candidate
 
 MODEL_FALLBACKS = {"trending", "popular"}  # recommend_explained's answer for a user it never saw
 SIMILAR = "als_similar"  # similar_items_explained's own opinion; anything else is its category/overall fallback

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from apps.serving.recommendations.service import RecoAnswer, RecoQuery, Recommendations
-from kernel.api_model import CamelModel
+from apps.serving.schemas.recommendations import Item, RecommendationsOut
+from apps.serving.use_cases.recommend import RecoAnswer, RecoQuery, Recommendations
 from kernel.auth import CurrentUser, StaffDep, optional_user
 from kernel.errors import Forbidden, Unauthorized, ValidationFailed
 from kernel.ids import is_uuid
@@ -19,25 +19,6 @@ from kernel.ids import is_uuid
 router = APIRouter(prefix="/v1", tags=["ai"])
 STAFF_ROLES = ("super_admin", "staff")
 MAX_CART = 50
-
-
-class Item(CamelModel):
-    product_id: str
-    score: float
-    reason: str  # what put it there: a model strategy or the chain link's name
-
-
-class RecommendationsOut(CamelModel):
-    items: list[Item]
-    model_version: str | None
-    strategy: str
-    # additions to API.md's shape (extend only by adding)
-    request_id: str  # a recommendation.clicked event points back here
-    variant: str | None = None  # the A/B arm (flag reco_ab_test), null when not in the test
-    user_id: str | None
-    context: str
-    cache_hit: bool
-    frequently_bought_together: list[Item] | None = None
 
 
 def _items(found) -> list[Item]:

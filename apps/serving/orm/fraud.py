@@ -1,7 +1,6 @@
 """Fraud tables of the serving database (migration 0003): the projections scoring reads (orders as placed, with
 their device, IP, card and address; accounts with their creation time), the scores, and the audit of decisions.
 
-Kept beside orm.py (same Base, same metadata) so the fraud concern's tables live in one file of their own.
 """
 from __future__ import annotations
 

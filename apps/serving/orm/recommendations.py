@@ -1,4 +1,4 @@
-"""Tables of the serving database."""
+"""Recommendation tables of the serving database (migration 0002): projections fed by events, and the request log."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,17 +7,7 @@ from sqlalchemy import Boolean, DateTime, Float, Integer, String, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.db import ServiceBase, new_metadata
-from kernel.inbox import inbox_table
-from kernel.outbox import outbox_table
-
-
-class Base(ServiceBase):
-    __abstract__ = True
-    metadata = new_metadata()
-
-
-# ---- recommendations (migration 0002): projections fed by events, and the request log ----------------------------
+from apps.serving.orm import Base
 
 class RecoProduct(Base):
     """Catalog products as of the newest product event: which may be shown, and their first category."""
@@ -106,7 +96,3 @@ class AiRecoResult(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     cache_hit: Mapped[bool] = mapped_column(Boolean, default=False)
     served_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-OUTBOX = outbox_table(Base.metadata)
-INBOX = inbox_table(Base.metadata)

@@ -12,10 +12,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
 
-from apps.serving import fraud_queue, fraud_scoring, fraud_service
-from apps.serving.fraud_features import OnlineFeatures, feature_row
-from apps.serving.fraud_orm import FraudDecisionLog, FraudOrder
-from apps.serving.fraud_schemas import (AuditOut, DecisionIn, DecisionOut, EvaluateIn, EvaluateOut, LinkedAccountOut,
+from apps.serving.domain import fraud as fraud_scoring
+from apps.serving.exceptions import FraudScoreNotFound
+from apps.serving.queries import fraud as queries
+from apps.serving.use_cases.decide_review import decide as decide_review
+from apps.serving.features import OnlineFeatures, feature_row
+from apps.serving.orm.fraud import FraudDecisionLog, FraudOrder
+from apps.serving.schemas.fraud import (AuditOut, DecisionIn, DecisionOut, EvaluateIn, EvaluateOut, LinkedAccountOut,
                                         QueueItemOut, QueueOut, ReviewOut)
 from kernel.auth import StaffDep
 from kernel.paging import PagingDep
@@ -40,7 +43,7 @@ async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep)
         if body.order_no is not None:
             order = await uow.session.get(FraudOrder, body.order_no)
             if order is None:
-                raise fraud_service.FraudScoreNotFound(f"Serving has not seen order {body.order_no!r}.")
+                raise FraudScoreNotFound(f"Serving has not seen order {body.order_no!r}.")
             row = await feature_row(uow, online_features(request), order)
         else:
             row = {name: (math.nan if value is None else float(value)) for name, value in body.features.items()}
@@ -55,7 +58,7 @@ async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep)
 async def queue(uow: UowDep, _: StaffDep, *, status: Literal["pending", "decided", "all"] = "pending",
                 paging: PagingDep) -> QueueOut:
     async with uow:
-        entries, total = await fraud_queue.queue(uow, status=status, page=paging.page, per_page=paging.per_page)
+        entries, total = await queries.queue(uow, status=status, page=paging.page, per_page=paging.per_page)
     return QueueOut.of([QueueItemOut(**_item_fields(e)) for e in entries], total, paging)
 
 
@@ -63,32 +66,32 @@ async def queue(uow: UowDep, _: StaffDep, *, status: Literal["pending", "decided
 async def review(order_no: OrderNo, uow: UowDep, _: StaffDep) -> ReviewOut:
     """One scored order with its audit trail: what the risk console's order page shows (pending or decided)."""
     async with uow:
-        found = await fraud_queue.entry(uow, order_no)
+        found = await queries.entry(uow, order_no)
         if found is None:
-            raise fraud_service.FraudScoreNotFound(f"No fraud score for order {order_no!r} (unknown, or not scored "
+            raise FraudScoreNotFound(f"No fraud score for order {order_no!r} (unknown, or not scored "
                                                    "yet).")
-        trail = await fraud_service.audit_trail(uow, found.score.order_no)
+        trail = await queries.audit_trail(uow, found.score.order_no)
     return ReviewOut(**_item_fields(found), provisional=bool(found.score.provisional),
                      audit=[_audit_out(a) for a in trail])
 
 
 @router.patch("/admin/fraud/{order_no}", response_model=DecisionOut)
 async def decide(order_no: OrderNo, body: DecisionIn, uow: UowDep, user: StaffDep) -> DecisionOut:
-    score = await fraud_service.decide(uow=uow, user=user, order_no=order_no, decision=body.decision,
+    score = await decide_review(uow=uow, user=user, order_no=order_no, decision=body.decision,
                                        note=body.note)
     async with uow:
-        trail = await fraud_service.audit_trail(uow, score.order_no)
+        trail = await queries.audit_trail(uow, score.order_no)
     return DecisionOut(orderNo=score.order_no, decision=score.final_decision, previousDecision=score.decision,
                        decidedBy=score.decided_by, decidedAt=score.decided_at, note=score.note,
                        audit=[_audit_out(a) for a in trail])
 
 
-def _item_fields(e: fraud_queue.QueueEntry) -> dict:
+def _item_fields(e: queries.QueueEntry) -> dict:
     return dict(
         orderNo=e.score.order_no, score=e.score.score, decision=e.score.decision, reasons=e.score.reasons,
         modelVersion=e.score.model_version, strategy=e.score.strategy, scoredAt=e.score.scored_at,
         reviewStatus=e.score.review_status, finalDecision=e.score.final_decision, decidedBy=e.score.decided_by,
-        decidedAt=e.score.decided_at, note=e.score.note, order=fraud_queue.order_summary(e.order),
+        decidedAt=e.score.decided_at, note=e.score.note, order=queries.order_summary(e.order),
         linkedAccounts=[LinkedAccountOut(userId=a.user_id, shared=sorted(a.shared), orderNos=a.order_nos)
                         for a in e.linked])
 

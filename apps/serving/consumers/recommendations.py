@@ -11,8 +11,9 @@ from datetime import datetime
 
 import structlog
 
-from apps.serving.recommendations import candidates, projections
-from apps.serving.recommendations.cache import RecoCache
+from apps.serving.projections import recommendations as projections
+from apps.serving.queries import recommendations as candidates
+from apps.serving.cache import RecoCache
 from kernel.consumer import Event, Handler
 from kernel.contracts.catalog import ProductChanged
 from kernel.contracts.inventory import LowStock, ReservationChanged, StockAdjusted

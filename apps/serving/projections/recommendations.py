@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from apps.serving.orm import RecoCoPurchase, RecoPopularity, RecoProduct, RecoPurchase, RecoStock, RecoVendor
+from apps.serving.orm.recommendations import RecoCoPurchase, RecoPopularity, RecoProduct, RecoPurchase, RecoStock, RecoVendor
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from apps.serving import fraud_service
-from apps.serving.fraud_features import OnlineFeatures
+from apps.serving.projections import fraud as projections
+from apps.serving.queries.fraud import is_decided
+from apps.serving.use_cases.score_order import score_order
+from apps.serving.features import OnlineFeatures
 from kernel.consumer import Event, Handler
 from kernel.contracts.orders import OrderCreated
 from kernel.contracts.payments import IntentCreated, PaymentFailed, PaymentSucceeded
@@ -23,24 +25,24 @@ from kernel.uow import UnitOfWork
 
 def build_reactions(*, champions: Callable[[], Any], online: OnlineFeatures, enforced: bool) -> dict[str, Handler]:
     async def on_user_created(*, uow: UnitOfWork, event: Event[UserCreated]) -> None:
-        await fraud_service.record_account(uow, event.data.wire(), event.occurred_at)
+        await projections.record_account(uow, event.data.wire(), event.occurred_at)
 
     async def on_order_created(*, uow: UnitOfWork, event: Event[OrderCreated]) -> None:
         """Scored at once; provisional (no decision) unless the checkout's card is already known."""
-        order, complete = await fraud_service.record_order(uow, event.data.wire(), event.occurred_at)
+        order, complete = await projections.record_order(uow, event.data.wire(), event.occurred_at)
         if order is not None:
-            await fraud_service.score_order(uow=uow, champions=champions(), online=online, order=order,
+            await score_order(uow=uow, champions=champions(), online=online, order=order,
                                             enforced=enforced, final=complete)
 
     async def on_payment(*, uow: UnitOfWork, event: Event[IntentCreated | PaymentFailed | PaymentSucceeded]) -> None:
         """The decision: when a payment attempt first shows the card, or when the payment lands without one."""
-        order, learnt_card = await fraud_service.record_card(uow, event.data.wire())
+        order, learnt_card = await projections.record_card(uow, event.data.wire())
         if order is None:
             return
         landed_undecided = (event.type == "payment.succeeded"
-                            and not await fraud_service.is_decided(uow, order.order_no))
+                            and not await is_decided(uow, order.order_no))
         if learnt_card or landed_undecided:
-            await fraud_service.score_order(uow=uow, champions=champions(), online=online, order=order,
+            await score_order(uow=uow, champions=champions(), online=online, order=order,
                                             enforced=enforced)
 
     return {

@@ -17,8 +17,8 @@ from typing import Any
 import structlog
 from sqlalchemy import distinct, func, select
 
-from apps.serving.fraud_orm import FraudAccount, FraudOrder
-from apps.serving.fraud_scoring import ONLINE_FEATURES, context_features
+from apps.serving.orm.fraud import FraudAccount, FraudOrder
+from apps.serving.domain.fraud import ONLINE_FEATURES, context_features
 from kernel.uow import UnitOfWork
 
 log = structlog.get_logger("serving.fraud.features")

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI
 
-from apps.serving import fraud_reactions
-from apps.serving.fraud_features import OnlineFeatures
-from apps.serving.recommendations import reactions as recommendation_reactions
+from apps.serving.consumers import fraud as fraud_reactions
+from apps.serving.features import OnlineFeatures
+from apps.serving.consumers import recommendations as recommendation_reactions
 from kernel.consumer import Event, Handler
 from kernel.uow import UnitOfWork
 
@@ -37,7 +37,7 @@ def build_consumers(app: FastAPI) -> dict[str, Handler]:
     """The serving wiring (main.py): called by the lifespan after the start-up hooks opened the champion store and
     the recommender's cache."""
     state = app.state
-    if getattr(state, "fraud_online", None) is None:  # the fraud routes share it (fraud_router.online_features)
+    if getattr(state, "fraud_online", None) is None:  # the fraud routes share it (routers/fraud.online_features)
         state.fraud_online = OnlineFeatures(timeout=state.settings.fraud_feature_timeout_seconds)
     fraud = fraud_reactions.build_reactions(champions=lambda: state.champions, online=state.fraud_online,
                                             enforced=state.settings.fraud_mode == "enforce")

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apps.serving.champions import CHALLENGER, CHAMPION, ChampionStore, Loaded
-from apps.serving.recommendations import candidates, model_links
-from apps.serving.recommendations.cache import RecoCache
-from apps.serving.recommendations.chain import (CO_PURCHASE, MODEL, POPULAR, TRENDING, Candidate, Link,
+from apps.serving.domain import model_links
+from apps.serving.queries import recommendations as candidates
+from apps.serving.cache import RecoCache
+from apps.serving.domain.recommendations import (CO_PURCHASE, MODEL, POPULAR, TRENDING, Candidate, Link,
                                                 run_chain, take)
-from apps.serving.recommendations.request_log import RequestLog, ServedRecord
+from apps.serving.request_log import RequestLog, ServedRecord
 from kernel.db import Database
 from kernel.flags import FeatureFlags
 from kernel.ids import new_id_str

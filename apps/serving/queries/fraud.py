@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from apps.serving.fraud_orm import FraudOrder, FraudScore
+from apps.serving.exceptions import FraudScoreNotFound
+from apps.serving.orm.fraud import FraudDecisionLog, FraudOrder, FraudScore
 from kernel.uow import UnitOfWork
 
 MAX_LINKED_ORDERS = 20  # per linked account: enough to see a pattern, bounded for a ring of thousands
@@ -82,3 +83,20 @@ def order_summary(order: FraudOrder | None) -> dict[str, Any] | None:
             "shipCountry": order.ship_country, "deviceId": order.device_id, "ip": order.ip,
             "ipCountry": order.ip_country, "cardFingerprint": order.card_fingerprint,
             "cardCountry": order.card_country, "createdAt": order.created_at.isoformat()}
+
+
+async def is_decided(uow: UnitOfWork, order_no: str) -> bool:
+    score = await uow.session.get(FraudScore, order_no)
+    return score is not None and not score.provisional
+
+
+async def get_score(uow: UnitOfWork, order_no: str, *, lock: bool = False) -> FraudScore:
+    score = await uow.session.get(FraudScore, order_no[:64], with_for_update=lock) if order_no else None
+    if score is None:
+        raise FraudScoreNotFound(f"No fraud score for order {order_no[:64]!r} (unknown, or not scored yet).")
+    return score
+
+
+async def audit_trail(uow: UnitOfWork, order_no: str) -> list[FraudDecisionLog]:
+    return list((await uow.session.scalars(select(FraudDecisionLog).where(FraudDecisionLog.order_no == order_no)
+                                           .order_by(FraudDecisionLog.decided_at, FraudDecisionLog.id))).all())

@@ -1,7 +1,7 @@
 """Vendor-insights table of the serving database (migration 0004): what a vendor did with a price suggestion.
 
 A suggestion is one batch run's row for one SKU, so a decision names the run (`suggestion_generated_at`): a later
-run's new suggestion for the same SKU is open again. Kept beside orm.py (same Base, same metadata).
+run's new suggestion for the same SKU is open again.
 """
 from __future__ import annotations
 

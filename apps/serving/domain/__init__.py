@@ -1,0 +1,1 @@
+"""Pure decisions of the serving service: fraud scoring rules and verdicts, the recommendation fallback chain."""

@@ -1,0 +1,1 @@
+"""Reads of the serving service, one module per concern (no commits, no events)."""
