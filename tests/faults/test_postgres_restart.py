@@ -21,7 +21,7 @@ async def test_postgres_restart_mid_checkout(fault_env):
         await asyncio.to_thread(env.stack.postgres.stop)
         async with httpx.AsyncClient(base_url=env.base, timeout=30) as http:  # what a client sees meanwhile
             for _ in range(3):
-                r = await http.get(f"/v1/orders", headers={"Authorization": f"Bearer {env.buyers[0]['accessToken']}"})
+                r = await http.get("/v1/me/orders", headers={"Authorization": f"Bearer {env.buyers[0]['accessToken']}"})
                 problems.append((r.status_code, r.headers.get("content-type", "")))
                 await asyncio.sleep(0.5)
         await asyncio.to_thread(env.stack.postgres.start)

@@ -13,7 +13,7 @@ async def test_search_503_while_catalog_serves(fault_env):
     async with httpx.AsyncClient(base_url=fault_env.base, timeout=30) as http:
         search = await http.get("/v1/search", params={"q": "drill"})
         listing = await http.get("/v1/products", params={"limit": 50})
-        one = await http.get(f"/v1/products/{listing.json()['items'][0]['id']}") if listing.status_code == 200 else None
+        one = await http.get(f"/v1/products/{listing.json()['items'][0]['slug']}") if listing.status_code == 200 else None
     assert search.status_code == 503, search.text
     assert search.headers["content-type"].startswith("application/problem+json")
     assert search.json()["status"] == 503
