@@ -21,7 +21,7 @@ STOCK = ("inventory.adjusted", "inventory.low_stock")
 pytestmark = pytest.mark.timeout(240)
 
 
-@pytest.mark.reaction("auth", "vendor.approved", "vendor.reinstated")
+@pytest.mark.reaction("auth", "vendor.approved", "vendor.suspended", "vendor.reinstated")
 @pytest.mark.reaction("cart", *VENDOR, *PRODUCT)
 @pytest.mark.reaction("catalog", *VENDOR)
 @pytest.mark.reaction("inventory", "product.created", "product.updated")
