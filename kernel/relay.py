@@ -4,6 +4,11 @@ One relay at a time per database holds a transaction-level advisory lock, so two
 batches (which would reorder one key's events). A failed send stops the batch at the first failure: the rows
 before it are marked published, the rest retried with exponential backoff. `replay(since)` re-publishes retained
 rows because the local broker keeps topics only in memory; consumers dedupe on eventId.
+
+`run` does not poll in a tight loop: a unit of work that commits outbox rows wakes the relay in the same process
+(kernel.outbox_wake), and the relay polls only as a fallback every `poll_interval` seconds (rows committed by other
+processes, a missed wake-up). Rows are still read in seq order under the lock, so waking changes when a batch is
+read, never what or in which order.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from kernel import metrics
 from kernel.clock import utcnow
 from kernel.db import Database
 from kernel.kafka import KafkaPublisher
+from kernel.outbox_wake import Wakeup
 from kernel.retry import backoff_seconds, retrying
 
 log = structlog.get_logger("outbox.relay")
@@ -30,17 +36,20 @@ def _message(row) -> tuple[str, str, bytes]:
 
 class OutboxRelay:
     def __init__(self, db: Database, outbox: Table, publisher: KafkaPublisher, *, name: str,
-                 batch_size: int = 500, poll_interval: float = 0.2, retention_days: int = 7) -> None:
+                 batch_size: int = 500, poll_interval: float = 3.0, lock_busy_retry: float = 0.2,
+                 retention_days: int = 7) -> None:
         self.db, self.outbox, self.publisher, self.name = db, outbox, publisher, name
-        self.batch_size, self.poll_interval = batch_size, poll_interval
+        self.batch_size, self.poll_interval, self.lock_busy_retry = batch_size, poll_interval, lock_busy_retry
         self.retention = timedelta(days=retention_days)
         self._failures = 0
+        self._lock_busy = False  # the last publish_once found another relay holding the lock
 
     async def publish_once(self) -> int:
         """Publish one batch; returns how many rows were published."""
         t = self.outbox
         async with self.db.engine.begin() as conn:
-            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
+            self._lock_busy = not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)))
+            if self._lock_busy:
                 return 0
             rows = (await conn.execute(
                 select(t.c.seq, t.c.topic, t.c.key, t.c.payload, t.c.created_at)
@@ -102,23 +111,33 @@ class OutboxRelay:
             return result.rowcount or 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        loops = 0
-        while not stop.is_set():
-            try:
-                published = await self.publish_once()
-                self._failures = 0
-                if published:
+        wakeup = Wakeup(self.outbox)
+        purge_every = max(1, int(600 / self.poll_interval))  # about every ten minutes of idle polls
+        idle = 0
+        try:
+            while not stop.is_set():
+                wakeup.clear()  # before reading: a commit from here on wakes the wait below
+                try:
+                    published = await self.publish_once()
+                    self._failures = 0
+                    if published >= self.batch_size:
+                        continue  # a full batch: there may be more
+                    if not published and not self._lock_busy:
+                        idle += 1
+                        if idle % purge_every == 0:
+                            await self.purge_published()
+                except Exception as exc:  # noqa: BLE001 - the relay must outlive broker and database outages
+                    self._failures += 1
+                    delay = backoff_seconds(self._failures)
+                    log.warning("relay.publish_failed", relay=self.name, error=str(exc)[:300], retry_in=delay)
+                    await _sleep_or_stop(stop, delay)
                     continue
-                loops += 1
-                if loops % 3000 == 0:
-                    await self.purge_published()
-            except Exception as exc:  # noqa: BLE001 - the relay must outlive broker and database outages
-                self._failures += 1
-                delay = backoff_seconds(self._failures)
-                log.warning("relay.publish_failed", relay=self.name, error=str(exc)[:300], retry_in=delay)
-                await _sleep_or_stop(stop, delay)
-                continue
-            await _sleep_or_stop(stop, self.poll_interval)
+                if self._lock_busy:  # another process is publishing; our rows may be after its batch
+                    await _sleep_or_stop(stop, self.lock_busy_retry)
+                else:
+                    await wakeup.wait(stop, self.poll_interval)
+        finally:
+            wakeup.close()
 
 
 class RelayError(RuntimeError):

@@ -79,7 +79,8 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         app.state.db, app.state.publisher = db, publisher
         app.state.service_clients = ServiceClients(settings, wiring.service_clients)
         app.state.relay = OutboxRelay(db, outbox, publisher, name=spec.name,
-                                      retention_days=settings.outbox_retention_days)
+                                      retention_days=settings.outbox_retention_days,
+                                      poll_interval=settings.outbox_relay_poll_seconds)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(app.state.relay.run(stop))] if wiring.run_relay else []
         for hook in spec.on_startup:

@@ -112,6 +112,10 @@ class CommonSettings(SecretsFromFiles):
 
     max_body_bytes: int = Field(6_291_456, validation_alias=_shared("MAX_BODY_BYTES"))
     outbox_retention_days: int = Field(7, validation_alias=_shared("OUTBOX_RETENTION_DAYS"))
+    # The relay's fallback poll: commits in the relay's own process wake it at once (kernel/outbox_wake.py), so
+    # this only bounds the delay of rows committed by other processes (web workers of `mkt serve --workers`).
+    outbox_relay_poll_seconds: float = Field(2.0, ge=0.05, le=60,
+                                             validation_alias=_shared("OUTBOX_RELAY_POLL_SECONDS"))
     log_level: str = Field("INFO", validation_alias=_shared("LOG_LEVEL"))
 
     @property

@@ -13,6 +13,7 @@ from kernel.context import current_context
 from kernel.contracts.registry import contract_for
 from kernel.events import Actor, Envelope, Trace
 from kernel.outbox import write_events
+from kernel.outbox_wake import outbox_committed
 
 R = TypeVar("R")
 
@@ -97,9 +98,12 @@ class UnitOfWork:
         return [env for _, _, env in self._pending]
 
     async def commit(self) -> None:
+        wrote = bool(self._pending)
         await write_events(self.session, self._outbox, self._pending)
         await self.session.commit()
         self._pending = []
+        if wrote:  # the relay publishes now instead of at its next fallback poll
+            outbox_committed(self._outbox)
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -61,7 +61,8 @@ async def _relay_forever(services: list[str]) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     asyncio.get_running_loop().add_signal_handler(signal.SIGINT, stop.set)
     dbs = [Database(service_database_url(s), pool_size=2) for s in services]
-    relays = [OutboxRelay(db, _OUTBOX, publisher, name=s) for db, s in zip(dbs, services)]
+    # No commit in this process wakes these relays (kernel/outbox_wake.py): they poll, as often as before.
+    relays = [OutboxRelay(db, _OUTBOX, publisher, name=s, poll_interval=0.2) for db, s in zip(dbs, services)]
     try:
         await asyncio.gather(*(r.run(stop) for r in relays))
     finally:
