@@ -18,7 +18,7 @@ PRODUCT = ("product.created", "product.approved", "product.updated", "product.pr
            "product.rejected")
 STOCK = ("inventory.adjusted", "inventory.low_stock")
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.mark.reaction("auth", "vendor.approved", "vendor.suspended", "vendor.reinstated")
