@@ -22,6 +22,7 @@ from kernel.errors import DomainError
 from kernel.http import (DEFAULT_RESPONSE_CLASS, RequestContextMiddleware, health_router, install_problem_handlers,
                          problem)
 from kernel.logging import configure_logging
+from kernel.metrics import metrics_router
 from kernel.redis_guard import request_path_client
 
 
@@ -80,6 +81,9 @@ def create_app(settings: GatewaySettings | None = None,
     checks = {"redis": lambda: app.state.redis.ping()}
     checks.update({svc: (lambda s=svc: upstream_ready(s)) for svc in services})
     app.include_router(health_router(checks))
+    # The process's Prometheus figures (every service hosted in it shares one registry). Not an API route: the
+    # Ingress sends only /v1 and the pages here; Prometheus scrapes pods directly (deploy/observability).
+    app.include_router(metrics_router())
 
     @app.get("/v1/openapi/{service}.json", tags=["meta"])
     async def service_openapi(service: str):

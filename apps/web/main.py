@@ -27,6 +27,7 @@ from apps.web.render import render
 from apps.web.session import clear_tokens, set_tokens
 from kernel.auth import TokenVerifier
 from kernel.logging import configure_logging
+from kernel.metrics import metrics_router
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger("web")
@@ -68,6 +69,7 @@ def create_app(settings: WebSettings | None = None, api_client: httpx.AsyncClien
                    admin_approvals_pages, admin_orders_pages, admin_payouts_pages, admin_flags_pages,
                    admin_marketing_pages, admin_shipping_pages, admin_analytics_pages):
         app.include_router(module.router)
+    app.include_router(metrics_router())  # when the pages run as their own process (deploy/: the web workload)
 
     @app.middleware("http")
     async def token_cookies(request: Request, call_next: Any):

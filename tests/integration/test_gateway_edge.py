@@ -100,3 +100,11 @@ async def test_control_bytes_in_a_path_are_4xx_problems(client, path):
     resp = await client.get(path)
     assert 400 <= resp.status_code < 500, (path, resp.status_code, resp.text)
     assert resp.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_process_exposes_prometheus_metrics_of_every_hosted_service(client):
+    await client.get("/v1/categories")
+    text = (await client.get("/metrics")).text
+    assert "# TYPE http_request_duration_seconds histogram" in text
+    assert 'service="gateway"' in text and 'service="catalog"' in text
+    assert "outbox_oldest_unpublished_seconds" in text
