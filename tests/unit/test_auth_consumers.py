@@ -47,4 +47,18 @@ async def test_unknown_user_and_malformed_ids_are_skipped_not_retried():
 
 
 def test_only_approval_and_reinstatement_grant():
-    assert set(CONSUMERS) == {"vendor.approved", "vendor.reinstated"}
+    # issue 13: auth now also reacts to vendor.suspended, but only to revoke (test below)
+    assert {t for t, handler in CONSUMERS.items() if handler is grant_vendor_admin} == {"vendor.approved",
+                                                                                         "vendor.reinstated"}
+    assert set(CONSUMERS) == {"vendor.approved", "vendor.reinstated", "vendor.suspended"}
+
+
+async def test_suspension_revokes_the_role_and_reinstatement_restores_it():
+    user = User(id=OWNER, email="o@example.com", password_hash="x", roles=["customer", "vendor_admin"],
+                vendor_id=VENDOR)
+    uow = _Uow(user)
+    for _ in range(2):  # idempotent
+        await CONSUMERS["vendor.suspended"](uow=uow, event=_event("vendor.suspended", status="suspended"))
+    assert user.roles == ["customer"] and user.vendor_id == VENDOR
+    await CONSUMERS["vendor.reinstated"](uow=uow, event=_event("vendor.reinstated"))
+    assert user.roles == ["customer", "vendor_admin"]
