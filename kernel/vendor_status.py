@@ -4,11 +4,12 @@ A suspended vendor's staff keep an access token that says vendor_admin until it 
 the next refresh). So every vendor-scoped write (kernel.auth.vendor_scope on a non-GET request: catalog products
 and media, inventory stock, orders shipping, payouts) asks the vendors service whether the vendor is active.
 
-Why a synchronous check and not the services' event-fed projections: a projection lags the suspension by the
-event delay (outbox poll + broker + consumer, seconds; minutes if the broker is down), which is exactly the window
-"at once" forbids, and only catalog has one. The check is one primary-key GET on vendors' internal API (in-process
-in the all-in-one server, one localhost hop when split; not benchmarked yet) and only on writes, which are rare next to reads; reads are not checked. Fail closed:
-when vendors cannot answer, the write is a 503 (retryable), never an unchecked write.
+Why a synchronous check and not the services' event-fed projections: a projection lags the suspension by the event
+delay (outbox poll + broker + consumer, seconds; minutes if the broker is down), which is exactly the window "at
+once" forbids, and only catalog has one. The check is one primary-key GET on vendors' internal API (in-process in
+the all-in-one server, one localhost hop when split; not benchmarked yet) and only on writes, which are rare next to
+reads; reads are not checked. Fail closed: when vendors cannot answer, the write is a 503 (retryable), never an
+unchecked write.
 """
 from __future__ import annotations
 
