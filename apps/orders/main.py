@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from apps.orders import admin_router, router
 from apps.orders.clients import OrderClients
 from apps.orders.config import OrdersSettings
 from apps.orders.consumers import build_reactions
 from apps.orders.orm import Base
+from apps.orders.routers import ROUTERS
 from apps.orders.sweeper import start_sweeper, stop_sweeper
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
@@ -14,7 +14,7 @@ from kernel.service_app import ServiceSpec, Wiring, build_service_app
 def create_app(settings: OrdersSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
     return build_service_app(ServiceSpec(
         name="orders", settings=settings or OrdersSettings(), metadata=Base.metadata,
-        routers=[router.router, admin_router.router, admin_router.internal_router],
+        routers=ROUTERS,
         consumers=lambda app: build_reactions(OrderClients(app.state.service_clients)),
         on_startup=[start_sweeper], on_shutdown=[stop_sweeper],
         description="Checkout, orders split per vendor, fulfilment status, returns."), wiring)
