@@ -6,7 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from apps.coupons import domain, service
+from apps.coupons import domain
+from apps.coupons import queries
+from apps.coupons.use_cases import manage_coupons
+from apps.coupons.use_cases import redeem as redeem_uc
 from apps.coupons.orm import Coupon, Redemption
 from apps.coupons.schemas import (
     AllocationOut,
@@ -47,7 +50,7 @@ def redemption_out(r: Redemption, code: str) -> RedemptionOut:
 
 @router.post("/admin/coupons", status_code=status.HTTP_201_CREATED, response_model=CouponOut)
 async def create_coupon(body: CouponCreate, uow: UowDep, admin: AdminDep, request: Request) -> CouponOut:
-    coupon = await service.create_coupon(uow=uow, cmd=body, actor_id=admin.id,
+    coupon = await manage_coupons.create_coupon(uow=uow, cmd=body, actor_id=admin.id,
                                          currency=request.app.state.settings.default_currency)
     return coupon_out(coupon)
 
@@ -57,19 +60,19 @@ async def list_coupons(uow: UowDep, _: StaffDep, *,
                        code: Annotated[str | None, Query(max_length=64)] = None,
                        paging: WidePagingDep) -> CouponPage:
     async with uow:
-        items, total = await service.list_coupons(uow=uow, page=paging.page, per_page=paging.per_page, code=code)
+        items, total = await queries.list_coupons(uow=uow, page=paging.page, per_page=paging.per_page, code=code)
     return CouponPage.of([coupon_out(c) for c in items], total, paging)
 
 
 @router.get("/admin/coupons/{coupon_id}", response_model=CouponOut)
 async def get_coupon(coupon_id: str, uow: UowDep, _: StaffDep) -> CouponOut:
     async with uow:
-        return coupon_out(await service.get_coupon(uow, coupon_id))
+        return coupon_out(await queries.get_coupon(uow, coupon_id))
 
 
 @router.patch("/admin/coupons/{coupon_id}", response_model=CouponOut)
 async def update_coupon(coupon_id: str, body: CouponPatch, uow: UowDep, admin: AdminDep) -> CouponOut:
-    coupon = await service.update_coupon(uow=uow, coupon_id=coupon_id, patch=body, actor_id=admin.id)
+    coupon = await manage_coupons.update_coupon(uow=uow, coupon_id=coupon_id, patch=body, actor_id=admin.id)
     return coupon_out(coupon)
 
 
@@ -78,7 +81,7 @@ async def evaluate(body: EvaluateIn, uow: UowDep) -> EvaluateOut:
     lines = [domain.Line(sku=i.sku, qty=i.qty, price_minor=i.price_minor, product_id=i.product_id,
                          vendor_id=i.vendor_id, category_ids=tuple(i.category_ids)) for i in body.items]
     async with uow:
-        done = await service.evaluate(uow=uow, code=body.code, user_id=body.user_id, lines=lines,
+        done = await queries.evaluate(uow=uow, code=body.code, user_id=body.user_id, lines=lines,
                                       currency=body.currency)
     result = done.result
     return EvaluateOut(valid=result.valid, discountMinor=result.discount_minor,
@@ -93,12 +96,12 @@ async def evaluate(body: EvaluateIn, uow: UowDep) -> EvaluateOut:
                       responses={409: {"description": "the total or per-user limit is used up"},
                                  422: {"description": "outside the validity window or not for this user"}})
 async def redeem(body: RedeemIn, uow: UowDep) -> RedemptionOut:
-    done = await service.redeem(uow=uow, code=body.code, user_id=body.user_id, order_no=body.order_no,
+    done = await redeem_uc.redeem(uow=uow, code=body.code, user_id=body.user_id, order_no=body.order_no,
                                 discount_minor=body.discount_minor, currency=body.currency)
     return redemption_out(done.redemption, done.coupon.code)
 
 
 @internal_router.post("/release", status_code=status.HTTP_204_NO_CONTENT)
 async def release(body: ReleaseIn, uow: UowDep) -> Response:
-    await service.release(uow=uow, order_no=body.order_no)
+    await redeem_uc.release(uow=uow, order_no=body.order_no)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,7 +1,7 @@
 """The reviews database as the review use cases see it (`uow.repository(ReviewRepository)`): reviews, the
 per-product rating totals and the purchases projection, so the decisions (verified purchase, one review per
 product of an order, rating arithmetic under moderation) run in unit tests on an in-memory stand-in
-(tests/fakes/reviews.py). The public listing (service.list_reviews) still queries the session."""
+(tests/fakes/reviews.py). The public listing (queries.list_reviews) still queries the session."""
 from __future__ import annotations
 
 from sqlalchemy import select

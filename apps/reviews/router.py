@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from apps.reviews import service
+from apps.reviews import queries
+from apps.reviews.use_cases import create_review as create_review_uc
+from apps.reviews.use_cases import moderate
 from apps.reviews.clients import OrdersClient, orders_client
 from apps.reviews.exceptions import ReviewNotFound
 from apps.reviews.orm import Review
@@ -40,9 +42,9 @@ def _admin(r: Review) -> AdminReviewOut:
 
 @router.post("/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewOut)
 async def create_review(body: ReviewIn, uow: UowDep, user: CurrentUserDep, orders: OrdersDep) -> ReviewOut:
-    cmd = service.NewReview(product_id=body.product_id, order_no=body.order_no, rating=body.rating,
+    cmd = create_review_uc.NewReview(product_id=body.product_id, order_no=body.order_no, rating=body.rating,
                             title=body.title, body=body.body)
-    review = await service.create_review(uow=uow, orders=orders, user=user, cmd=cmd)
+    review = await create_review_uc.create_review(uow=uow, orders=orders, user=user, cmd=cmd)
     return _review(review)
 
 
@@ -53,7 +55,7 @@ async def product_reviews(product_id: str, uow: UowDep, paging: PagingDep,
         raise ReviewNotFound(f"No product {product_id[:40]!r}.")
     product_id = product_id.lower()
     async with uow:
-        found = await service.list_reviews(uow, product_id=product_id, status="approved", page=paging.page,
+        found = await queries.list_reviews(uow, product_id=product_id, status="approved", page=paging.page,
                                            per_page=paging.per_page, order=sort)
     items = [PublicReviewOut(id=r.id, productId=r.product_id, rating=r.rating, title=r.title, body=r.body,
                              createdAt=r.created_at) for r in found.items]
@@ -69,13 +71,13 @@ async def admin_reviews(_: StaffDep, uow: UowDep, paging: PagingDep,
     if product_id is not None and not is_uuid(product_id):
         return AdminReviewsPage.of([], 0, paging)
     async with uow:
-        found = await service.list_reviews(uow, product_id=product_id, status=status, page=paging.page,
+        found = await queries.list_reviews(uow, product_id=product_id, status=status, page=paging.page,
                                            per_page=paging.per_page)
     return AdminReviewsPage.of([_admin(r) for r in found.items], found.total, paging)
 
 
 @router.patch("/admin/reviews/{review_id}", response_model=AdminReviewOut)
 async def moderate_review(review_id: str, body: ModerationIn, moderator: StaffDep, uow: UowDep) -> AdminReviewOut:
-    review = await service.moderate(uow=uow, moderator=moderator, review_id=review_id,
+    review = await moderate.moderate(uow=uow, moderator=moderator, review_id=review_id,
                                     approve=body.is_approved, reason=body.reason)
     return _admin(review)

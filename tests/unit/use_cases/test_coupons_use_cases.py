@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from apps.coupons import service
+from apps.coupons import queries
+from apps.coupons.use_cases import manage_coupons
+from apps.coupons.use_cases import redeem
 from apps.coupons.domain import Line
 from apps.coupons.exceptions import CodeTaken, CouponExhausted, CouponNotFound, CouponNotRedeemable, InvalidCoupon
 from apps.coupons.schemas import CouponCreate, CouponPatch
@@ -28,11 +30,11 @@ def _terms(**overrides):
 
 
 async def _create(uow, **overrides):
-    return await run_use_case(uow, service.create_coupon, cmd=_terms(**overrides), currency="USD", actor_id=ADMIN)
+    return await run_use_case(uow, manage_coupons.create_coupon, cmd=_terms(**overrides), currency="USD", actor_id=ADMIN)
 
 
 async def _redeem(uow, *, user=ANA, order_no="MKT-1", discount=100, code="SAVE10"):
-    return await run_use_case(uow, service.redeem, code=code, user_id=user, order_no=order_no,
+    return await run_use_case(uow, redeem.redeem, code=code, user_id=user, order_no=order_no,
                               discount_minor=discount, currency="USD")
 
 
@@ -86,7 +88,7 @@ async def test_the_per_user_limit_counts_only_live_uses():
     with pytest.raises(CouponExhausted) as raised:
         await _redeem(uow, order_no="MKT-2")
     assert raised.value.errors[0]["reason"] == "per_user_limit_reached"
-    await run_use_case(uow, service.release, order_no="MKT-1")
+    await run_use_case(uow, redeem.release, order_no="MKT-1")
     assert (await _redeem(uow, order_no="MKT-2")).created
 
 
@@ -124,7 +126,7 @@ async def test_unknown_codes_are_not_found_and_evaluate_says_why():
     with pytest.raises(CouponNotFound):
         await _redeem(uow, code="NOPE")
     async with uow:
-        evaluated = await service.evaluate(uow=uow, code="nope", user_id=ANA, currency="USD",
+        evaluated = await queries.evaluate(uow=uow, code="nope", user_id=ANA, currency="USD",
                                            lines=[Line(sku="A", qty=1, price_minor=1000)])
     assert (evaluated.code, evaluated.result.valid, evaluated.result.reason) == ("NOPE", False, "not_found")
 
@@ -133,7 +135,7 @@ async def test_evaluate_reports_the_discount_and_uses_nothing():
     uow, repo = coupon_world()
     coupon = await _create(uow)
     async with uow:
-        evaluated = await service.evaluate(uow=uow, code="save10", user_id=ANA, currency="USD",
+        evaluated = await queries.evaluate(uow=uow, code="save10", user_id=ANA, currency="USD",
                                            lines=[Line(sku="A", qty=2, price_minor=1500)])
     assert evaluated.result.valid and evaluated.result.discount_minor == 300
     assert coupon.used_count == 0 and repo.redemptions == []
@@ -145,8 +147,8 @@ async def test_release_gives_every_use_back_once():
     await _create(uow, code="OTHER")
     await _redeem(uow, order_no="MKT-1")
     await _redeem(uow, order_no="MKT-1", code="OTHER")
-    released = await run_use_case(uow, service.release, order_no="MKT-1")
-    again = await run_use_case(uow, service.release, order_no="MKT-1")
+    released = await run_use_case(uow, redeem.release, order_no="MKT-1")
+    again = await run_use_case(uow, redeem.release, order_no="MKT-1")
 
     assert len(released) == 2 and again == [] and coupon.used_count == 0
     assert {r.status for r in repo.redemptions} == {"released"}
@@ -159,7 +161,7 @@ async def test_a_limit_cannot_drop_below_the_uses_taken():
     await _redeem(uow, order_no="MKT-1")
     await _redeem(uow, user=BEN, order_no="MKT-2")
     with pytest.raises(InvalidCoupon):
-        await run_use_case(uow, service.update_coupon, coupon_id=coupon.id, patch=CouponPatch(usageLimit=1),
+        await run_use_case(uow, manage_coupons.update_coupon, coupon_id=coupon.id, patch=CouponPatch(usageLimit=1),
                            actor_id=ADMIN)
     assert (uow.commits, uow.rollbacks) == (3, 1)  # create and two redeems; the refused change rolled back
     assert "coupon.updated" not in uow.event_types()
@@ -168,9 +170,9 @@ async def test_a_limit_cannot_drop_below_the_uses_taken():
 async def test_a_change_is_announced_with_its_fields_and_an_empty_patch_is_not():
     uow, _ = coupon_world()
     coupon = await _create(uow, usageLimit=5)
-    await run_use_case(uow, service.update_coupon, coupon_id=coupon.id, patch=CouponPatch(), actor_id=ADMIN)
+    await run_use_case(uow, manage_coupons.update_coupon, coupon_id=coupon.id, patch=CouponPatch(), actor_id=ADMIN)
     assert "coupon.updated" not in uow.event_types()
-    await run_use_case(uow, service.update_coupon, coupon_id=coupon.id, patch=CouponPatch(usageLimit=2),
+    await run_use_case(uow, manage_coupons.update_coupon, coupon_id=coupon.id, patch=CouponPatch(usageLimit=2),
                        actor_id=ADMIN)
     updated = uow.events("coupon.updated")
     assert [(u["changedFields"], u["usageLimit"], u["updatedBy"]) for u in updated] == [(["usageLimit"], 2, ADMIN)]

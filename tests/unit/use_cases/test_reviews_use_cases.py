@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.reviews import service
+from apps.reviews import queries
+from apps.reviews.use_cases import create_review
+from apps.reviews.use_cases import moderate
 from apps.reviews.clients import orders_client
 from apps.reviews.exceptions import AlreadyReviewed, InvalidModeration, NotAVerifiedPurchase, ReviewNotFound
 from kernel.auth import CurrentUser
@@ -20,13 +22,13 @@ ORDER = "MKT-00000007"
 
 
 async def _review(uow, svc, *, user=SHOPPER, rating=4, product=PRODUCT, order_no=ORDER, with_orders=True):
-    cmd = service.NewReview(product_id=product, order_no=order_no, rating=rating, title="Nice", body=None)
-    return await run_use_case(uow, service.create_review, orders=orders_client(svc) if with_orders else None,
+    cmd = create_review.NewReview(product_id=product, order_no=order_no, rating=rating, title="Nice", body=None)
+    return await run_use_case(uow, create_review.create_review, orders=orders_client(svc) if with_orders else None,
                               user=user, cmd=cmd)
 
 
 async def _moderate(uow, review, approve, reason=None):
-    return await run_use_case(uow, service.moderate, moderator=MODERATOR, review_id=review.id, approve=approve,
+    return await run_use_case(uow, moderate.moderate, moderator=MODERATOR, review_id=review.id, approve=approve,
                               reason=reason)
 
 
@@ -95,7 +97,7 @@ async def test_moderation_moves_the_rating_totals_and_announces_the_average():
     assert (rating.rating_sum, rating.rating_count) == (2, 1)
     rejected = uow.events("review.rejected")[0]
     assert (rejected["previousStatus"], rejected["ratingAvg"], rejected["reason"]) == ("approved", 2.0, "spam")
-    stats = await service.product_stats(uow, PRODUCT)
+    stats = await queries.product_stats(uow, PRODUCT)
     assert (stats.total, stats.count) == (2, 1)
 
 
@@ -108,4 +110,4 @@ async def test_moderating_to_the_same_status_is_refused_and_unknown_reviews_are_
         await _moderate(uow, review, True)
     assert repo.ratings[PRODUCT].rating_count == 1  # counted once
     with pytest.raises(ReviewNotFound):
-        await run_use_case(uow, service.moderate, moderator=MODERATOR, review_id="nope", approve=True, reason=None)
+        await run_use_case(uow, moderate.moderate, moderator=MODERATOR, review_id="nope", approve=True, reason=None)
