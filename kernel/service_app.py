@@ -64,6 +64,8 @@ class Wiring:
     run_periodic: bool = True
     # service name → client; filled by the composition root after every app exists (in-process transports).
     service_clients: dict[str, httpx.AsyncClient] | None = None
+    # service name → ASGI app of the services hosted in this process: calls to them skip httpx (kernel/asgi_call.py)
+    local_apps: dict[str, Any] | None = None
 
 
 def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAPI:
@@ -77,7 +79,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
         owns_publisher = wiring.publisher is None
         publisher = wiring.publisher or KafkaPublisher(settings.kafka_bootstrap_servers)
         app.state.db, app.state.publisher = db, publisher
-        app.state.service_clients = ServiceClients(settings, wiring.service_clients)
+        app.state.service_clients = ServiceClients(settings, wiring.service_clients, wiring.local_apps)
         app.state.relay = OutboxRelay(db, outbox, publisher, name=spec.name,
                                       retention_days=settings.outbox_retention_days,
                                       poll_interval=settings.outbox_relay_poll_seconds)

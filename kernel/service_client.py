@@ -1,15 +1,20 @@
 """Service-to-service calls: one httpx client per target service, with the internal token and the caller's
-request/correlation ids. In one process (mkt serve) the composition root hands in in-process clients; deployed
-alone, clients are built from SERVICE_URLS. Callers wrap these in their own typed clients.py."""
+request/correlation ids. In one process (mkt serve) the composition root hands in the ASGI apps of the services it
+hosts, and a call to one of those is a direct ASGI call (kernel/asgi_call.py: no httpx request, transport or
+response decoding, with the same headers, token, answers and 503s); other services are reached over HTTP at
+SERVICE_URLS. Callers wrap these in their own typed clients.py."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import json as json_module
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlencode
 
 import httpx
+from starlette.types import ASGIApp
 
 from kernel import tracing
+from kernel.asgi_call import call_asgi
 from kernel.context import current_context
 from kernel.errors import ServiceUnavailable
 from kernel.internal import INTERNAL_TOKEN_HEADER
@@ -30,10 +35,13 @@ def json_object(resp: httpx.Response, service: str) -> dict[str, Any]:
 
 
 class ServiceClients:
-    def __init__(self, settings: CommonSettings, injected: dict[str, httpx.AsyncClient] | None = None) -> None:
+    def __init__(self, settings: CommonSettings, injected: dict[str, httpx.AsyncClient] | None = None,
+                 local_apps: Mapping[str, ASGIApp] | None = None) -> None:
         self._settings = settings
         self._clients: dict[str, httpx.AsyncClient] = injected if injected is not None else {}
         self._owned: list[httpx.AsyncClient] = []
+        # service → its ASGI app when hosted in this process (filled by the composition root after every app exists)
+        self._local: Mapping[str, ASGIApp] = local_apps if local_apps is not None else {}
 
     def client(self, service: str) -> httpx.AsyncClient:
         if service not in self._clients:
@@ -56,6 +64,9 @@ class ServiceClients:
     async def request(self, service: str, method: str, path: str, **kwargs) -> httpx.Response:
         """Raises ServiceUnavailable (503) when the service cannot be reached, so callers never leak a 500."""
         headers = {**self.headers(), **kwargs.pop("headers", {})}
+        app = self._local.get(service)
+        if app is not None and _LOCAL_KWARGS.issuperset(kwargs):
+            return await _call_local(app, service, method, path, headers, **kwargs)
         try:
             return await self.client(service).request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
@@ -76,6 +87,29 @@ class ServiceClients:
         for client in self._owned:
             await client.aclose()
         self._owned.clear()
+
+
+_LOCAL_KWARGS = frozenset({"json", "content", "params", "timeout"})
+
+
+async def _call_local(app: ASGIApp, service: str, method: str, path: str, headers: dict[str, str], *,
+                      json: Any = None, content: bytes | str | None = None, params: Any = None,
+                      timeout: Any = None) -> httpx.Response:
+    """What `httpx.AsyncClient(transport=ASGITransport(app)).request(...)` would answer, without httpx's request
+    and transport. No timeout applies, as none did through httpx's ASGI transport."""
+    path, _, query = path.partition("?")
+    if params:
+        query = "&".join(q for q in (query, urlencode(params, doseq=True)) if q)
+    pairs = [(k.lower().encode(), v.encode("utf-8")) for k, v in headers.items()]
+    if json is not None:
+        body = json_module.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        pairs.append((b"content-type", b"application/json"))
+    else:
+        body = content.encode() if isinstance(content, str) else (content or b"")
+    answer = await call_asgi(app, service=service, method=method.upper(), path=unquote(path), raw_path=path.encode(),
+                             query_string=query.encode(), headers=pairs, body=body)
+    return httpx.Response(answer.status, headers=answer.headers, content=answer.body,
+                          request=httpx.Request(method, f"http://{service}.internal{path}"))
 
 
 class ResourceClient(Generic[T]):

@@ -93,7 +93,7 @@ def build_all_in_one(*, run_relay: bool = True, run_consumers: bool = True, run_
 
     def wiring(jwks=None) -> Wiring:
         return Wiring(jwks_loader=jwks, publisher=publisher, run_relay=run_relay, run_consumers=run_consumers,
-                      run_periodic=run_periodic, service_clients=clients)
+                      run_periodic=run_periodic, service_clients=clients, local_apps=service_apps)
 
     if "auth" in hosted:
         service_apps["auth"] = create_auth(wiring=wiring())
