@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.search.config import RelevanceWeights
@@ -31,9 +31,31 @@ class Batch:
     versions: dict[str, int]
 
 
+# Database URL → (fingerprint of search_categories, category tree): the tree is rebuilt only when a row changed.
+_TREES: dict[str, tuple[str, dict[str, tuple[list[str], list[str]]]]] = {}
+_FINGERPRINT = func.md5(func.coalesce(func.string_agg(
+    SearchCategory.category_id + ":" + SearchCategory.name + ":" + func.coalesce(SearchCategory.parent_id, ""),
+    aggregate_order_by(literal_column("','"), SearchCategory.category_id)), ""))
+
+
 async def _category_names(session: AsyncSession) -> dict[str, tuple[list[str], list[str]]]:
-    """category id → (names root first, ids root first)."""
-    rows = {c.category_id: c for c in (await session.scalars(select(SearchCategory))).all()}
+    """category id → (names root first, ids root first).
+
+    Every tick with pending products needs the whole tree, but categories rarely change: the database hashes the
+    rows it would send (one small round-trip) and the tree is rebuilt only when that hash moved, so a category
+    event from any process is seen at the next tick, never a stale name."""
+    fingerprint = await session.scalar(select(_FINGERPRINT))
+    key = str(session.bind.url) if session.bind is not None else ""
+    cached = _TREES.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    tree = _build_tree((await session.scalars(select(SearchCategory))).all())
+    _TREES[key] = (fingerprint, tree)
+    return tree
+
+
+def _build_tree(categories: Sequence[SearchCategory]) -> dict[str, tuple[list[str], list[str]]]:
+    rows = {c.category_id: c for c in categories}
     out: dict[str, tuple[list[str], list[str]]] = {}
     for cid in rows:
         names, ids, node, seen = [], [], rows.get(cid), set()
