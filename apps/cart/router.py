@@ -6,7 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from apps.cart import checkout, domain, service
+from apps.cart import domain
+from apps.cart.use_cases import checkout
+from apps.cart import queries
+from apps.cart.use_cases import coupon
+from apps.cart.use_cases import items
 from apps.cart.cache import CartCache
 from apps.cart.config import CartSettings
 from apps.cart.schemas import (AddItemIn, CartOut, CheckedOutIn, CouponIn, InternalCartOut, QtyIn, Sku, SummaryIn,
@@ -40,7 +44,7 @@ async def read_document(uow: UnitOfWork, cache: CartCache, settings: CartSetting
     doc = await cache.get(user_id)
     if doc is None:
         async with uow:
-            doc = service.document(await service.load(uow, user_id), user_id, settings.default_currency)
+            doc = queries.document(await queries.load(uow, user_id), user_id, settings.default_currency)
         await cache.put(doc)
     return doc
 
@@ -54,7 +58,7 @@ async def get_cart(user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings:
              responses={409: {"description": "not for sale, out of stock, cart full or another currency"}})
 async def add_item(body: AddItemIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                    svc: ServiceClientsDep) -> dict:
-    doc = await service.add_item(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=body.sku,
+    doc = await items.add_item(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=body.sku,
                                  qty=body.qty)
     await cache.put(doc)
     return domain.view(doc)
@@ -63,14 +67,14 @@ async def add_item(body: AddItemIn, user: CurrentUserDep, uow: UowDep, cache: Ca
 @router.patch("/cart/items/{sku}", response_model=CartOut)
 async def set_qty(sku: Sku, body: QtyIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                   svc: ServiceClientsDep) -> dict:
-    doc = await service.set_qty(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=sku, qty=body.qty)
+    doc = await items.set_qty(uow=uow, svc=svc, settings=settings, user_id=user.id, sku=sku, qty=body.qty)
     await cache.put(doc)
     return domain.view(doc)
 
 
 @router.delete("/cart/items/{sku}", response_model=CartOut)
 async def remove_item(sku: Sku, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep) -> dict:
-    doc = await service.remove_item(uow=uow, settings=settings, user_id=user.id, sku=sku)
+    doc = await items.remove_item(uow=uow, settings=settings, user_id=user.id, sku=sku)
     await cache.put(doc)
     return domain.view(doc)
 
@@ -79,7 +83,7 @@ async def remove_item(sku: Sku, user: CurrentUserDep, uow: UowDep, cache: CacheD
              responses={422: {"description": "the coupon does not apply; errors[0].reason says why"}})
 async def apply_coupon(body: CouponIn, user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep,
                        svc: ServiceClientsDep) -> dict:
-    doc, result = await service.apply_coupon(uow=uow, svc=svc, settings=settings, user_id=user.id,
+    doc, result = await coupon.apply_coupon(uow=uow, svc=svc, settings=settings, user_id=user.id,
                                              code=body.code)
     await cache.put(doc)
     return {**domain.view(doc), "coupon": {"code": doc["couponCode"], "discountMinor": result.discount_minor}}
@@ -87,7 +91,7 @@ async def apply_coupon(body: CouponIn, user: CurrentUserDep, uow: UowDep, cache:
 
 @router.delete("/cart/coupon", response_model=CartOut)
 async def remove_coupon(user: CurrentUserDep, uow: UowDep, cache: CacheDep, settings: SettingsDep) -> dict:
-    doc = await service.remove_coupon(uow=uow, settings=settings, user_id=user.id)
+    doc = await coupon.remove_coupon(uow=uow, settings=settings, user_id=user.id)
     await cache.put(doc)
     return domain.view(doc)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from apps.profiles import service
+from apps.profiles import queries
+from apps.profiles.use_cases import addresses
+from apps.profiles.use_cases import profile as profile_uc
 from apps.profiles.dependencies import MeDep
 from apps.profiles.orm import Address, Profile
 from apps.profiles.schemas import AddressCreate, AddressList, AddressOut, AddressUpdate, ProfileOut, ProfileUpdate
@@ -29,38 +31,38 @@ def _address_out(a: Address) -> AddressOut:
 
 @router.get("", response_model=ProfileOut)
 async def get_me(user: MeDep, uow: UowDep) -> ProfileOut:
-    profile = await service.ensure_profile(uow=uow, user_id=user.id)
+    profile = await profile_uc.ensure_profile(uow=uow, user_id=user.id)
     return _profile_out(profile, user)
 
 
 @router.patch("", response_model=ProfileOut)
 async def update_me(body: ProfileUpdate, user: MeDep, uow: UowDep) -> ProfileOut:
-    profile = await service.update_profile(uow=uow, user_id=user.id, changes=body.model_dump(exclude_unset=True))
+    profile = await profile_uc.update_profile(uow=uow, user_id=user.id, changes=body.model_dump(exclude_unset=True))
     return _profile_out(profile, user)
 
 
 @router.get("/addresses", response_model=AddressList)
 async def list_addresses(user: MeDep, uow: UowDep) -> AddressList:
     async with uow:
-        addresses = await service.list_addresses(uow=uow, user_id=user.id)
+        addresses = await queries.list_addresses(uow=uow, user_id=user.id)
     return AddressList(items=[_address_out(a) for a in addresses], total=len(addresses))
 
 
 @router.post("/addresses", status_code=status.HTTP_201_CREATED, response_model=AddressOut)
 async def create_address(body: AddressCreate, user: MeDep, uow: UowDep, request: Request) -> AddressOut:
-    address = await service.create_address(uow=uow, settings=request.app.state.settings, user_id=user.id,
+    address = await addresses.create_address(uow=uow, settings=request.app.state.settings, user_id=user.id,
                                            fields=body.model_dump())
     return _address_out(address)
 
 
 @router.patch("/addresses/{address_id}", response_model=AddressOut)
 async def update_address(address_id: str, body: AddressUpdate, user: MeDep, uow: UowDep) -> AddressOut:
-    address = await service.update_address(uow=uow, user_id=user.id, address_id=address_id,
+    address = await addresses.update_address(uow=uow, user_id=user.id, address_id=address_id,
                                            changes=body.model_dump(exclude_unset=True))
     return _address_out(address)
 
 
 @router.delete("/addresses/{address_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_address(address_id: str, user: MeDep, uow: UowDep) -> Response:
-    await service.delete_address(uow=uow, user_id=user.id, address_id=address_id)
+    await addresses.delete_address(uow=uow, user_id=user.id, address_id=address_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,7 @@ from kernel.settings import BaseServiceSettings, SigningSecretSettings
 
 
 class ShippingSettings(BaseServiceSettings, SigningSecretSettings):
-    """SECRET_KEY signs the links to shipping labels (service.label_signature)."""
+    """SECRET_KEY signs the links to shipping labels (queries.label_signature)."""
 
     model_config = SettingsConfigDict(env_prefix="SHIPPING_", env_file=".env", extra="ignore")
 

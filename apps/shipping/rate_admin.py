@@ -1,6 +1,6 @@
 """Rate tables as the back office edits them (GET/PATCH /v1/admin/shipping/rates, super admin only).
 
-Quotes read the tables on every call (service.load_tables), so a change applies to the next quote; orders already
+Quotes read the tables on every call (queries.load_tables), so a change applies to the next quote; orders already
 placed keep the shipping they were charged. A zone/service level pair is fixed by the migration: admins change
 prices and promised days, not which services exist."""
 from __future__ import annotations

@@ -7,7 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import PlainTextResponse
 
-from apps.shipping import domain, labels, service
+from apps.shipping import domain, labels
+from apps.shipping import queries
+from apps.shipping.use_cases import create_label as create_label_uc
+from apps.shipping.use_cases import record_event
 from apps.shipping.dependencies import CarrierDep, OptionalUserDep, OrdersDep, SettingsDep, may_read_label
 from apps.shipping.exceptions import NotYourShipment
 from apps.shipping.orm import Shipment
@@ -40,7 +43,7 @@ def _tracking(s: Shipment) -> TrackingOut:
 @router.post("/rates", response_model=RatesOut)
 async def rates(body: RatesIn, uow: UowDep, settings: SettingsDep) -> RatesOut:
     async with uow:
-        found = await service.rates(uow=uow, settings=settings, cmd=body)
+        found = await queries.rates(uow=uow, settings=settings, cmd=body)
     return RatesOut(rates=[_rate(r) for r in found])
 
 
@@ -48,7 +51,7 @@ async def rates(body: RatesIn, uow: UowDep, settings: SettingsDep) -> RatesOut:
 async def quote(body: QuoteIn, uow: UowDep, settings: SettingsDep) -> RateOut:
     """The same numbers as /v1/shipping/rates for one service level (cart summary and orders use it)."""
     async with uow:
-        found = await service.rates(uow=uow, settings=settings, cmd=body, service_level=body.service_level)
+        found = await queries.rates(uow=uow, settings=settings, cmd=body, service_level=body.service_level)
     return _rate(found[0])
 
 
@@ -57,9 +60,9 @@ async def create_label(body: LabelIn, uow: UowDep, user: CurrentUserDep, setting
                        orders: OrdersDep, request: Request) -> LabelOut:
     if not user.has_any("super_admin", "staff") and user.vendor_id == body.vendor_id:
         await require_active_vendor(request, body.vendor_id)  # a suspended vendor ships nothing, at once
-    s = await service.create_label(uow=uow, settings=settings, orders=orders, user=user, order_no=body.order_no,
+    s = await create_label_uc.create_label(uow=uow, settings=settings, orders=orders, user=user, order_no=body.order_no,
                                    vendor_id=body.vendor_id, service_level=body.service_level)
-    return LabelOut(trackingNo=s.tracking_no, labelUrl=service.label_url(settings, s.tracking_no), carrier=s.carrier,
+    return LabelOut(trackingNo=s.tracking_no, labelUrl=queries.label_url(settings, s.tracking_no), carrier=s.carrier,
                     serviceLevel=s.service_level, orderNo=s.order_no, vendorId=s.vendor_id, status=s.status,
                     etaDays=s.eta_days, promisedAt=s.promised_at, createdAt=s.created_at)
 
@@ -68,8 +71,8 @@ async def create_label(body: LabelIn, uow: UowDep, user: CurrentUserDep, setting
 async def get_label(tracking_no: str, uow: UowDep, settings: SettingsDep, user: OptionalUserDep,
                     sig: Annotated[str | None, Query(max_length=64)] = None) -> PlainTextResponse:
     async with uow:
-        s = await service.get_shipment(uow, tracking_no)
-    if not may_read_label(user, s.vendor_id, sig, service.label_signature(settings, s.tracking_no)):
+        s = await queries.get_shipment(uow, tracking_no)
+    if not may_read_label(user, s.vendor_id, sig, queries.label_signature(settings, s.tracking_no)):
         raise NotYourShipment("This label belongs to another vendor.")
     return PlainTextResponse(labels.render_label(s),
                              headers={"Content-Disposition": f'inline; filename="{s.tracking_no}.txt"'})
@@ -78,12 +81,12 @@ async def get_label(tracking_no: str, uow: UowDep, settings: SettingsDep, user: 
 @router.get("/track/{tracking_no}", response_model=TrackingOut)
 async def track(tracking_no: str, uow: UowDep) -> TrackingOut:
     async with uow:
-        return _tracking(await service.get_shipment(uow, tracking_no))
+        return _tracking(await queries.get_shipment(uow, tracking_no))
 
 
 @router.post("/track/{tracking_no}/events", status_code=status.HTTP_201_CREATED, response_model=TrackingOut)
 async def add_tracking_event(tracking_no: str, body: TrackingEventIn, uow: UowDep, settings: SettingsDep,
                              _: CarrierDep) -> TrackingOut:
-    s = await service.record_event(uow=uow, settings=settings, tracking_no=tracking_no, status=body.status,
+    s = await record_event.record_event(uow=uow, settings=settings, tracking_no=tracking_no, status=body.status,
                                    location=body.location, at=body.at)
     return _tracking(s)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from apps.cart import checkout, service
+from apps.cart.use_cases import checkout
+from apps.cart import queries
+from apps.cart.use_cases import coupon
+from apps.cart.use_cases import items
 from apps.cart.exceptions import (CartFull, CartLineNotFound, CouponRejected, CurrencyMismatch, InsufficientStock,
                                   InvalidQuantity, NotPurchasable, UnknownSku)
 from kernel.errors import ServiceUnavailable
@@ -16,12 +19,12 @@ EVALUATE = ("coupons", "POST", "/internal/v1/coupons/evaluate")
 
 
 async def _add(uow, svc, sku, qty=1, **settings):
-    return await run_use_case(uow, service.add_item, svc=svc, settings=cart_settings(**settings), user_id=SHOPPER,
+    return await run_use_case(uow, items.add_item, svc=svc, settings=cart_settings(**settings), user_id=SHOPPER,
                               sku=sku, qty=qty)
 
 
 async def _set(uow, svc, sku, qty):
-    return await run_use_case(uow, service.set_qty, svc=svc, settings=cart_settings(), user_id=SHOPPER, sku=sku,
+    return await run_use_case(uow, items.set_qty, svc=svc, settings=cart_settings(), user_id=SHOPPER, sku=sku,
                               qty=qty)
 
 
@@ -131,11 +134,11 @@ async def test_raising_a_quantity_checks_stock_and_missing_lines_are_not_found()
 async def test_removing_the_last_line_frees_the_cart_currency():
     uow, _, svc = _stocked(A=2)
     await _add(uow, svc, "A", 2)
-    doc = await run_use_case(uow, service.remove_item, settings=cart_settings(), user_id=SHOPPER, sku="A")
+    doc = await run_use_case(uow, items.remove_item, settings=cart_settings(), user_id=SHOPPER, sku="A")
     assert doc["items"] == [] and doc["currency"] == "USD"  # the default again: the next item sets it
     assert uow.events("cart.item_removed")[0]["qty"] == 2
     with pytest.raises(CartLineNotFound):
-        await run_use_case(uow, service.remove_item, settings=cart_settings(), user_id=SHOPPER, sku="A")
+        await run_use_case(uow, items.remove_item, settings=cart_settings(), user_id=SHOPPER, sku="A")
 
 
 async def test_a_valid_coupon_is_kept_upper_cased_and_announced():
@@ -143,7 +146,7 @@ async def test_a_valid_coupon_is_kept_upper_cased_and_announced():
     await _add(uow, svc, "A", 2)
     svc.answer(*EVALUATE, json={"valid": True, "discountMinor": 300, "allocations": [{"sku": "A",
                                                                                       "discountMinor": 300}]})
-    doc, result = await run_use_case(uow, service.apply_coupon, svc=svc, settings=cart_settings(),
+    doc, result = await run_use_case(uow, coupon.apply_coupon, svc=svc, settings=cart_settings(),
                                      user_id=SHOPPER, code=" save3 ")
     assert doc["couponCode"] == "SAVE3" and result.discount_minor == 300
     assert uow.events("cart.coupon_applied")[0]["discountMinor"] == 300
@@ -160,7 +163,7 @@ async def test_a_coupon_that_does_not_apply_is_refused_with_its_reason(status, b
     await _add(uow, svc, "A")
     svc.answer(*EVALUATE, status=status, json=body)
     with pytest.raises(CouponRejected) as raised:
-        await run_use_case(uow, service.apply_coupon, svc=svc, settings=cart_settings(), user_id=SHOPPER,
+        await run_use_case(uow, coupon.apply_coupon, svc=svc, settings=cart_settings(), user_id=SHOPPER,
                            code="X")
     assert raised.value.errors[0]["reason"] == reason
     assert "cart.coupon_applied" not in uow.event_types()
@@ -169,10 +172,10 @@ async def test_a_coupon_that_does_not_apply_is_refused_with_its_reason(status, b
 async def test_removing_a_coupon_announces_only_a_real_removal():
     uow, repo, svc = _stocked(A=2)
     await _add(uow, svc, "A")
-    await run_use_case(uow, service.remove_coupon, settings=cart_settings(), user_id=SHOPPER)
+    await run_use_case(uow, coupon.remove_coupon, settings=cart_settings(), user_id=SHOPPER)
     assert "cart.coupon_removed" not in uow.event_types()
     repo.carts[SHOPPER].coupon_code = "SAVE3"
-    await run_use_case(uow, service.remove_coupon, settings=cart_settings(), user_id=SHOPPER)
+    await run_use_case(uow, coupon.remove_coupon, settings=cart_settings(), user_id=SHOPPER)
     assert uow.events("cart.coupon_removed")[0]["code"] == "SAVE3"
 
 
@@ -198,7 +201,7 @@ async def test_the_summary_falls_back_to_flat_shipping_and_flags_items_no_longer
     await _add(uow, svc, "B", 1)
     repo.sell("B", vendor_status="suspended")
     svc.down("shipping")
-    doc = service.document(repo.carts[SHOPPER], SHOPPER, "USD")
+    doc = queries.document(repo.carts[SHOPPER], SHOPPER, "USD")
     async with uow:
         summary = await checkout.summary(uow=uow, svc=svc, settings=cart_settings(flat_shipping_minor=450),
                                          doc=doc, method="standard", destination={"country": "US"})

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from apps.shipping import service
+from apps.shipping import queries
+from apps.shipping.use_cases import create_label
+from apps.shipping.use_cases import record_event
 from apps.shipping.clients import orders_client
 from apps.shipping.exceptions import (InvalidTransition, LabelExists, NoRate, NotYourShipment, OrderNotFound,
                                       OrderNotShippable, ShipmentNotFound)
@@ -22,12 +24,12 @@ ORDER = "MKT-00000011"
 
 
 async def _label(uow, svc, *, user=VENDOR_ADMIN, vendor_id=VENDOR, level="standard", order_no=ORDER):
-    return await run_use_case(uow, service.create_label, settings=shipping_settings(), orders=orders_client(svc),
+    return await run_use_case(uow, create_label.create_label, settings=shipping_settings(), orders=orders_client(svc),
                               user=user, order_no=order_no, vendor_id=vendor_id, service_level=level)
 
 
 async def _scan(uow, shipment, status, at):
-    return await run_use_case(uow, service.record_event, settings=shipping_settings(),
+    return await run_use_case(uow, record_event.record_event, settings=shipping_settings(),
                               tracking_no=shipment.tracking_no, status=status, location="Hub", at=at)
 
 
@@ -114,7 +116,7 @@ async def test_an_on_time_delivery_is_not_late_and_unknown_tracking_numbers_are_
     await _scan(uow, shipment, "delivered", shipment.created_at + timedelta(days=2))
     assert uow.events("shipping.delivered")[0]["late"] is False
     with pytest.raises(ShipmentNotFound):
-        await run_use_case(uow, service.record_event, settings=shipping_settings(), tracking_no="nope",
+        await run_use_case(uow, record_event.record_event, settings=shipping_settings(), tracking_no="nope",
                            status="delivered", location=None, at=None)
 
 
@@ -123,5 +125,5 @@ async def test_rates_price_by_zone_and_weight():
     cmd = RatesIn.model_validate({"items": [{"qty": 3, "weightGrams": 400, "vendorId": VENDOR}],
                                   "destination": {"country": "FR"}})
     async with uow:
-        found = await service.rates(uow=uow, settings=shipping_settings(), cmd=cmd)
+        found = await queries.rates(uow=uow, settings=shipping_settings(), cmd=cmd)
     assert [(r.service_level, r.amount_minor) for r in found] == [("standard", 3000)]  # 1.2 kg: the top bracket

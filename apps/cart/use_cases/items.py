@@ -1,70 +1,19 @@
-"""Cart use cases. Never commits; the caller's unit of work does, then rewrites the Redis copy with the returned
-document (apps/cart/router.py). Every change locks the shopper's cart row first, so one shopper's concurrent
-requests apply one after another, and bumps the cart's version (see apps/cart/cache.py)."""
+"""Lines of a shopper's cart: add an item (sellable, in stock), set its quantity, remove it; each owns its commit and emits cart.item.*."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from apps.cart import clients, domain, projections
 from apps.cart.config import CartSettings
-from apps.cart.exceptions import (CartFull, CartLineNotFound, CouponRejected, CurrencyMismatch, InsufficientStock,
-                                  InvalidQuantity, NotPurchasable, UnknownSku)
+from apps.cart.exceptions import CartLineNotFound, InsufficientStock, NotPurchasable, UnknownSku
 from apps.cart.orm import Cart, CartItem, SkuCatalog
+from apps.cart.queries import document, now
 from apps.cart.repository import CartRepository
+from apps.cart.use_cases.common import _rule, lock_cart, touch
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
-
-_RULE_ERRORS = {"qty": InvalidQuantity, "lines": CartFull, "currency": CurrencyMismatch}
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if at else None
-
-
-def item_doc(i: CartItem) -> dict[str, Any]:
-    return {"sku": i.sku, "productId": i.product_id, "vendorId": i.vendor_id, "title": i.title, "qty": i.qty,
-            "priceMinor": i.price_minor, "currency": i.currency, "categoryIds": list(i.category_ids or []),
-            "weightGrams": i.weight_grams, "addedAt": _iso(i.added_at)}
-
-
-def document(cart: Cart | None, user_id: str, default_currency: str) -> dict[str, Any]:
-    """The serialized cart: what Redis caches, GET /v1/cart and the internal route show."""
-    if cart is None:
-        return {"userId": user_id, "version": 0, "currency": default_currency, "couponCode": None, "items": [],
-                "updatedAt": None}
-    return {"userId": user_id, "version": cart.version, "currency": cart.currency or default_currency,
-            "couponCode": cart.coupon_code, "items": [item_doc(i) for i in cart.items],
-            "updatedAt": _iso(cart.updated_at)}
-
-
-def _rule(check, *args) -> None:
-    try:
-        check(*args)
-    except domain.CartRuleViolation as exc:
-        raise _RULE_ERRORS[exc.kind](str(exc)) from None
-
-
-async def load(uow: UnitOfWork, user_id: str) -> Cart | None:
-    """The cart as committed; FOR SHARE waits for a change in flight, so the version matches the lines read."""
-    return await uow.repository(CartRepository).cart(user_id)
-
-
-async def lock_cart(uow: UnitOfWork, user_id: str) -> Cart:
-    """The shopper's cart row, created empty if missing, locked until the unit of work ends."""
-    return await uow.repository(CartRepository).lock_cart(user_id)
-
-
-def touch(cart: Cart, at: datetime) -> None:
-    cart.version += 1
-    cart.updated_at = at
-    if not cart.items:
-        cart.currency = None  # an empty cart takes the next item's currency
 
 
 async def _sellable(uow: UnitOfWork, sku: str) -> SkuCatalog:
@@ -158,38 +107,4 @@ async def remove_item(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
     touch(cart, at)
     await uow.repository(CartRepository).flush()
     _item_event(uow, "cart.item_removed", line, delta=line.qty, line_qty=0, reason="removed", at=at)
-    return document(cart, user_id, settings.default_currency)
-
-
-@use_case
-async def apply_coupon(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSettings, user_id: str,
-                       code: str) -> tuple[dict[str, Any], clients.CouponEvaluation]:
-    """Validated through the coupons service against the cart as it is; the use is only taken at order time."""
-    cart = await lock_cart(uow, user_id)
-    doc = document(cart, user_id, settings.default_currency)
-    result = await clients.evaluate_coupon(svc, code=code, user_id=user_id, items=doc["items"],
-                                           currency=doc["currency"])
-    if not result.valid:
-        raise CouponRejected(result.message or "This coupon does not apply to the cart.",
-                             errors=[{"field": "code", "reason": result.reason, "message": result.message}])
-    at = now()
-    cart.coupon_code = code.strip().upper()
-    touch(cart, at)
-    await uow.repository(CartRepository).flush()
-    uow.emit("cart.coupon_applied", {"userId": user_id, "code": cart.coupon_code, "currency": doc["currency"],
-                                     "discountMinor": result.discount_minor, "at": at}, key=user_id)
-    return document(cart, user_id, settings.default_currency), result
-
-
-@use_case
-async def remove_coupon(*, uow: UnitOfWork, settings: CartSettings, user_id: str) -> dict[str, Any]:
-    cart = await lock_cart(uow, user_id)
-    if cart.coupon_code is not None:
-        at, code = now(), cart.coupon_code
-        cart.coupon_code = None
-        touch(cart, at)
-        await uow.repository(CartRepository).flush()
-        uow.emit("cart.coupon_removed", {"userId": user_id, "code": code,
-                                         "currency": cart.currency or settings.default_currency, "at": at},
-                 key=user_id)
     return document(cart, user_id, settings.default_currency)

@@ -1,10 +1,4 @@
-"""Profile and address-book use cases. The `@use_case` ones own their commit (kernel.use_case).
-
-Every address write first locks its owner's profile row (`_lock_book`). That is the only lock a use case takes,
-so writes to one user's book run one at a time (the cap, first-address-default and promotion rules always see
-the whole book) and cannot deadlock. The partial unique index on (user_id) WHERE is_default remains the final
-guarantee of one default; should it ever fire, the caller gets a 409, not a 500.
-"""
+"""A shopper's address book: create, update, delete an address (one default at most, the book locked while it changes); each owns its commit."""
 from __future__ import annotations
 
 import uuid
@@ -12,69 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from apps.profiles import domain
 from apps.profiles.config import ProfilesSettings
 from apps.profiles.exceptions import AddressConflict, AddressLimitReached, AddressNotFound, DefaultAddressRequired
-from apps.profiles.orm import Address, Profile, utcnow
+from apps.profiles.orm import Address, utcnow
+from apps.profiles.use_cases.profile import _apply, _values, ensure_profile
 from kernel.ids import is_uuid, new_id_str
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
-
-
-def _values(obj: object, names: Iterable[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-def _apply(obj: Any, changes: Mapping[str, Any], names: Iterable[str]) -> None:
-    for name in names:
-        setattr(obj, name, changes[name])
-    obj.updated_at = utcnow()
-
-
-@use_case
-async def ensure_profile(*, uow: UnitOfWork, user_id: str, lock: bool = False) -> Profile:
-    """The profile of a verified user, created on first access.
-
-    Why on access and not from a `user.created` consumer: a shopper opens their profile milliseconds after
-    registering, before any event could arrive, and the endpoint would have to create the row anyway; on access
-    also covers accounts made before this service existed and keeps working while the broker is down. The
-    INSERT ... ON CONFLICT DO NOTHING makes concurrent first requests safe: one inserts (and emits
-    profile.created), the others wait for it on the primary key and then read its row.
-    """
-    stmt = select(Profile).where(Profile.user_id == user_id)
-    stmt = stmt.with_for_update() if lock else stmt
-    if (profile := await uow.session.scalar(stmt)) is not None:
-        return profile
-    now = utcnow()
-    inserted = await uow.session.scalar(
-        insert(Profile).values(user_id=user_id, marketing_opt_in=False, created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=[Profile.user_id]).returning(Profile.user_id))
-    if inserted:
-        uow.emit("profile.created", {"userId": user_id, "marketingOptIn": False, "createdAt": now}, key=user_id)
-    return (await uow.session.scalars(stmt)).one()
-
-
-@use_case
-async def update_profile(*, uow: UnitOfWork, user_id: str, changes: Mapping[str, Any]) -> Profile:
-    profile = await ensure_profile(uow=uow, user_id=user_id, lock=True)
-    changed = domain.changed_fields(_values(profile, changes), changes)
-    if not changed:  # nothing to store, nothing to announce
-        return profile
-    _apply(profile, changes, changed)
-    await uow.session.flush()
-    uow.emit("profile.updated", {"userId": user_id, "changedFields": [domain.api_name(f) for f in changed],
-                                 "marketingOptIn": profile.marketing_opt_in, "updatedAt": profile.updated_at},
-             key=user_id)
-    return profile
-
-
-async def list_addresses(*, uow: UnitOfWork, user_id: str) -> list[Address]:
-    stmt = (select(Address).where(Address.user_id == user_id)
-            .order_by(Address.is_default.desc(), Address.created_at.desc(), Address.id.desc()))
-    return list((await uow.session.scalars(stmt)).all())
 
 
 async def _lock_book(uow: UnitOfWork, user_id: str) -> list[Address]:

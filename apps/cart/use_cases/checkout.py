@@ -6,7 +6,9 @@ from typing import Any
 
 import structlog
 
-from apps.cart import clients, domain, projections, service
+from apps.cart import clients, domain, projections
+from apps.cart import queries
+from apps.cart.use_cases import common
 from apps.cart.config import CartSettings
 from apps.cart.repository import CartRepository
 from kernel.service_client import ServiceClients
@@ -66,7 +68,7 @@ async def summary(*, uow: UnitOfWork, svc: ServiceClients, settings: CartSetting
 
 async def internal_cart(*, uow: UnitOfWork, settings: CartSettings, user_id: str) -> dict[str, Any]:
     """What orders checks out: PostgreSQL's copy (never the cache), with each line's current sale status."""
-    doc = service.document(await service.load(uow, user_id), user_id, settings.default_currency)
+    doc = queries.document(await queries.load(uow, user_id), user_id, settings.default_currency)
     entries = await projections.sku_entries(uow, [i["sku"] for i in doc["items"]])
     for item in doc["items"]:
         row, vendor_status = entries.get(item["sku"], (None, None))
@@ -81,7 +83,7 @@ async def checked_out(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
     """Take the ordered lines out of the cart (all of them unless `lines` names sku/qty pairs, so an item added
     while the order was placed stays) and drop the coupon. Repeating it for the same order changes nothing;
     returns the new document, or None when nothing changed."""
-    cart = await service.lock_cart(uow, user_id)
+    cart = await common.lock_cart(uow, user_id)
     if cart.last_order_no == order_no:
         return None
     wanted = dict(lines) if lines is not None else {i.sku: i.qty for i in cart.items}
@@ -94,12 +96,12 @@ async def checked_out(*, uow: UnitOfWork, settings: CartSettings, user_id: str, 
             item.qty -= qty
             if item.qty == 0:
                 cart.items.remove(item)
-    at, currency, code = service.now(), cart.currency or settings.default_currency, cart.coupon_code
+    at, currency, code = queries.now(), cart.currency or settings.default_currency, cart.coupon_code
     cart.last_order_no, cart.coupon_code = order_no, None
-    service.touch(cart, at)
+    common.touch(cart, at)
     await uow.repository(CartRepository).flush()
     if taken:
         uow.emit("cart.checked_out", {"userId": user_id, "orderNo": order_no, "items": taken,
                                       "subtotalMinor": domain.subtotal_minor(taken), "currency": currency,
                                       "couponCode": code, "checkedOutAt": at}, key=user_id)
-    return service.document(cart, user_id, settings.default_currency)
+    return queries.document(cart, user_id, settings.default_currency)
