@@ -45,10 +45,16 @@ def observe_request(service: str, scope: Scope, status: int, seconds: float) -> 
     REQUEST_SECONDS.labels(service, scope.get("method", ""), route_of(scope), str(status)).observe(seconds)
 
 
+# Read once, when the metrics above were created: prometheus_client picks each metric's storage (in memory, or
+# files shared by worker processes) at creation from this variable, and a library imported later may set it for
+# itself (feast.metrics does, at import) — the exposition must match the storage our metrics really use.
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
 def exposition() -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if _MULTIPROC_DIR:
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry, path=_MULTIPROC_DIR)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 

@@ -81,3 +81,11 @@ async def test_a_request_span_continues_the_callers_trace_and_reaches_the_consum
     consumer = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CONSUMER][0]
     assert consumer.context.trace_id == server.context.trace_id
     assert format(consumer.parent.span_id, "016x") == body["traceparent"].split("-")[2]
+
+
+async def test_a_library_setting_the_multiprocess_variable_later_does_not_empty_our_metrics(monkeypatch, tmp_path):
+    app = _app()
+    await _get(app, "/v1/things/late")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # what importing feast.metrics does
+    text = (await _get(app, "/metrics")).text
+    assert 'route="/v1/things/{thing_id}",service="demo"' in text
