@@ -58,6 +58,9 @@ async def _run_background(hosted: Collection[str] | None) -> None:
 
 
 def _background(hosted: Collection[str] | None) -> None:
+    # The web workers commit the events, and their commits cannot wake this process's relays (kernel/outbox_wake.py
+    # is in-process): here the relays poll at the old 0.2 s unless the deployment says otherwise.
+    os.environ.setdefault("OUTBOX_RELAY_POLL_SECONDS", "0.2")
     asyncio.run(_run_background(hosted))
 
 
