@@ -15,6 +15,9 @@ from kernel.inbox import inbox_table
 from kernel.settings import common_settings
 
 STREAMS_GROUP = os.environ.get("STREAMS_APP_ID", "marketplace-streams")
+# The warehouse sink reads in a group of its own and commits only after a batch landed
+# (streams/warehouse_sink/consumer.py): its committed offsets are the proof an event is in the warehouse.
+SINK_GROUP = f"{STREAMS_GROUP}-warehouse-sink"
 
 
 async def wait_for_events(topic: str, event_ids: set[str], timeout: float = 30.0) -> list[dict]:
@@ -58,8 +61,9 @@ async def end_offsets(topic: str) -> dict[int, int]:
 
 
 async def wait_committed(bootstrap: str, topic: str, ends: dict[int, int], timeout: float = 30.0,
-                         group: str = STREAMS_GROUP) -> None:
-    """Until the stream worker's group has committed past `ends`: proof it processed (not just received) them."""
+                         group: str = SINK_GROUP) -> None:
+    """Until the stream worker's warehouse sink has committed past `ends`: proof it landed (not just received)
+    them."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
