@@ -15,7 +15,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def poll(fetch, ok, timeout: float = 30.0):
+async def poll(fetch, ok, timeout: float = 180.0):
+    # 180 s like the other Kafka-hop waits: this is often the session's first test, and each service's consumer
+    # group (a fresh one per test run) joins the broker while it runs.
     deadline = time.monotonic() + timeout
     while True:
         result = await fetch()
