@@ -90,7 +90,10 @@ def dead_letters(limit: int = typer.Option(20, help="How many records.")) -> Non
 
 
 async def warehouse_lag(group: str) -> int:
-    """Events on the domain topics the stream worker's consumer group has not committed yet (its lag)."""
+    """Events on the domain topics the stream worker's warehouse sink has not landed yet: the lag of the sink's own
+    consumer group, `<app id>-warehouse-sink` (streams/warehouse_sink/consumer.py), which commits only after a
+    batch landed. `group` is the worker's app id (faust's group, which reads only the real-time feature topics)."""
+    group = f"{group}-warehouse-sink"
     from aiokafka.admin import AIOKafkaAdminClient
 
     from kernel.contracts.topics import DOMAIN_TOPICS

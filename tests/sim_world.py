@@ -66,14 +66,17 @@ async def start_group_at_the_end(group: str) -> None:
     """A fresh consumer group whose offsets start at today's ends: its worker sees only what the test writes,
     not the shared group's backlog (the warehouse dedupes by eventId, so the shared worker re-sinking is harmless)."""
     ends = await end_offsets()
-    consumer = AIOKafkaConsumer(bootstrap_servers=common_settings().kafka_bootstrap_servers, group_id=group,
-                                enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(list(ends))
-        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in ends.items()})
-    finally:
-        await consumer.stop()
+    # The worker's faust group and its warehouse sink's own group (streams/warehouse_sink/consumer.py) both start
+    # at the ends, so nothing the test writes before the sink's partitions are assigned is skipped.
+    for group_id in (group, f"{group}-warehouse-sink"):
+        consumer = AIOKafkaConsumer(bootstrap_servers=common_settings().kafka_bootstrap_servers, group_id=group_id,
+                                    enable_auto_commit=False)
+        await consumer.start()
+        try:
+            consumer.assign(list(ends))
+            await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in ends.items()})
+        finally:
+            await consumer.stop()
 
 
 @contextlib.contextmanager
