@@ -84,6 +84,9 @@ class _FakeUow:
     def emit(self, event_type, data, *, key):
         self.events.append((event_type, data))
 
+    def repository(self, factory):  # the use case's repository, on this stand-in session
+        return factory(self.session)
+
 
 async def test_bank_account_column_never_holds_the_plain_number():
     owner = CurrentUser(id="0190a0a0-0000-7000-8000-000000000001", roles=("customer",))
