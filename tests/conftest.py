@@ -89,12 +89,24 @@ async def login(client: httpx.AsyncClient, email: str, password: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-async def admin_token(client) -> str:
+async def admin_token(client, gateway) -> str:
+    """A super admin's access token for the whole session. The account logs in through the API (so it is real),
+    but the session outlives a 15-minute access token, so the token the fixtures share is issued by auth's own
+    issuer with a session-long lifetime (same key, claims and checks; only `exp` is later)."""
+    import copy
+    from datetime import timedelta
+
+    import jwt
+
     from mkt.admin_cli import create_super_admin
 
     email = unique_email("admin")
     await create_super_admin(email, ADMIN_PASSWORD)
-    return (await login(client, email, ADMIN_PASSWORD))["accessToken"]
+    claims = jwt.decode((await login(client, email, ADMIN_PASSWORD))["accessToken"],
+                        options={"verify_signature": False})
+    issuer = copy.copy(gateway.state.services["auth"].state.issuer)
+    issuer.ttl = timedelta(hours=6)
+    return issuer.access_token(user_id=claims["sub"], roles=list(claims["roles"]), vendor_id=claims.get("vendorId"))
 
 
 @pytest.fixture
