@@ -191,7 +191,8 @@ def main() -> None:
     args = parser.parse_args()
     bootstrap = common_settings().kafka_bootstrap_servers
     console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}; topic {args.topic}")
-    phases = [Phase(f"new path x{n}", n, args.events, {}) for n in map(int, args.workers.split(","))]
+    phases = [Phase(f"new path x{n}", n, args.events, {"STREAMS_SINK_LOOKUP": "recent"})
+              for n in map(int, args.workers.split(","))]
     if args.baseline_events:
         phases.insert(0, Phase("old path (baseline)", 1, args.baseline_events, OLD_PATH))
     results = [run_phase(phase, bootstrap, args.rate, args.topic) for phase in phases]
