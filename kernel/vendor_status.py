@@ -13,6 +13,8 @@ unchecked write.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import Request
@@ -20,6 +22,22 @@ from fastapi import Request
 from kernel.errors import Forbidden
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class ActiveVendor:
+    """What vendors (the source of truth) said about the vendor during this request, after confirming it active.
+
+    A service whose event-fed vendor projection still lags (the approval event is seconds away while the vendor's
+    token already carries vendorId) may bring its copy up to date from this instead of refusing the write."""
+    vendor_id: str
+    name: str
+    slug: str
+    updated_at: datetime | None
+
+
+def confirmed_vendor(request: Request) -> ActiveVendor | None:
+    return getattr(request.state, "active_vendor", None)
 
 
 async def require_active_vendor(request: Request, vendor_id: str) -> None:
@@ -31,5 +49,11 @@ async def require_active_vendor(request: Request, vendor_id: str) -> None:
     # A vendor the vendors service does not know is left to the owning service's own checks (catalog's vendor
     # projection, order ownership): access tokens are signed by auth, which grants a vendorId only for a vendor
     # that exists, so an unknown id means a vendor created elsewhere (fixtures, imports), not a suspension.
-    if vendor is not None and vendor.get("status") != "active":
+    if vendor is None:
+        return
+    if vendor.get("status") != "active":
         raise Forbidden("This vendor is not active (suspended or not approved); its writes are refused.")
+    updated = vendor.get("updatedAt")
+    request.state.active_vendor = ActiveVendor(vendor_id=vendor_id, name=str(vendor.get("name") or ""),
+                                               slug=str(vendor.get("slug") or ""),
+                                               updated_at=datetime.fromisoformat(updated) if updated else None)

@@ -14,6 +14,7 @@ from kernel.errors import NotFound, ValidationFailed
 from kernel.ids import is_uuid
 from kernel.paging import PagingDep  # noqa: F401 - the routes take paging from here with their other dependencies
 from kernel.storage import ObjectStorage
+from kernel.vendor_status import ActiveVendor, confirmed_vendor
 
 
 def _settings(request: Request) -> CatalogSettings:
@@ -59,3 +60,11 @@ StorageDep = Annotated[ObjectStorage, Depends(_storage)]
 OwnVendorDep = Annotated[str, Depends(_own_vendor)]
 PublicFiltersDep = Annotated[PublicFilters, Depends(_public_filters)]
 StatusFilter = Annotated[Literal["draft", "pending", "active", "archived"] | None, Query()]
+
+
+def _confirmed_vendor(request: Request, _: OwnVendorDep) -> ActiveVendor | None:
+    """What vendors said of the path's vendor while kernel.auth checked it (None for admins and GETs)."""
+    return confirmed_vendor(request)
+
+
+ConfirmedVendorDep = Annotated[ActiveVendor | None, Depends(_confirmed_vendor)]

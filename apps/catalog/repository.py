@@ -4,6 +4,8 @@ marketplace-unique SKUs and slugs, status moves) run in unit tests on an in-memo
 (tests/fakes/catalog.py). Public listings and search queries (queries.py) still use the session."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +26,21 @@ class ProductRepository(Repository):
     async def vendor_status(self, vendor_id: str) -> str | None:
         return await self.session.scalar(select(VendorProjection.status)
                                          .where(VendorProjection.vendor_id == vendor_id))
+
+    async def upsert_vendor(self, *, vendor_id: str, name: str, slug: str, status: str,
+                            occurred_at: datetime) -> tuple[bool, str | None]:
+        """Set the vendors projection's row unless a newer source already set it: (applied, previous status)."""
+        row = await self.session.get(VendorProjection, vendor_id, with_for_update=True)
+        if row is not None and row.source_occurred_at > occurred_at:
+            return False, row.status
+        previous = row.status if row is not None else None
+        if row is None:
+            row = VendorProjection(vendor_id=vendor_id)
+            self.session.add(row)
+        row.name, row.slug, row.status, row.source_occurred_at = name[:200], slug[:200], status, occurred_at
+        row.updated_at = occurred_at
+        await self.session.flush()
+        return True, previous
 
     async def categories(self, ids: list[str]) -> list[Category]:
         return list((await self.session.scalars(select(Category).where(Category.id.in_(ids)))).all())

@@ -6,6 +6,8 @@ owner's account address.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends
 
 from apps.vendors import service
@@ -23,6 +25,8 @@ class VendorContact(CamelModel):
     status: str
     owner_user_id: str
     support_email: str | None = None
+    slug: str | None = None
+    updated_at: datetime | None = None
 
 
 @internal_router.get("/vendors/{vendor_id}", response_model=VendorContact)
@@ -30,4 +34,4 @@ async def get_vendor_contact(vendor_id: str, uow: UowDep) -> VendorContact:
     async with uow:
         v = await service.get_vendor(uow, vendor_id)
     return VendorContact(vendorId=v.id, name=v.name, status=v.status, ownerUserId=v.owner_user_id,
-                         supportEmail=v.support_email or None)
+                         supportEmail=v.support_email or None, slug=v.slug, updatedAt=v.updated_at)

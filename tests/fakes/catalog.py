@@ -3,6 +3,7 @@ categories, brands and the vendors projection. Products an uncommitted unit of w
 rows change in place."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from apps.catalog.config import CatalogSettings
@@ -26,6 +27,7 @@ class FakeProductRepository(FakeRepository):
         self.categories_by_id: dict[str, Category] = {}
         self.brands: set[str] = set()
         self.vendor_statuses: dict[str, str] = {}
+        self.vendor_seen_at: dict[str, datetime] = {}
 
     async def product(self, product_id: str, *, vendor_id: str | None = None, lock: bool = False) -> Product | None:
         found = next((p for p in self.rows(Product) if p.id == product_id), None)
@@ -33,6 +35,14 @@ class FakeProductRepository(FakeRepository):
 
     async def vendor_status(self, vendor_id: str) -> str | None:
         return self.vendor_statuses.get(vendor_id)
+
+    async def upsert_vendor(self, *, vendor_id: str, name: str, slug: str, status: str,
+                            occurred_at: datetime) -> tuple[bool, str | None]:
+        previous, seen = self.vendor_statuses.get(vendor_id), self.vendor_seen_at.get(vendor_id)
+        if seen is not None and seen > occurred_at:
+            return False, previous
+        self.vendor_statuses[vendor_id], self.vendor_seen_at[vendor_id] = status, occurred_at
+        return True, previous
 
     async def categories(self, ids: list[str]) -> list[Category]:
         return [self.categories_by_id[i] for i in ids if i in self.categories_by_id]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from apps.catalog import domain
-from apps.catalog.orm import Product, VendorProjection
+from apps.catalog.orm import Product
 from apps.catalog.repository import ProductRepository
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -33,17 +33,9 @@ async def vendor_status(uow: UnitOfWork, vendor_id: str) -> str | None:
 async def upsert_vendor(uow: UnitOfWork, *, vendor_id: str, name: str, slug: str, status: str,
                         occurred_at: datetime) -> VendorChange | None:
     """Apply one vendor event; None when a newer event already set the row (redelivery out of order)."""
-    row = await uow.session.get(VendorProjection, vendor_id, with_for_update=True)
-    if row is not None and row.source_occurred_at > occurred_at:
-        return None
-    previous = row.status if row is not None else None
-    if row is None:
-        row = VendorProjection(vendor_id=vendor_id)
-        uow.session.add(row)
-    row.name, row.slug, row.status, row.source_occurred_at = name[:200], slug[:200], status, occurred_at
-    row.updated_at = occurred_at
-    await uow.session.flush()
-    return VendorChange(vendor_id, previous, status)
+    applied, previous = await uow.repository(ProductRepository).upsert_vendor(
+        vendor_id=vendor_id, name=name, slug=slug, status=status, occurred_at=occurred_at)
+    return VendorChange(vendor_id, previous, status) if applied else None
 
 
 async def request_reindex(uow: UnitOfWork, change: VendorChange, *, reason: str) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from apps.catalog import queries
-from apps.catalog.dependencies import OwnVendorDep, PagingDep, PublicFiltersDep, SettingsDep, StatusFilter
+from apps.catalog.dependencies import (ConfirmedVendorDep, OwnVendorDep, PagingDep, PublicFiltersDep, SettingsDep,
+                                      StatusFilter)
 from apps.catalog.product_schemas import ProductCreate, ProductOut, ProductPage, ProductUpdate, RejectIn
 from apps.catalog.use_cases.create_product import create_product as create
 from apps.catalog.use_cases.review_product import approve_product as approve, reject_product as reject
@@ -19,9 +20,9 @@ router = APIRouter(prefix="/v1", tags=["products"])
 
 
 @router.post("/vendors/{vendorId}/products", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
-async def create_product(body: ProductCreate, vendor_id: OwnVendorDep, uow: UowDep,
-                         settings: SettingsDep) -> ProductOut:
-    return product_out(await create(uow=uow, settings=settings, vendor_id=vendor_id, cmd=body))
+async def create_product(body: ProductCreate, vendor_id: OwnVendorDep, uow: UowDep, settings: SettingsDep,
+                         confirmed: ConfirmedVendorDep) -> ProductOut:
+    return product_out(await create(uow=uow, settings=settings, vendor_id=vendor_id, cmd=body, confirmed=confirmed))
 
 
 @router.get("/vendors/{vendorId}/products", response_model=ProductPage)

@@ -8,15 +8,26 @@ from sqlalchemy.exc import IntegrityError
 from apps.catalog import domain
 from apps.catalog.exceptions import InvalidProduct, InvalidStatusChange, SkuTaken, SlugTaken, VendorNotActive
 from apps.catalog.orm import Category, Product
-from apps.catalog.projections.vendors import vendor_status
+from apps.catalog.projections.vendors import upsert_vendor, vendor_status
 from apps.catalog.repository import ProductRepository
+from kernel.clock import utcnow
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
+from kernel.vendor_status import ActiveVendor
 
 
-async def require_active_vendor(uow: UnitOfWork, vendor_id: str) -> None:
-    if await vendor_status(uow, vendor_id) != "active":
-        raise VendorNotActive("Only an approved, active vendor can submit products.")
+async def require_active_vendor(uow: UnitOfWork, vendor_id: str, confirmed: ActiveVendor | None = None) -> None:
+    """Active in the catalog's projection, or confirmed active by vendors during this request (`confirmed`): the
+    approval event may still be on its way while the vendor's token already carries vendorId, so the projection is
+    brought up to date from the source instead of refusing the vendor's first product (read-your-writes)."""
+    if await vendor_status(uow, vendor_id) == "active":
+        return
+    if confirmed is not None and confirmed.vendor_id == vendor_id:
+        change = await upsert_vendor(uow, vendor_id=vendor_id, name=confirmed.name, slug=confirmed.slug,
+                                     status="active", occurred_at=confirmed.updated_at or utcnow())
+        if change is not None:
+            return
+    raise VendorNotActive("Only an approved, active vendor can submit products.")
 
 
 async def categories(uow: UnitOfWork, ids: list[str]) -> list[Category]:

@@ -19,14 +19,16 @@ from kernel.clock import utcnow
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
+from kernel.vendor_status import ActiveVendor
 
 
 @use_case
 async def create_product(*, uow: UnitOfWork, settings: CatalogSettings, vendor_id: str, cmd: ProductCreate,
-                         product_id: str | None = None, slug: str | None = None, at: datetime | None = None) -> Product:
+                         product_id: str | None = None, slug: str | None = None, at: datetime | None = None,
+                         confirmed: ActiveVendor | None = None) -> Product:
     """`product_id`, `slug` (wanted, suffixed if taken like a title's) and `at` (when it was created) are for
-    imports that must keep ids and history."""
-    await require_active_vendor(uow, vendor_id)
+    imports that must keep ids and history; `confirmed` is what vendors said of the vendor during the request."""
+    await require_active_vendor(uow, vendor_id, confirmed)
     variants = [v.model_dump() for v in cmd.variants]
     options = [o.model_dump() for o in cmd.options]
     check_rules(options, variants, settings)

@@ -3,6 +3,8 @@ the marketplace, free slugs), the vendor's and the admin's status moves, price c
 indexer to refresh."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from apps.catalog.exceptions import InvalidProduct, InvalidStatusChange, ProductNotFound, SkuTaken, VendorNotActive
@@ -10,6 +12,7 @@ from apps.catalog.product_schemas import ProductCreate
 from apps.catalog.use_cases.create_product import create_product
 from apps.catalog.use_cases.review_product import approve_product, reject_product
 from apps.catalog.use_cases.update_product import update_product
+from kernel.vendor_status import ActiveVendor
 from tests.fakes.catalog import OTHER_VENDOR, VENDOR, catalog_settings, catalog_world
 
 
@@ -41,6 +44,35 @@ async def test_a_vendor_that_is_not_active_cannot_list():
     with pytest.raises(VendorNotActive):
         await _list(uow, repo, vendor_id=OTHER_VENDOR)
     assert repo.products == {} and uow.committed == []
+
+
+async def test_a_vendor_confirmed_active_by_vendors_lists_before_the_approval_event_arrives():
+    # Read-your-writes: the approval's event has not reached the catalog's projection yet ("pending"), but vendors
+    # (the source of truth) confirmed the vendor active during this request, so the projection catches up.
+    uow, repo = catalog_world()
+    repo.vendor_statuses[OTHER_VENDOR] = "pending"
+    approved_at = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+    confirmed = ActiveVendor(vendor_id=OTHER_VENDOR, name="Shop", slug="shop", updated_at=approved_at)
+    product = await create_product(uow=uow, settings=catalog_settings(), vendor_id=OTHER_VENDOR,
+                                   cmd=_listing(repo.category("Kitchen"), "MUG-1"), confirmed=confirmed)
+    assert product.vendor_id == OTHER_VENDOR and repo.vendor_statuses[OTHER_VENDOR] == "active"
+
+
+async def test_a_confirmation_older_than_the_projection_does_not_override_a_later_suspension():
+    uow, repo = catalog_world()
+    repo.vendor_statuses[OTHER_VENDOR] = "suspended"
+    repo.vendor_seen_at[OTHER_VENDOR] = datetime(2026, 12, 3, 12, 5, tzinfo=timezone.utc)
+    stale = ActiveVendor(vendor_id=OTHER_VENDOR, name="Shop", slug="shop",
+                         updated_at=datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc))
+    with pytest.raises(VendorNotActive):
+        await create_product(uow=uow, settings=catalog_settings(), vendor_id=OTHER_VENDOR,
+                             cmd=_listing(repo.category("Kitchen"), "MUG-1"), confirmed=stale)
+    # Another vendor's confirmation never vouches for this one.
+    with pytest.raises(VendorNotActive):
+        await create_product(uow=uow, settings=catalog_settings(), vendor_id=OTHER_VENDOR,
+                             cmd=_listing(repo.category("Kitchen"), "MUG-2"),
+                             confirmed=ActiveVendor(vendor_id=VENDOR, name="x", slug="x", updated_at=None))
+    assert repo.vendor_statuses[OTHER_VENDOR] == "suspended" and repo.products == {}
 
 
 async def test_skus_are_unique_across_the_marketplace_and_a_taken_slug_gets_a_suffix():
