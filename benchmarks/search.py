@@ -23,7 +23,7 @@ import uuid
 import httpx
 import numpy as np
 
-from apps.search import query as rules
+from apps.search import domain as rules
 from apps.search.config import SearchSettings
 from apps.search.embeddings import Embedder
 from apps.search.main import create_app

@@ -21,11 +21,11 @@ import uuid
 
 import numpy as np
 
-from apps.search import query as rules
+from apps.search import domain as rules
 from apps.search.config import SearchSettings
 from apps.search.embeddings import Embedder, QueryVectors
 from apps.search.engine import Engine
-from apps.search.service import SearchDeps, search
+from apps.search.queries import SearchDeps, search
 from benchmarks import search_world as world
 
 BENGALI = {

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from apps.search.collections import reindex
+from apps.search.use_cases.reindex import reindex
 from apps.search.config import SearchSettings
 from apps.search.embeddings import Embedder
 from apps.search.engine import Engine

@@ -42,7 +42,7 @@ class SearchSettings(BaseServiceSettings):
     embedding_cache_redis: bool = True
     embedding_cache_ttl_seconds: int = 7 * 24 * 3600
     semantic_candidates: int = Field(50, ge=1, le=250)
-    # Vector hits are kept within this cosine distance of the query's best match (see service._semantic_hits).
+    # Vector hits are kept within this cosine distance of the query's best match (see queries._semantic_hits).
     semantic_margin: float = Field(0.06, ge=0, le=2)
     embedding_threads: int | None = None
     # Pushing changed products to Typesense (index sync loop): interval and batch size.

@@ -1,9 +1,6 @@
-"""From projection rows to index documents: gather a batch of products' facts, embed what changed, and push.
-
-`sync_pending` is the loop's tick: products whose `index_version` is ahead of what this alias was last given
-(search_index_state) are upserted, or deleted when no longer listed; the version pushed is recorded, so a change
-that lands meanwhile leaves the product pending for the next tick. `build_documents` serves the
-same for a full reindex.
+"""From projection rows to index documents: gather a batch of products' facts, embed what changed, build the
+batch (upserts for listed products, deletes for the others), push it, and record the versions pushed. The sync
+loop's tick (use_cases/sync_index.py) and a full reindex (use_cases/reindex.py) are both made of these steps.
 """
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, func, literal_column, or_, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -147,24 +144,3 @@ async def mark_pushed(session: AsyncSession, alias: str, versions: dict[str, int
         stmt = insert(SearchIndexState).values(rows[start:start + 1000])
         await session.execute(stmt.on_conflict_do_update(
             index_elements=["alias", "product_id"], set_={"indexed_version": stmt.excluded.indexed_version}))
-
-
-async def sync_pending(session: AsyncSession, *, engine: Engine, collection: str, embedder: Embedder | None,
-                       weights: RelevanceWeights, limit: int) -> int:
-    """One tick of the sync loop for the alias `collection`; returns how many products it pushed. Commits."""
-    state = SearchIndexState
-    products = (await session.scalars(
-        select(SearchProduct).outerjoin(state, and_(state.product_id == SearchProduct.product_id,
-                                                    state.alias == collection))
-        .where(or_(state.indexed_version.is_(None), state.indexed_version < SearchProduct.index_version))
-        .order_by(SearchProduct.product_id).limit(limit))).all()
-    if not products:
-        return 0
-    facts = await gather(session, products)
-    await embed_missing(embedder, products, facts)
-    await session.flush()
-    batch = build(products, facts, weights)
-    await push(engine, collection, batch)
-    await mark_pushed(session, collection, batch.versions)
-    await session.commit()
-    return len(products)

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from apps.search import collections
 from apps.search.embeddings import Embedder, QueryVectors
 from apps.search.engine import Engine
-from apps.search.indexer import sync_pending
-from apps.search.service import SearchDeps
+from apps.search.queries import SearchDeps
+from apps.search.use_cases.sync_index import sync_pending
 from kernel.periodic import periodic_hooks
 
 log = structlog.get_logger("search.lifecycle")

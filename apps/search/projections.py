@@ -3,7 +3,7 @@
 Ordering: a product's catalog events share one partition (key = productId), but a redelivery, a replay from the
 outbox or an event from another topic can still arrive late, so each row remembers the time of the event that set
 it and an older event is dropped. Whatever changes a product's document bumps its `index_version`; the sync loop
-(apps/search/sync.py) pushes it to Typesense after the commit.
+(apps/search/use_cases/sync_index.py) pushes it to Typesense after the commit.
 """
 from __future__ import annotations
 

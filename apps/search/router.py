@@ -1,12 +1,13 @@
-"""Search routes (API.md § Search & AI): thin — schema in, service call, schema out."""
+"""Search routes (API.md § Search & AI): thin — schema in, one query or use case, schema out."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from apps.search import query as rules
-from apps.search import service, synonyms
+from apps.search import domain as rules
+from apps.search import queries
+from apps.search.use_cases import manage_synonyms
 from apps.search.collections import live_collection
 from apps.search.orm import SearchSynonym
 from apps.search.schemas import SearchOut, SuggestOut, SynonymIn, SynonymList, SynonymOut
@@ -15,7 +16,7 @@ from kernel.errors import ServiceUnavailable, ValidationFailed
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1", tags=["search"])
-# Generous bounds here (FastAPI's 422); the service's own limits (settings) are checked in query.validate.
+# Generous bounds here (FastAPI's 422); the service's own limits (settings) are checked in domain.validate.
 TextQ = Annotated[str | None, Query(max_length=10_000)]
 
 
@@ -42,7 +43,7 @@ async def search(request: Request, q: TextQ = None, category: TextQ = None, bran
         attributes=tuple(_text(request, a, "attr") or "" for a in attr or ()), facets=rules.parse_facets(facets),
         page=page, per_page=per_page,
         mode=_text(request, mode, "mode") or ("hybrid" if settings.semantic_enabled else "keyword")), settings)
-    return await service.search(request.app.state.search, req)
+    return await queries.search(request.app.state.search, req)
 
 
 @router.get("/search/suggest", response_model=SuggestOut)
@@ -51,7 +52,7 @@ async def suggest(request: Request, q: Annotated[str, Query(min_length=1, max_le
     text = _text(request, q, "q") or ""
     if not text:
         raise ValidationFailed("q is empty.", errors=[{"field": "q", "message": "empty"}])
-    return await service.suggest(request.app.state.search, text, limit=limit)
+    return await queries.suggest(request.app.state.search, text, limit=limit)
 
 
 def _synonym(row: SearchSynonym) -> SynonymOut:
@@ -68,20 +69,20 @@ async def _collection(request: Request) -> str:
 @router.get("/admin/search/synonyms", response_model=SynonymList)
 async def list_synonyms(uow: UowDep, _: StaffDep) -> SynonymList:
     async with uow:
-        return SynonymList(items=[_synonym(r) for r in await synonyms.all_sets(uow.session)])
+        return SynonymList(items=[_synonym(r) for r in await queries.list_synonyms(uow)])
 
 
 @router.put("/admin/search/synonyms/{synonym_id}", response_model=SynonymOut)
 async def put_synonym(synonym_id: str, body: SynonymIn, request: Request, uow: UowDep, _: StaffDep) -> SynonymOut:
     collection = await _collection(request)
-    row = await synonyms.put(uow=uow, engine=request.app.state.engine, collection=collection,
-                             synonym_id=synonym_id, synonyms=body.synonyms, root=body.root)
+    row = await manage_synonyms.put_synonym(uow=uow, engine=request.app.state.engine, collection=collection,
+                                            synonym_id=synonym_id, synonyms=body.synonyms, root=body.root)
     return _synonym(row)
 
 
 @router.delete("/admin/search/synonyms/{synonym_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_synonym(synonym_id: str, request: Request, uow: UowDep, _: StaffDep) -> Response:
     collection = await _collection(request)
-    await synonyms.remove(uow=uow, engine=request.app.state.engine, collection=collection,
-                          synonym_id=synonym_id)
+    await manage_synonyms.remove_synonym(uow=uow, engine=request.app.state.engine, collection=collection,
+                                         synonym_id=synonym_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from apps.search.collections import reindex
+from apps.search.use_cases.reindex import reindex
 from apps.search.config import SearchSettings
 from apps.search.main import create_app
 from kernel.contracts.registry import contract_for

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from apps.search import query as rules
+from apps.search import domain as rules
 from apps.search.config import RelevanceWeights, SearchSettings
 from apps.search.documents import price_range, rank_score
 from kernel.errors import ValidationFailed

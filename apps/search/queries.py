@@ -1,5 +1,5 @@
-"""Search use cases: keyword, semantic and hybrid (fused) product search, suggestions; each answer recorded as a
-`search.served` event.
+"""Reads of the search service: keyword, semantic and hybrid (fused) product search, suggestions (each answer
+recorded as a `search.served` event, apps/search/served.py), and the admin's list of synonym sets.
 
 Typesense 0.24.1 has vector search but no hybrid query (rank fusion came in 0.25), so a hybrid search sends the
 keyword query and the vector query in one /multi_search call and fuses the two ranked lists here (reciprocal rank
@@ -10,21 +10,17 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
-import structlog
-
-from apps.search import query as rules
+from apps.search import domain as rules
 from apps.search.config import SearchSettings
 from apps.search.embeddings import QueryVectors
 from apps.search.engine import Engine
-from kernel.context import current_context
-from kernel.contracts.registry import contract_for
-from kernel.events import Actor, Envelope, Trace
+from apps.search.orm import SearchSynonym
+from apps.search.repository import SearchRepository
+from apps.search.served import record
 from kernel.kafka import KafkaPublisher
-
-log = structlog.get_logger("search.service")
+from kernel.uow import UnitOfWork
 
 
 @dataclass
@@ -106,31 +102,5 @@ async def suggest(deps: SearchDeps, q: str, *, limit: int) -> dict[str, Any]:
     return {"q": q, "suggestions": products, "categories": categories, "took_ms": round(took_ms, 2)}
 
 
-def record(deps: SearchDeps, *, query: str, mode: str, found: int, returned: int, latency_ms: float,
-           engine_ms: float, page: int, per_page: int, filters: dict[str, str]) -> None:
-    """Publish search.served in the background: analytics must not add to the answer's latency. (A search changes
-    no state, so there is no transaction to put an outbox row in; a lost event loses one analytics row.)"""
-    if deps.publisher is None or not deps.settings.publish_search_events:
-        return
-    ctx = current_context()
-    contract = contract_for("search.served")
-    data = contract.validate({
-        "query": query[:200], "mode": mode, "found": found, "returned": returned,
-        "latencyMs": round(latency_ms, 3), "engineMs": round(engine_ms, 3), "page": page, "perPage": per_page,
-        "filters": filters, "userId": ctx.user_id, "at": datetime.now(timezone.utc)})
-    env = Envelope(type=contract.type, version=contract.version, data=data,
-                   actor=Actor(type=ctx.actor_type, id=ctx.user_id),  # type: ignore[arg-type]
-                   trace=Trace(requestId=ctx.request_id, correlationId=ctx.correlation_id))
-    key = ctx.request_id or env.event_id
-    task = asyncio.create_task(_send(deps.publisher, contract.topic.name, key, env.to_json()))
-    deps.background.add(task)
-    task.add_done_callback(deps.background.discard)
-
-
-async def _send(publisher: KafkaPublisher, topic: str, key: str, value: bytes) -> None:
-    try:
-        errors = await publisher.send_many([(topic, key, value)])
-        if any(errors):
-            log.warning("search.event_not_sent", error=str(errors[0])[:200])
-    except Exception as exc:  # noqa: BLE001 - analytics never fails a search
-        log.warning("search.event_not_sent", error=str(exc)[:200])
+async def list_synonyms(uow: UnitOfWork) -> list[SearchSynonym]:
+    return await uow.repository(SearchRepository).synonyms()
