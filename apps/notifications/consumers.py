@@ -1,5 +1,5 @@
 """Reactions to other domains' events: queue the matching template for the right recipient, and keep the small
-contact projections (order → shopper, vendor → owner) the sender uses to address them.
+contact projections (order → shopper, vendor → owner; projections.py) the sender uses to address them.
 
 Handlers only write rows in this service's database (the inbox makes that exactly-once); looking addresses up
 and talking SMTP happen in the sender, where failures are retried per message."""
@@ -9,11 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.dialects.postgresql import insert
 
+from apps.notifications import projections
 from apps.notifications.config import NotificationsSettings
-from apps.notifications.messages import enqueue
-from apps.notifications.orm import OrderContact, VendorContact
+from apps.notifications.use_cases.enqueue import enqueue
 from kernel.consumer import Event, Handler
 from kernel.contracts.inventory import LowStock
 from kernel.contracts.ops import AlertRaised, ReportGenerated
@@ -63,9 +62,7 @@ class Reactions:
 
     async def order_created(self, *, uow: UnitOfWork, event: Event[OrderCreated]) -> None:
         order = event.data
-        await uow.session.execute(insert(OrderContact).values(order_no=order.order_no[:64],
-                                                              user_id=order.user_id[:64])
-                                  .on_conflict_do_nothing())
+        await projections.remember_order(uow, order_no=order.order_no, user_id=order.user_id)
         await self._queue(uow, event, "order_confirmation", "user", order.user_id, _order_payload(order),
                           order.order_no)
 
@@ -128,16 +125,8 @@ def build_handlers(settings: NotificationsSettings) -> dict[str, Handler]:
 
 async def vendor_contact(*, uow: UnitOfWork,
                          event: Event[VendorApplied | VendorStatusChanged | VendorUpdated]) -> None:
-    """Who owns the vendor (its owner's account is the fallback address) — newest event wins."""
     vendor = event.data
     if not vendor.vendor_id:
         return
-    values = {"name": vendor.name[:200] or None, "status": vendor.status[:16] or None,
-              "source_occurred_at": event.occurred_at}
-    owner = getattr(vendor, "owner_user_id", None)  # vendor.updated does not say who owns the vendor
-    if owner:
-        values["owner_user_id"] = owner[:64]
-    stmt = insert(VendorContact).values(vendor_id=vendor.vendor_id[:64], **values)
-    await uow.session.execute(stmt.on_conflict_do_update(
-        index_elements=[VendorContact.vendor_id], set_=values,
-        where=VendorContact.source_occurred_at <= event.occurred_at))
+    await projections.apply_vendor(uow, vendor_id=vendor.vendor_id, name=vendor.name, status=vendor.status,
+                                   owner_user_id=getattr(vendor, "owner_user_id", None), at=event.occurred_at)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from apps.notifications.clients import Contact, Directory
 from apps.notifications.exceptions import DeliveryFailed
-from apps.notifications.orm import Message, OrderContact, VendorContact
+from apps.notifications.orm import Message
+from apps.notifications.repository import NotificationsRepository
 from kernel.uow import UnitOfWork
 
 
@@ -25,7 +26,7 @@ async def resolve(uow: UnitOfWork, directory: Directory, msg: Message) -> Contac
 
 
 async def _order_user(uow: UnitOfWork, directory: Directory, order_no: str) -> str:
-    row = await uow.session.get(OrderContact, order_no)
+    row = await uow.repository(NotificationsRepository).order_contact(order_no)
     if row is not None:
         return row.user_id
     user_id = await directory.order_user(order_no)
@@ -35,7 +36,7 @@ async def _order_user(uow: UnitOfWork, directory: Directory, order_no: str) -> s
 
 
 async def _vendor(uow: UnitOfWork, directory: Directory, vendor_id: str) -> Contact:
-    row = await uow.session.get(VendorContact, vendor_id)
+    row = await uow.repository(NotificationsRepository).vendor_contact(vendor_id)
     name = row.name if row else None
     if support := await directory.vendor_support_email(vendor_id):
         return Contact(address=support, name=name)

@@ -1,15 +1,17 @@
 """Notification routes (API.md § Reviews & notifications): admin templates CRUD, the admin's direct email, and
-message status. Thin — schema in, service call, schema out."""
+message status. Thin — schema in, one use case or query, views out."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from apps.notifications import messages, rendering, templates
-from apps.notifications.orm import Message, Template
+from apps.notifications import queries, rendering
 from apps.notifications.schemas import (Channel, EmailIn, MessageList, MessageOut, PreviewIn, PreviewOut,
                                         TemplateCreate, TemplateList, TemplateOut, TemplateUpdate)
+from apps.notifications.use_cases import manage_templates
+from apps.notifications.use_cases.queue_email import queue_email
+from apps.notifications.views import message_out, template_out
 from kernel.auth import AdminDep
 from kernel.paging import PagingDep
 from kernel.service_app import UowDep
@@ -17,59 +19,44 @@ from kernel.service_app import UowDep
 router = APIRouter(prefix="/v1", tags=["notifications"])
 
 
-def _template(t: Template) -> TemplateOut:
-    return TemplateOut(id=t.id, key=t.key, channel=t.channel, subject=t.subject, body=t.body, textBody=t.text_body,
-                       description=t.description, isActive=t.is_active,
-                       placeholders=sorted(rendering.placeholders(t.subject, t.body, t.text_body)),
-                       createdAt=t.created_at, updatedAt=t.updated_at)
-
-
-def _message(m: Message) -> MessageOut:
-    return MessageOut(id=m.id, templateKey=m.template_key, channel=m.channel, status=m.status,
-                      recipientKind=m.recipient_kind, recipient=m.recipient, reference=m.reference,
-                      subject=m.subject, attempts=m.attempts, maxAttempts=m.max_attempts, lastError=m.last_error,
-                      nextAttemptAt=m.next_attempt_at if m.status == "queued" else None, sentAt=m.sent_at,
-                      createdAt=m.created_at)
-
-
 @router.get("/admin/templates", response_model=TemplateList)
 async def list_templates(_: AdminDep, uow: UowDep, key: Annotated[str | None, Query(max_length=64)] = None,
                          channel: Channel | None = None) -> TemplateList:
     async with uow:
-        found = await templates.list_all(uow, key=key, channel=channel)
-    return TemplateList(items=[_template(t) for t in found], total=len(found))
+        found = await queries.list_templates(uow, key=key, channel=channel)
+    return TemplateList(items=[template_out(t) for t in found], total=len(found))
 
 
 @router.post("/admin/templates", status_code=status.HTTP_201_CREATED, response_model=TemplateOut)
 async def create_template(body: TemplateCreate, _: AdminDep, uow: UowDep) -> TemplateOut:
-    template = await templates.create(uow=uow, key=body.key, channel=body.channel,
-                                      values=body.model_dump(exclude={"key", "channel"}))
-    return _template(template)
+    template = await manage_templates.create_template(uow=uow, key=body.key, channel=body.channel,
+                                                      values=body.model_dump(exclude={"key", "channel"}))
+    return template_out(template)
 
 
 @router.get("/admin/templates/{template_id}", response_model=TemplateOut)
 async def get_template(template_id: str, _: AdminDep, uow: UowDep) -> TemplateOut:
     async with uow:
-        return _template(await templates.get(uow, template_id))
+        return template_out(await queries.get_template(uow, template_id))
 
 
 @router.patch("/admin/templates/{template_id}", response_model=TemplateOut)
 async def update_template(template_id: str, body: TemplateUpdate, _: AdminDep, uow: UowDep) -> TemplateOut:
-    template = await templates.update(uow=uow, template_id=template_id,
-                                      changes=body.model_dump(exclude_unset=True))
-    return _template(template)
+    template = await manage_templates.update_template(uow=uow, template_id=template_id,
+                                                      changes=body.model_dump(exclude_unset=True))
+    return template_out(template)
 
 
 @router.delete("/admin/templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_template(template_id: str, _: AdminDep, uow: UowDep) -> Response:
-    await templates.delete(uow=uow, template_id=template_id)
+    await manage_templates.delete_template(uow=uow, template_id=template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/admin/templates/{template_id}/preview", response_model=PreviewOut)
 async def preview_template(template_id: str, body: PreviewIn, _: AdminDep, uow: UowDep) -> PreviewOut:
     async with uow:
-        t = await templates.get(uow, template_id)
+        t = await queries.get_template(uow, template_id)
     rendered = rendering.render(subject=t.subject, body=t.body, text_body=t.text_body, payload=body.payload)
     return PreviewOut(subject=rendered.subject, text=rendered.text, html=rendered.html,
                       missing=rendering.missing(body.payload, t.subject, t.body, t.text_body))
@@ -77,10 +64,9 @@ async def preview_template(template_id: str, body: PreviewIn, _: AdminDep, uow: 
 
 @router.post("/notify/email", status_code=status.HTTP_202_ACCEPTED, response_model=MessageOut)
 async def notify_email(body: EmailIn, _: AdminDep, uow: UowDep, request: Request) -> MessageOut:
-    msg = await messages.queue_email(uow=uow, template_key=body.template_key, to=str(body.to),
-                                     payload=body.payload, not_before=body.send_at,
-                                     max_attempts=request.app.state.settings.max_attempts)
-    return _message(msg)
+    msg = await queue_email(uow=uow, template_key=body.template_key, to=str(body.to), payload=body.payload,
+                            not_before=body.send_at, max_attempts=request.app.state.settings.max_attempts)
+    return message_out(msg)
 
 
 @router.get("/notify/messages", response_model=MessageList)
@@ -89,12 +75,12 @@ async def list_messages(_: AdminDep, uow: UowDep, *,
                         reference: Annotated[str | None, Query(max_length=120)] = None,
                         paging: PagingDep) -> MessageList:
     async with uow:
-        items, total = await messages.list_messages(uow, status=status_, reference=reference, page=paging.page,
-                                                    per_page=paging.per_page)
-    return MessageList.of([_message(m) for m in items], total, paging)
+        items, total = await queries.list_messages(uow, status=status_, reference=reference, page=paging.page,
+                                                   per_page=paging.per_page)
+    return MessageList.of([message_out(m) for m in items], total, paging)
 
 
 @router.get("/notify/messages/{message_id}", response_model=MessageOut)
 async def get_message(message_id: str, _: AdminDep, uow: UowDep) -> MessageOut:
     async with uow:
-        return _message(await messages.get(uow, message_id))
+        return message_out(await queries.get_message(uow, message_id))

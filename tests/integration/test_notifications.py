@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from apps.notifications import sender
-from apps.notifications.messages import enqueue
+from apps.notifications.use_cases.deliver import deliver_due
+from apps.notifications.use_cases.enqueue import enqueue
 from apps.notifications.transports import SmtpTransport
 from deploy.local.mailbox import wait_for_message
 from kernel.contracts.registry import contract_for
@@ -169,14 +170,14 @@ async def test_failing_smtp_is_retried_with_backoff_then_failed(client, notifica
     ctx = sender.context_for(notifications, transports={**notifications.state.transports, "email": dead})
     waits, due = [], later
     for attempt in range(1, max_attempts + 1):
-        assert await sender.deliver_due(ctx, now=due, message_ids=[message_id]) == 1
+        assert await deliver_due(ctx, now=due, message_ids=[message_id]) == 1
         msg = (await client.get(f"/v1/notify/messages/{message_id}", headers=auth(admin_token))).json()
         assert msg["attempts"] == attempt and "Connection" in msg["lastError"]
         if attempt < max_attempts:
             assert msg["status"] == "queued"
             next_at = datetime.fromisoformat(msg["nextAttemptAt"])
             waits.append((next_at - due).total_seconds())
-            assert await sender.deliver_due(ctx, now=next_at - timedelta(seconds=1), message_ids=[message_id]) == 0
+            assert await deliver_due(ctx, now=next_at - timedelta(seconds=1), message_ids=[message_id]) == 0
             due = next_at
     assert msg["status"] == "failed" and msg["nextAttemptAt"] is None
     assert all(b == 2 * a for a, b in zip(waits, waits[1:])), waits  # exponential backoff
