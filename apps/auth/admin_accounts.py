@@ -1,14 +1,15 @@
 """The auth service's public entry for operators (`mkt admin create`): make an account staff, opening it first
 when the email is new. There is deliberately no open HTTP route for this: whoever makes the first super_admin
-must already hold the auth database's credentials. Callers import this module only, never service/orm."""
+must already hold the auth database's credentials. Callers import this module only, never use_cases/orm."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.auth import service
 from apps.auth.config import AuthSettings
 from apps.auth.exceptions import EmailTaken
 from apps.auth.orm import OUTBOX
+from apps.auth.use_cases.register import create_user
+from apps.auth.use_cases.roles import grant_role
 from kernel.db import Database
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
@@ -28,12 +29,12 @@ async def ensure_staff(*, uow: UnitOfWork, settings: AuthSettings, email: str, p
     if role not in STAFF_ROLES:
         raise ValueError(f"role must be one of {STAFF_ROLES}")
     try:
-        user = await service.create_user(uow=uow, settings=settings, email=email, password=password, name=name,
-                                         roles=[role])
+        user = await create_user(uow=uow, settings=settings, email=email, password=password, name=name,
+                                 roles=[role])
         return StaffAccount(user.id, created=True)
     except EmailTaken:
         await uow.rollback()
-    user = await service.grant_role(uow=uow, email=email, role=role)
+    user = await grant_role(uow=uow, email=email, role=role)
     return StaffAccount(user.id, created=False)
 
 

@@ -10,38 +10,10 @@ and re-applying the same grant changes nothing.
 """
 from __future__ import annotations
 
-import structlog
-from sqlalchemy import select
-
-from apps.auth.orm import User
+from apps.auth.use_cases.roles import set_vendor_role
 from kernel.consumer import Event
 from kernel.contracts.vendors import VendorStatusChanged
-from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
-
-log = structlog.get_logger("auth.consumers")
-VENDOR_ROLE = "vendor_admin"
-
-
-async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, active: bool,
-                          cause: str) -> User | None:
-    """Grant (active) or revoke the owner's vendor_admin role; idempotent. None for malformed or unknown ids."""
-    if not (is_uuid(owner_id) and is_uuid(vendor_id)):
-        log.warning("auth.vendor_role_skipped", reason="malformed ids", cause=cause)
-        return None
-    user = await uow.session.scalar(select(User).where(User.id == owner_id).with_for_update())
-    if user is None:  # retrying cannot make an unknown account appear; skip instead of dead-lettering later
-        log.warning("auth.vendor_role_skipped", reason="unknown user", cause=cause, user_id=owner_id)
-        return None
-    if active:
-        if user.vendor_id != vendor_id:
-            user.vendor_id = vendor_id
-        if VENDOR_ROLE not in user.roles:
-            user.roles = [*user.roles, VENDOR_ROLE]
-    elif user.vendor_id == vendor_id and VENDOR_ROLE in user.roles:
-        user.roles = [r for r in user.roles if r != VENDOR_ROLE]
-    log.info("auth.vendor_role_set", user_id=user.id, vendor_id=vendor_id, active=active, cause=cause)
-    return user
 
 
 async def grant_vendor_admin(*, uow: UnitOfWork, event: Event[VendorStatusChanged]) -> None:

@@ -6,9 +6,8 @@ from fastapi import FastAPI
 
 from apps.auth.config import AuthSettings
 from apps.auth.consumers import CONSUMERS
-from apps.auth.internal_router import internal_router
 from apps.auth.orm import Base
-from apps.auth.router import router
+from apps.auth.routers import ROUTERS
 from apps.auth.tokens import TokenIssuer
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
@@ -23,7 +22,7 @@ def create_app(settings: AuthSettings | None = None, wiring: Wiring | None = Non
 
         wiring = replace(wiring, jwks_loader=own_keys)
     app = build_service_app(ServiceSpec(name="auth", settings=settings, metadata=Base.metadata,
-                                        routers=[router, internal_router],
+                                        routers=ROUTERS,
                                         consumers=CONSUMERS, description="Accounts, sessions and token signing."),
                             wiring)
     app.state.issuer = issuer

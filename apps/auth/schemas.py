@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import EmailStr, Field
 
-from kernel.api_model import ApiModel
+from kernel.api_model import ApiModel, CamelModel
 
 
 class RegisterIn(ApiModel):
@@ -39,3 +39,18 @@ class ForgotIn(ApiModel):
 class ResetIn(ApiModel):
     token: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=128)
+
+
+# The internal API (routers/internal.py): an account as notifications and vendors read it.
+class UserContact(CamelModel):
+    user_id: str
+    email: str
+    name: str | None = None
+    is_active: bool
+    roles: list[str]
+    vendor_id: str | None = None
+
+
+class VendorRoleIn(CamelModel):
+    vendor_id: str
+    active: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from apps.auth.config import AuthSettings
 from apps.auth.domain import access_claims
@@ -13,6 +14,8 @@ from kernel.jwt_keys import SigningKey, jwks_document
 class TokenIssuer:
     def __init__(self, key: SigningKey, settings: AuthSettings) -> None:
         self.key, self.settings = key, settings
+        # Parsed once: handed the PEM, PyJWT would parse and re-validate the RSA key on every token (~60 ms each).
+        self._private_key = load_pem_private_key(key.private_pem, password=None)
         self.ttl = timedelta(minutes=settings.access_token_ttl_minutes)
 
     @classmethod
@@ -30,7 +33,7 @@ class TokenIssuer:
         claims = access_claims(user_id=user_id, roles=roles, vendor_id=vendor_id, issuer=self.settings.jwt_issuer,
                                audience=self.settings.jwt_audience, now=now or datetime.now(timezone.utc),
                                ttl=self.ttl)
-        return jwt.encode(claims, self.key.private_pem, algorithm="RS256", headers={"kid": self.key.kid})
+        return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.key.kid})
 
     def jwks(self) -> dict:
         return jwks_document([self.key])

@@ -1,27 +1,25 @@
-"""auth's reaction to vendor approval, with a fake unit of work: grants vendor_admin once, skips what it cannot use."""
+"""auth's reaction to vendor approval, on the fake unit of work (tests/fakes/auth.py): grants vendor_admin once,
+skips what it cannot use."""
 from __future__ import annotations
 
 from apps.auth.consumers import CONSUMERS, grant_vendor_admin
 from apps.auth.orm import User
+from apps.auth.repository import AuthRepository
 from kernel.consumer import Event
 from kernel.events import Envelope
+from kernel.testing import FakeUnitOfWork
+from tests.fakes.auth import FakeAuthRepository
 
 OWNER = "0190a0a0-0000-7000-8000-000000000001"
 VENDOR = "0190a0a0-0000-7000-8000-0000000000aa"
 
 
-class _Session:
-    def __init__(self, user: User | None) -> None:
-        self.user, self.queries = user, 0
-
-    async def scalar(self, stmt):
-        self.queries += 1
-        return self.user
-
-
-class _Uow:
-    def __init__(self, user: User | None) -> None:
-        self.session = _Session(user)
+def _Uow(user: User | None) -> FakeUnitOfWork:
+    """A fake unit of work whose auth repository holds `user` (None: no account at all)."""
+    repo = FakeAuthRepository()
+    if user is not None:
+        repo.keep(user)
+    return FakeUnitOfWork({AuthRepository: repo})
 
 
 def _event(event_type: str = "vendor.approved", **data) -> Event:
@@ -43,7 +41,7 @@ async def test_unknown_user_and_malformed_ids_are_skipped_not_retried():
     await grant_vendor_admin(uow=_Uow(None), event=_event())  # no exception → no retry, no dead letter
     uow = _Uow(None)
     await grant_vendor_admin(uow=uow, event=_event(ownerUserId="not-a-uuid"))
-    assert uow.session.queries == 0
+    assert uow.repository(AuthRepository).lookups == 0
 
 
 def test_only_approval_and_reinstatement_grant():

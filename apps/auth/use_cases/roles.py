@@ -1,0 +1,50 @@
+"""Roles granted after sign-up: staff roles by an operator (admin_accounts), vendor_admin for an approved
+vendor's owner (vendors' internal call and the vendor.* reactions in consumers.py)."""
+from __future__ import annotations
+
+import structlog
+
+from apps.auth.exceptions import InvalidCredentials
+from apps.auth.orm import User
+from apps.auth.repository import AuthRepository
+from kernel.auth import ROLES
+from kernel.ids import is_uuid
+from kernel.uow import UnitOfWork
+from kernel.use_case import use_case
+
+log = structlog.get_logger("auth.consumers")
+VENDOR_ROLE = "vendor_admin"
+
+
+async def grant_role(*, uow: UnitOfWork, email: str, role: str) -> User:
+    """Inside the caller's unit of work (admin_accounts.ensure_staff)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = await uow.repository(AuthRepository).user_by_email(email.strip().lower(), lock=True)
+    if user is None:
+        raise InvalidCredentials("No such account.")
+    if role not in user.roles:
+        user.roles = [*user.roles, role]
+    return user
+
+
+@use_case
+async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, active: bool,
+                          cause: str) -> User | None:
+    """Grant (active) or revoke the owner's vendor_admin role; idempotent. None for malformed or unknown ids."""
+    if not (is_uuid(owner_id) and is_uuid(vendor_id)):
+        log.warning("auth.vendor_role_skipped", reason="malformed ids", cause=cause)
+        return None
+    user = await uow.repository(AuthRepository).lock_user(owner_id)
+    if user is None:  # retrying cannot make an unknown account appear; skip instead of dead-lettering later
+        log.warning("auth.vendor_role_skipped", reason="unknown user", cause=cause, user_id=owner_id)
+        return None
+    if active:
+        if user.vendor_id != vendor_id:
+            user.vendor_id = vendor_id
+        if VENDOR_ROLE not in user.roles:
+            user.roles = [*user.roles, VENDOR_ROLE]
+    elif user.vendor_id == vendor_id and VENDOR_ROLE in user.roles:
+        user.roles = [r for r in user.roles if r != VENDOR_ROLE]
+    log.info("auth.vendor_role_set", user_id=user.id, vendor_id=vendor_id, active=active, cause=cause)
+    return user
