@@ -28,14 +28,16 @@ from apps.catalog.config import CatalogSettings
 from apps.catalog.consumers import HANDLERS as CATALOG_REACTIONS
 from apps.catalog.orm import Base as CatalogBase, Product
 from apps.catalog.product_schemas import ProductCreate
-from apps.inventory import service as inventory
+from apps.inventory import queries as inventory_queries
 from apps.inventory.config import InventorySettings
 from apps.inventory.consumers import CONSUMERS as INVENTORY_REACTIONS
 from apps.inventory.orm import Base as InventoryBase
-from apps.vendors import service as vendors
+from apps.inventory.use_cases.opening_stock import OpeningStock, set_opening_stock
 from apps.vendors.config import VendorsSettings
 from apps.vendors.domain import CommissionValue
 from apps.vendors.orm import Base as VendorsBase, Vendor
+from apps.vendors.use_cases.apply import apply as apply_vendor
+from apps.vendors.use_cases.change_status import StatusChange, change_status
 from kernel.auth import CurrentUser
 from kernel.consumer import EventConsumer, reactions_group
 from kernel.db import Database
@@ -152,11 +154,11 @@ async def _seed_vendor(svcs: dict[str, Service], v: VendorSpec, admin: CurrentUs
     async with vs.uow() as uow:
         found = await uow.session.scalar(select(Vendor.status).where(Vendor.id == v.id))
         if found is None:
-            await vendors.apply(uow=uow, owner=CurrentUser(v.owner_id, ("customer",)), name=v.name,
-                                support_email=v.owner_email, support_phone=None, vendor_id=v.id, at=v.applied_at)
+            await apply_vendor(uow=uow, owner=CurrentUser(v.owner_id, ("customer",)), name=v.name,
+                               support_email=v.owner_email, support_phone=None, vendor_id=v.id, at=v.applied_at)
         if found in (None, "pending"):
-            change = vendors.StatusChange("active", CommissionValue("percent", v.commission_bps), at=v.approved_at)
-            await vendors.change_status(uow=uow, settings=vs.settings, vendor_id=v.id, actor=admin, change=change)
+            change = StatusChange("active", CommissionValue("percent", v.commission_bps), at=v.approved_at)
+            await change_status(uow=uow, settings=vs.settings, vendor_id=v.id, actor=admin, change=change)
         events = await _commit(uow)
     for name in ("catalog", "auth"):
         await svcs[name].react(events)
@@ -201,9 +203,9 @@ async def seed_products(svcs: dict[str, Service], spec: WorldSpec, progress: Pro
 async def seed_stock(svc: Service, spec: WorldSpec, progress: Progress) -> int:
     items, done = list(spec.stock.items()), 0
     for i in range(0, len(items), STOCK_BATCH):
-        levels = {sku: inventory.OpeningStock(on_hand, reorder) for sku, (on_hand, reorder) in items[i:i + STOCK_BATCH]}
+        levels = {sku: OpeningStock(on_hand, reorder) for sku, (on_hand, reorder) in items[i:i + STOCK_BATCH]}
         async with svc.uow() as uow:
-            done += len(await inventory.set_opening_stock(uow=uow, levels=levels))
+            done += len(await set_opening_stock(uow=uow, levels=levels))
             await uow.commit()
         progress("stock", len(levels))
     return done
@@ -212,7 +214,7 @@ async def seed_stock(svc: Service, spec: WorldSpec, progress: Progress) -> int:
 async def _stock_unset(svc: Service, spec: WorldSpec) -> bool:
     """Whether any SKU still waits for its opening level (if not, a re-run need not wait for the simulation)."""
     async with svc.uow() as uow:
-        return bool(await inventory.awaiting_opening_stock(uow=uow, skus=list(spec.stock)))
+        return bool(await inventory_queries.awaiting_opening_stock(uow=uow, skus=list(spec.stock)))
 
 
 # ---- the whole world ---------------------------------------------------------------------------------------------

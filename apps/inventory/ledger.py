@@ -11,18 +11,14 @@ Lock order across tables: a reservation row before stock rows, never the other w
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
 
 from apps.inventory import domain
 from apps.inventory.orm import StockItem, StockMovement
 from apps.inventory.repository import InventoryRepository
+from kernel.clock import utcnow
 from kernel.context import current_context
 from kernel.ids import new_id_str
 from kernel.uow import UnitOfWork
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def lock_stock(uow: UnitOfWork, skus: Iterable[str]) -> dict[str, StockItem]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from sqlalchemy import Table
 
-from apps.inventory import reservations
+from apps.inventory.use_cases.expire_reservations import expire_due
 from kernel.db import Database
 from kernel.periodic import periodic_hooks
 from kernel.uow import UnitOfWork
@@ -21,9 +21,8 @@ async def sweep_once(db: Database, outbox: Table, *, batch_size: int = 100, now:
     """Expire every overdue active reservation, batch by batch; returns how many were expired."""
     total = 0
     while True:
-        async with UnitOfWork(db.sessions, outbox) as uow:
-            expired = await reservations.expire_due(uow=uow, now=now, limit=batch_size)
-            await uow.commit()
+        # One unit of work per batch, committed by the use case: a batch's locks are released before the next.
+        expired = await expire_due(uow=UnitOfWork(db.sessions, outbox), now=now, limit=batch_size)
         total += expired
         if expired < batch_size:
             return total

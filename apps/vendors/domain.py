@@ -81,6 +81,15 @@ def commission_from_input(kind: str, value: Decimal | int | str, currency: str |
     raise ValueError("commissionType must be percent or fixed")
 
 
+def commission_payload(rule) -> dict | None:
+    """A commission rule (orm.CommissionRule, or None) as events and the HTTP views carry it."""
+    if rule is None:
+        return None
+    unit = "basis_points" if rule.type == "percent" else "minor_units"
+    return {"type": rule.type, "value": rule.value, "unit": unit, "currency": rule.currency,
+            "categoryId": rule.category_id, "activeFrom": rule.active_from}
+
+
 # ---- bank accounts ----------------------------------------------------------------------------------------------
 
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")

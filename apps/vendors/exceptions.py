@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kernel.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 
 
 class VendorNotFound(NotFound):
@@ -29,3 +29,17 @@ class InvalidCommission(ValidationFailed):
 
 class TooMany(Conflict):
     title = "Limit reached"
+
+
+class DocumentTooLarge(DomainError):
+    status = 413
+    title = "Document too large"
+    type_slug = "document-too-large"
+
+
+class UnsupportedDocument(ValidationFailed):
+    title = "Unsupported document"
+
+
+class KycFileNotFound(NotFound):
+    title = "KYC document not found"

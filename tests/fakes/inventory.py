@@ -25,6 +25,18 @@ class FakeInventoryRepository(FakeRepository):
         self.lock_calls.append(list(ordered_skus))
         return {sku: self.stock[sku] for sku in ordered_skus if sku in self.stock}
 
+    async def stock_items(self, skus: list[str]) -> dict[str, StockItem]:
+        return {sku: self.stock[sku] for sku in skus if sku in self.stock}
+
+    async def moved_skus(self, skus: list[str]) -> set[str]:
+        return {m.sku for m in self.rows(StockMovement) if m.sku in skus}
+
+    async def open_rows(self, rows: list[dict]) -> list[str]:
+        fresh = [row for row in rows if row["sku"] not in self.stock]
+        for row in fresh:  # a new product's rows, as the INSERT ... ON CONFLICT DO NOTHING opens them
+            self.stock[row["sku"]] = with_defaults(StockItem(**row))
+        return [row["sku"] for row in fresh]
+
     async def reservation(self, reservation_id: str, *, lock: bool = False) -> Reservation | None:
         return next((r for r in self.rows(Reservation) if r.id == reservation_id), None)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.vendors import accounts
 from apps.vendors.config import VendorsSettings
 from apps.vendors.orm import BankAccount, Vendor
+from apps.vendors.use_cases.add_bank_account import add_bank_account
 from kernel.auth import CurrentUser
 from kernel.crypto import DataCipher, DecryptionFailed, generate_key
 from kernel.settings import DEV_DATA_ENCRYPTION_KEY
@@ -92,7 +92,7 @@ async def test_bank_account_column_never_holds_the_plain_number():
     owner = CurrentUser(id="0190a0a0-0000-7000-8000-000000000001", roles=("customer",))
     vendor = Vendor(id="0190a0a0-0000-7000-8000-0000000000aa", owner_user_id=owner.id, status="active")
     uow, cipher = _FakeUow(_FakeSession(vendor)), DataCipher(generate_key())
-    row = await accounts.add_bank_account(
+    row = await add_bank_account(
         uow=uow, settings=VendorsSettings(), cipher=cipher, vendor_id=vendor.id, user=owner,
         account_holder="Acme Ltd", iban="GB82 WEST 1234 5698 7654 32", account_no=None, bank_name="West", country="GB")
     [stored] = [o for o in uow.session.added if isinstance(o, BankAccount)]

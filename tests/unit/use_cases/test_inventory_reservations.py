@@ -7,15 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from apps.inventory import reservations
 from apps.inventory.exceptions import InsufficientStock, ReservationClosed, ReservationNotFound
+from apps.inventory.use_cases.commit_reservation import commit
+from apps.inventory.use_cases.expire_reservations import expire_due
+from apps.inventory.use_cases.release_reservation import release
+from apps.inventory.use_cases.reserve import reserve
 from kernel.clock import utcnow
 from kernel.testing import run_use_case
 from tests.fakes.inventory import VENDOR, inventory_world
 
 
 async def _reserve(uow, *lines, ttl=15, reference="MKT-00000001"):
-    return await run_use_case(uow, reservations.reserve, reference=reference, lines=list(lines), ttl_minutes=ttl)
+    return await run_use_case(uow, reserve, reference=reference, lines=list(lines), ttl_minutes=ttl)
 
 
 def _levels(repo):
@@ -66,8 +69,8 @@ async def test_reserving_under_the_reorder_point_raises_low_stock_once_on_the_cr
 async def test_commit_lets_the_stock_leave_once():
     uow, repo = inventory_world(A=10)
     reservation = await _reserve(uow, ("A", 4))
-    await run_use_case(uow, reservations.commit, reservation_id=reservation.id)
-    await run_use_case(uow, reservations.commit, reservation_id=reservation.id)
+    await run_use_case(uow, commit, reservation_id=reservation.id)
+    await run_use_case(uow, commit, reservation_id=reservation.id)
 
     assert _levels(repo) == {"A": (6, 0)} and reservation.status == "committed"
     assert uow.event_types() == ["inventory.reserved", "inventory.committed"]
@@ -77,22 +80,22 @@ async def test_commit_lets_the_stock_leave_once():
 async def test_release_gives_the_stock_back_once_and_a_released_reservation_cannot_be_committed():
     uow, repo = inventory_world(A=10)
     reservation = await _reserve(uow, ("A", 4))
-    await run_use_case(uow, reservations.release, reservation_id=reservation.id)
-    await run_use_case(uow, reservations.release, reservation_id=reservation.id)
+    await run_use_case(uow, release, reservation_id=reservation.id)
+    await run_use_case(uow, release, reservation_id=reservation.id)
 
     assert _levels(repo) == {"A": (10, 0)}
     assert [e["reason"] for e in uow.events("inventory.released")] == ["released"]
     with pytest.raises(ReservationClosed) as raised:
-        await run_use_case(uow, reservations.commit, reservation_id=reservation.id)
+        await run_use_case(uow, commit, reservation_id=reservation.id)
     assert raised.value.errors[0]["status"] == "released"  # orders reads this to re-reserve
 
 
 async def test_committed_stock_cannot_be_released():
     uow, repo = inventory_world(A=10)
     reservation = await _reserve(uow, ("A", 4))
-    await run_use_case(uow, reservations.commit, reservation_id=reservation.id)
+    await run_use_case(uow, commit, reservation_id=reservation.id)
     with pytest.raises(ReservationClosed):
-        await run_use_case(uow, reservations.release, reservation_id=reservation.id)
+        await run_use_case(uow, release, reservation_id=reservation.id)
     assert _levels(repo) == {"A": (6, 0)}
 
 
@@ -100,7 +103,7 @@ async def test_committed_stock_cannot_be_released():
 async def test_unknown_reservations_are_not_found(reservation_id):
     uow, _ = inventory_world(A=1)
     with pytest.raises(ReservationNotFound):
-        await run_use_case(uow, reservations.release, reservation_id=reservation_id)
+        await run_use_case(uow, release, reservation_id=reservation_id)
 
 
 async def test_the_sweeper_expires_only_active_reservations_past_their_time():
@@ -108,9 +111,9 @@ async def test_the_sweeper_expires_only_active_reservations_past_their_time():
     lapsed = await _reserve(uow, ("A", 2), ttl=1)
     live = await _reserve(uow, ("A", 3), ttl=60, reference="MKT-00000002")
     done = await _reserve(uow, ("A", 1), ttl=1, reference="MKT-00000003")
-    await run_use_case(uow, reservations.commit, reservation_id=done.id)
+    await run_use_case(uow, commit, reservation_id=done.id)
 
-    expired = await run_use_case(uow, reservations.expire_due, now=utcnow() + timedelta(minutes=5))
+    expired = await run_use_case(uow, expire_due, now=utcnow() + timedelta(minutes=5))
     assert expired == 1
     assert (lapsed.status, live.status, done.status) == ("expired", "active", "committed")
     assert _levels(repo) == {"A": (9, 3)}

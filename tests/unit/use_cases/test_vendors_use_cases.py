@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from apps.vendors import service
+from apps.vendors import queries
 from apps.vendors.config import VendorsSettings
 from apps.vendors.domain import CommissionValue
 from apps.vendors.exceptions import IllegalStatusTransition, NotVendorOwner, VendorAlreadyExists, VendorNotFound
+from apps.vendors.use_cases.apply import apply
+from apps.vendors.use_cases.change_status import StatusChange, change_status
+from apps.vendors.use_cases.update_profile import update_profile
 from kernel.auth import CurrentUser
 from kernel.testing import run_use_case
 from tests.fakes.vendors import vendors_world
@@ -24,13 +27,13 @@ def _settings() -> VendorsSettings:
 
 
 async def _apply(uow, owner=OWNER, name="Acme Tools"):
-    return await run_use_case(uow, service.apply, owner=owner, name=name, support_email="Help@Acme.test",
+    return await run_use_case(uow, apply, owner=owner, name=name, support_email="Help@Acme.test",
                               support_phone=None)
 
 
 async def _status(uow, vendor, status, commission=None, reason=None):
-    return await run_use_case(uow, service.change_status, settings=_settings(), vendor_id=vendor.id, actor=ADMIN,
-                              change=service.StatusChange(status=status, commission=commission, reason=reason))
+    return await run_use_case(uow, change_status, settings=_settings(), vendor_id=vendor.id, actor=ADMIN,
+                              change=StatusChange(status=status, commission=commission, reason=reason))
 
 
 async def test_an_application_is_pending_with_a_slug_and_one_per_owner():
@@ -58,7 +61,7 @@ async def test_approval_grants_the_default_commission_and_audits_the_change():
     assert (rule.type, rule.value) == ("percent", 1250)
     approved = uow.events("vendor.approved")[0]
     assert (approved["previousStatus"], approved["commission"]["value"]) == ("pending", 1250)
-    history = await run_use_case(uow, service.status_history, vendor_id=vendor.id)
+    history = await run_use_case(uow, queries.status_history, vendor_id=vendor.id)
     assert [(a.from_status, a.to_status, a.actor_user_id) for a in history] == [("pending", "active", ADMIN.id)]
 
 
@@ -91,13 +94,13 @@ async def test_only_the_owner_or_an_admin_updates_and_only_real_changes_are_anno
     uow, _ = vendors_world()
     vendor = await _apply(uow)
     with pytest.raises(VendorNotFound):  # a pending vendor is invisible to outsiders
-        await run_use_case(uow, service.update, vendor_id=vendor.id, user=STRANGER, changes={"name": "X"})
+        await run_use_case(uow, update_profile, vendor_id=vendor.id, user=STRANGER, changes={"name": "X"})
     await _status(uow, vendor, "active")
     with pytest.raises(NotVendorOwner):
-        await run_use_case(uow, service.update, vendor_id=vendor.id, user=STRANGER, changes={"name": "X"})
-    await run_use_case(uow, service.update, vendor_id=vendor.id, user=OWNER, changes={"name": "Acme Tools"})
+        await run_use_case(uow, update_profile, vendor_id=vendor.id, user=STRANGER, changes={"name": "X"})
+    await run_use_case(uow, update_profile, vendor_id=vendor.id, user=OWNER, changes={"name": "Acme Tools"})
     assert uow.events("vendor.updated") == []
-    await run_use_case(uow, service.update, vendor_id=vendor.id, user=OWNER,
+    await run_use_case(uow, update_profile, vendor_id=vendor.id, user=OWNER,
                        changes={"support_email": "NEW@ACME.TEST", "name": "Acme Tools"})
     assert uow.events("vendor.updated")[0]["changedFields"] == ["supportEmail"]
     assert vendor.support_email == "new@acme.test"

@@ -10,13 +10,12 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends
 
-from apps.vendors import service
+from apps.vendors import queries
 from kernel.api_model import CamelModel
 from kernel.internal import require_internal_token
 from kernel.service_app import UowDep
 
-internal_router = APIRouter(prefix="/internal/v1", tags=["vendors-internal"],
-                            dependencies=[Depends(require_internal_token)])
+router = APIRouter(prefix="/internal/v1", tags=["vendors-internal"], dependencies=[Depends(require_internal_token)])
 
 
 class VendorContact(CamelModel):
@@ -29,9 +28,9 @@ class VendorContact(CamelModel):
     updated_at: datetime | None = None
 
 
-@internal_router.get("/vendors/{vendor_id}", response_model=VendorContact)
+@router.get("/vendors/{vendor_id}", response_model=VendorContact)
 async def get_vendor_contact(vendor_id: str, uow: UowDep) -> VendorContact:
     async with uow:
-        v = await service.get_vendor(uow, vendor_id)
+        v = await queries.get_vendor(uow, vendor_id)
     return VendorContact(vendorId=v.id, name=v.name, status=v.status, ownerUserId=v.owner_user_id,
                          supportEmail=v.support_email or None, slug=v.slug, updatedAt=v.updated_at)

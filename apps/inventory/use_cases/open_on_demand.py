@@ -6,28 +6,30 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from apps.inventory import service
 from apps.inventory.exceptions import StockItemNotFound
 from apps.inventory.orm import StockItem
+from apps.inventory.use_cases.adjust_stock import StockChange, adjust_stock
+from apps.inventory.use_cases.open_stock import create_stock_for_product
 from kernel.service_client import ServiceClients
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
 
 
 @use_case
-async def _open_then_adjust(*, uow: UnitOfWork, vendor_id: str, sku: str, change: service.StockChange,
+async def _open_then_adjust(*, uow: UnitOfWork, vendor_id: str, sku: str, change: StockChange,
                             owner: dict) -> StockItem:
-    await service.create_stock_for_product(uow=uow, product_id=str(owner.get("productId")),
-                                           vendor_id=vendor_id, skus=[str(s) for s in owner.get("skus") or [sku]])
-    return await service.adjust_stock(uow=uow, vendor_id=vendor_id, sku=sku, change=change)
+    await create_stock_for_product(uow=uow, product_id=str(owner.get("productId")), vendor_id=vendor_id,
+                                   skus=[str(s) for s in owner.get("skus") or [sku]])
+    return await adjust_stock(uow=uow, vendor_id=vendor_id, sku=sku, change=change)
 
 
-async def adjust_stock(*, uow: UnitOfWork, clients: ServiceClients, vendor_id: str, sku: str,
-                       change: service.StockChange) -> StockItem:
+async def adjust_stock_opening_on_demand(*, uow: UnitOfWork, clients: ServiceClients, vendor_id: str, sku: str,
+                                         change: StockChange) -> StockItem:
+    """adjust_stock, and on a missing SKU the catalog's answer opens it (one more unit of work, one commit)."""
     try:
-        return await service.adjust_stock(uow=uow, vendor_id=vendor_id, sku=sku, change=change)
+        return await adjust_stock(uow=uow, vendor_id=vendor_id, sku=sku, change=change)
     except StockItemNotFound:
-        if change == service.StockChange() or not sku or len(sku) > 64:
+        if change == StockChange() or not sku or len(sku) > 64:
             raise
         owner = await clients.get_json("catalog", f"/internal/v1/skus/{quote(sku, safe='')}", what=f"SKU {sku!r}")
         # Another vendor's SKU stays indistinguishable from a missing one.

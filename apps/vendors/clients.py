@@ -1,5 +1,6 @@
-"""Read-your-writes for the vendor's owner: once an admin's status change is committed, vendors tells auth in the
-same request, so the owner's next login or token refresh already carries (or no longer carries) the vendor role.
+"""Vendors' calls to other services. One so far, read-your-writes for the vendor's owner: once an admin's status
+change is committed, vendors tells auth in the same request, so the owner's next login or token refresh already
+carries (or no longer carries) the vendor role.
 
 Why this and not auth asking vendors at every login: it costs one internal call per status change (rare) instead
 of one per login (frequent), and login keeps working when vendors is down. The vendor.* events stay the guarantee:
