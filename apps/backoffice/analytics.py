@@ -9,7 +9,7 @@ from typing import Any
 
 from kernel.errors import NotFound
 from kernel.warehouse import warehouse_client
-from warehouse.metrics.analytics import METRICS, run_metric, window
+from warehouse.metrics.analytics import METRICS, run_metric, vendor_metrics, window
 
 _local = threading.local()  # clickhouse-connect clients are not thread-safe: one per worker thread
 
@@ -60,6 +60,15 @@ def with_names(client, columns: list[str], rows: list[tuple]) -> tuple[list[str]
 def _run(name: str, vendor_id: str | None, bounds: dict[str, Any]) -> tuple[list[str], list[tuple]]:
     columns, rows = run_metric(_client(), name, vendor_id=vendor_id, **bounds)
     return with_names(_client(), columns, rows)
+
+
+def metric_list() -> list[dict[str, Any]]:
+    """Every metric an admin can read, and whether a vendor can read its own slice."""
+    return [{"name": m.name, "title": m.title, "vendorSlice": bool(m.vendor_sql)} for m in METRICS.values()]
+
+
+def vendor_metric_list() -> list[dict[str, Any]]:
+    return vendor_metrics()
 
 
 async def metric(name: str, *, since: datetime | None, until: datetime | None, days: int,

@@ -4,10 +4,9 @@ from fastapi import FastAPI
 
 from apps.backoffice.analytics import ping_warehouse
 from apps.backoffice.config import BackofficeSettings
-from apps.backoffice.feature_flags import seed
-from apps.backoffice.flags_router import router as flags_router
 from apps.backoffice.orm import Base
-from apps.backoffice.router import router
+from apps.backoffice.routers import ROUTERS
+from apps.backoffice.use_cases.seed_flags import seed
 from kernel.flags import feature_flags_from
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 
@@ -23,7 +22,7 @@ async def stop_flags(app: FastAPI) -> None:
 
 def create_app(settings: BackofficeSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
     app = build_service_app(ServiceSpec(name="backoffice", settings=settings or BackofficeSettings(),
-                                        metadata=Base.metadata, routers=[router, flags_router],
+                                        metadata=Base.metadata, routers=ROUTERS,
                                         on_startup=[start_flags], on_shutdown=[stop_flags],
                                         readiness={"warehouse": ping_warehouse},
                                         description="Back office data: analytics for admins and vendors, "

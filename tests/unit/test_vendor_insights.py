@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from apps.backoffice.feature_flags import SEEDS, state
+from apps.backoffice.domain import SEEDS, state
 from apps.serving.queries.vendor_insights import forecast_out
 from apps.serving.routers.vendor_insights import vendor_actor, vendor_reader
 from apps.serving.warehouse import clean

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query
 from apps.backoffice import analytics
 from kernel.auth import StaffDep, VendorScopeDep
 from kernel.errors import ValidationFailed
-from warehouse.metrics.analytics import METRICS, vendor_metrics
 
 router = APIRouter(prefix="/v1", tags=["backoffice"])
 Days = Annotated[int, Query(ge=1, le=3650, description="Window: the last N days (ignored when since is given).")]
@@ -22,8 +21,7 @@ def _check(since: datetime | None, until: datetime | None) -> None:
 
 @router.get("/admin/analytics")
 async def list_metrics(_: StaffDep) -> dict:
-    return {"metrics": [{"name": m.name, "title": m.title, "vendorSlice": bool(m.vendor_sql)}
-                        for m in METRICS.values()]}
+    return {"metrics": analytics.metric_list()}
 
 
 @router.get("/admin/analytics/{metric}")
@@ -35,7 +33,7 @@ async def admin_metric(metric: str, _: StaffDep, days: Days = 30, since: datetim
 
 @router.get("/vendors/{vendorId}/analytics")
 async def vendor_metric_list(vendorId: str, _: VendorScopeDep) -> dict:  # noqa: N803 - path name from API.md
-    return {"metrics": vendor_metrics()}
+    return {"metrics": analytics.vendor_metric_list()}
 
 
 @router.get("/vendors/{vendorId}/analytics/{metric}")

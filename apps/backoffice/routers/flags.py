@@ -9,8 +9,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from apps.backoffice import feature_flags as use_cases
-from apps.backoffice.flag_schemas import AuditList, AuditOut, FlagIn, FlagList, FlagOut
+from apps.backoffice import queries
+from apps.backoffice.schemas import AuditList, AuditOut, FlagIn, FlagList, FlagOut
+from apps.backoffice.use_cases.change_flag import change_flag
 from kernel.auth import AdminDep, StaffDep
 from kernel.flags import FeatureFlags
 from kernel.service_app import UowDep
@@ -24,25 +25,26 @@ def _flags(request: Request) -> FeatureFlags:
 
 @router.get("", response_model=FlagList, response_model_by_alias=True)
 async def list_flags(request: Request, _: StaffDep) -> FlagList:
-    return FlagList(items=[FlagOut.of(f) for f in await use_cases.list_flags(_flags(request))])
+    return FlagList(items=[FlagOut.of(f) for f in await queries.list_flags(_flags(request))])
 
 
 @router.get("/{key}", response_model=FlagOut, response_model_by_alias=True)
 async def get_flag(key: str, request: Request, _: StaffDep) -> FlagOut:
-    return FlagOut.of(await use_cases.get_flag(_flags(request), key))
+    return FlagOut.of(await queries.get_flag(_flags(request), key))
 
 
 @router.put("/{key}", response_model=FlagOut, response_model_by_alias=True)
 async def put_flag(key: str, body: FlagIn, request: Request, uow: UowDep, user: AdminDep) -> FlagOut:
-    _, after = await use_cases.change_flag(uow=uow, flags=_flags(request), key=key, enabled=body.enabled,
-                                           rollout_percent=body.rollout_percent, variants=body.variants,
-                                           description=body.description, user=user)
+    _, after = await change_flag(uow=uow, flags=_flags(request), key=key, enabled=body.enabled,
+                                 rollout_percent=body.rollout_percent, variants=body.variants,
+                                 description=body.description, user=user)
     return FlagOut.of(after)
 
 
 @router.get("/{key}/audit", response_model=AuditList, response_model_by_alias=True)
 async def flag_audit(key: str, uow: UowDep, _: StaffDep,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> AuditList:
-    rows = await use_cases.audit_trail(uow=uow, key=key, limit=limit)
+    async with uow:
+        rows = await queries.audit_trail(uow, key=key, limit=limit)
     return AuditList(items=[AuditOut(id=r.id, key=r.flag_key, changedBy=r.changed_by, changedAt=r.changed_at,
                                      before=r.before, after=r.after, requestId=r.request_id) for r in rows])
