@@ -6,6 +6,7 @@ session directly."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from apps.vendors.orm import BankAccount, CommissionRule, KycDocument, Vendor, VendorStatusAudit
 from kernel.clock import utcnow
@@ -30,7 +31,7 @@ class VendorRepository(Repository):
             .where(CommissionRule.vendor_id.in_(vendor_ids), CommissionRule.category_id.is_(None),
                    CommissionRule.active_from <= utcnow())
             .order_by(CommissionRule.vendor_id, CommissionRule.active_from.desc(), CommissionRule.id.desc())
-            .distinct(CommissionRule.vendor_id))
+            .ext(distinct_on(CommissionRule.vendor_id)))
         return {r.vendor_id: r for r in rows}
 
     async def status_history(self, vendor_id: str) -> list[VendorStatusAudit]:

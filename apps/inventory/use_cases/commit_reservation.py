@@ -3,21 +3,19 @@ as once; a released or expired reservation cannot be committed (domain.should_co
 from __future__ import annotations
 
 from apps.inventory import domain
-from apps.inventory.ledger import apply_change, lock_stock
+from apps.inventory.ledger import apply_change
 from apps.inventory.orm import Reservation
-from apps.inventory.queries import get_reservation
 from apps.inventory.repository import InventoryRepository
-from apps.inventory.use_cases.common import close, reservation_event
+from apps.inventory.use_cases.common import close, lock_reservation, reservation_event
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
 
 
 @use_case
 async def commit(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
-    reservation = await get_reservation(uow=uow, reservation_id=reservation_id, lock=True)
-    if not domain.should_commit(reservation.status):
+    reservation, stock = await lock_reservation(uow, reservation_id, proceed=domain.should_commit)
+    if stock is None:
         return reservation
-    stock = await lock_stock(uow, (line.sku for line in reservation.items))
     for line in reservation.items:
         apply_change(uow, stock[line.sku], reason="commit", delta_on_hand=-line.qty, delta_reserved=-line.qty,
                      reference=reservation.id)
