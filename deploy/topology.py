@@ -87,6 +87,9 @@ _SERVICE_SECRETS: dict[str, tuple[str, ...]] = {
     "catalog": (*DB, "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"),
     "search": (*DB, "TYPESENSE_API_KEY"),
     "shipping": (*DB, "SECRET_KEY"),
+    # Phones, street lines and shipping addresses are encrypted at rest (kernel/encrypted_columns.py).
+    "orders": (*DB, "DATA_ENCRYPTION_KEY"),
+    "profiles": (*DB, "DATA_ENCRYPTION_KEY"),
 }
 # Dagster's run/event storage: SQLite in a volume the webserver and daemon share (ReadWriteMany). dagster-postgres
 # would be the better store, but its newest release (0.29.27) pins dagster 1.13.27 and we pin 1.13.28.
@@ -118,7 +121,8 @@ WORKLOADS: tuple[Workload, ...] = (
     # Runs before every rollout (compose: the services wait for it; Kubernetes: deploy/k8s/rollout.sh).
     Workload("migrate", ("sh", "-c", "python -m deploy.ensure_databases mlflow superset && mkt db upgrade && "
                                      "mkt warehouse migrate && mkt features apply"), kind="job",
-             secrets=("DATABASE_URL",), replicas=1, max_replicas=1),
+             # The key too: the migrations that encrypt columns rewrite the rows already stored.
+             secrets=("DATABASE_URL", "DATA_ENCRYPTION_KEY"), replicas=1, max_replicas=1),
     Workload("dashboards-import", ("mkt", "dashboards", "import"), kind="job", secrets=("SUPERSET_ADMIN_PASSWORD",),
              replicas=1, max_replicas=1),
 )

@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from kernel.errors import ValidationFailed
 
 IDEMPOTENCY = "idempotency_keys"
 
 
-def idempotency_table(metadata: MetaData) -> Table:
+def idempotency_table(metadata: MetaData, response_type: TypeEngine | None = None) -> Table:
+    """`response_type`: how the stored answer is kept (JSONB; orders keeps it encrypted, it repeats an address)."""
     if IDEMPOTENCY in metadata.tables:
         return metadata.tables[IDEMPOTENCY]
     return Table(
@@ -29,7 +31,7 @@ def idempotency_table(metadata: MetaData) -> Table:
         Column("key", String(200), nullable=False),
         Column("request_hash", String(64), nullable=False),
         Column("status_code", Integer, nullable=True),
-        Column("response", JSONB, nullable=True),
+        Column("response", response_type if response_type is not None else JSONB, nullable=True),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
     )

@@ -3,13 +3,13 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from kernel.settings import BaseServiceSettings
+from kernel.settings import BaseServiceSettings, DataEncryptionSettings
 from pricing.settings import TaxRateSettings
 
 
-class OrdersSettings(BaseServiceSettings, TaxRateSettings):
+class OrdersSettings(BaseServiceSettings, TaxRateSettings, DataEncryptionSettings):
     """TAX_RATE_BPS (shared with cart through the pricing package) and RESERVATION_TTL_MINUTES (inventory reads it
-    too) are the product plan's names."""
+    too) are the product plan's names. DATA_ENCRYPTION_KEY encrypts each order's shipping address at rest."""
 
     model_config = SettingsConfigDict(env_prefix="ORDERS_", env_file=".env", extra="ignore", populate_by_name=True)
 

@@ -20,12 +20,13 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from apps.orders.domain import ITEM_STATUSES, PAYMENT_STATUSES, RETURN_STATUSES, STATUSES
 from kernel.clock import utcnow
 from kernel.db import ServiceBase, new_metadata
+from kernel.encrypted_columns import EncryptedJSON
 from kernel.idempotency import idempotency_table
 from kernel.ids import new_id_str
 from kernel.inbox import inbox_table
@@ -77,7 +78,8 @@ class Order(Base):
     coupon_code: Mapped[str | None] = mapped_column(String(64))
     shipping_method: Mapped[str] = mapped_column(String(16))
     shipping_eta_days: Mapped[int | None] = mapped_column(Integer)
-    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Name, street, phone: encrypted at rest (kernel.encrypted_columns); events carry only city/postal/country.
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     reservation_id: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
     payment_id: Mapped[str | None] = mapped_column(String(120))
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
@@ -211,4 +213,5 @@ class VendorCommission(Base):
 
 OUTBOX = outbox_table(Base.metadata)
 INBOX = inbox_table(Base.metadata)
-IDEMPOTENCY = idempotency_table(Base.metadata)
+# A stored answer is the order as rendered, shipping address included: encrypted like the order's own copy.
+IDEMPOTENCY = idempotency_table(Base.metadata, response_type=EncryptedJSON())

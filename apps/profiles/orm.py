@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.clock import utcnow
 from kernel.db import ServiceBase, new_metadata
+from kernel.encrypted_columns import EncryptedText
 from kernel.ids import new_id_str
 from kernel.outbox import outbox_table
 
@@ -24,7 +25,7 @@ class Profile(Base):
     # No foreign key to users: that table lives in the auth database. The id comes from a verified token.
     user_id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(EncryptedText())  # encrypted at rest (kernel.encrypted_columns)
     dob: Mapped[date | None] = mapped_column(Date)
     marketing_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Timestamps are set in Python (not by onupdate=now()) so the events carry exactly what was stored.
@@ -45,8 +46,9 @@ class Address(Base):
     id: Mapped[str] = mapped_column(UUID(as_uuid=False), primary_key=True, default=new_id_str)
     user_id: Mapped[str] = mapped_column(ForeignKey("profiles.user_id", ondelete="CASCADE"))
     label: Mapped[str | None] = mapped_column(String(50))
-    line1: Mapped[str] = mapped_column(String(200))
-    line2: Mapped[str | None] = mapped_column(String(200))
+    # The street lines identify a home: encrypted at rest. City, postal code and country stay readable.
+    line1: Mapped[str] = mapped_column(EncryptedText())
+    line2: Mapped[str | None] = mapped_column(EncryptedText())
     city: Mapped[str] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(20))

@@ -66,6 +66,13 @@ async def test_place_order_end_to_end(client, gateway, admin_token, shop):
     other_body = {**ORDER_BODY, "shippingMethod": "express"}
     assert (await place(client, who, body=other_body, headers=headers)).status_code == 422
     assert len(await rows(gateway, "SELECT 1 FROM orders WHERE user_id = :u", u=who["userId"])) == 1
+    # The address is encrypted at rest, in the order and in the stored answer of its Idempotency-Key alike.
+    (stored_address, stored_answer), = await rows(
+        gateway, "SELECT o.shipping_address, k.response FROM orders o, idempotency_keys k "
+                 "WHERE o.order_no = :o AND k.key = :k", o=order["orderNo"], k=headers["Idempotency-Key"])
+    for stored in (stored_address, stored_answer):
+        assert isinstance(stored, str) and stored.startswith("f1:") and "Analytical" not in stored
+    assert order["shippingAddress"]["line1"] == "1 Analytical St"
 
     mine = await client.get("/v1/me/orders", headers=who["headers"])
     assert [o["orderNo"] for o in mine.json()["items"]] == [order["orderNo"]]

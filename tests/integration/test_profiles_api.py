@@ -151,6 +151,26 @@ async def test_concurrent_new_defaults_leave_exactly_one(client, customer):
     assert defaults[0]["id"] in {r.json()["id"] for r in results}
 
 
+async def test_phone_and_street_lines_are_encrypted_at_rest(client, customer):
+    """The API reads them back; the database (a dump, a replica, a backup) holds only ciphertext."""
+    assert (await client.patch("/v1/me", json={"phone": "+44 20 7946 0111"}, headers=_auth(customer))).status_code == 200
+    added = await _add(client, customer, line1="221B Baker Street", line2="Second floor")
+    assert (added["line1"], added["line2"]) == ("221B Baker Street", "Second floor")
+    assert (await client.get("/v1/me", headers=_auth(customer))).json()["phone"] == "+442079460111"
+    engine = create_engine(sync_url(service_database_url("profiles")))
+    try:
+        with engine.connect() as conn:
+            phone = conn.execute(text("SELECT phone FROM profiles WHERE user_id = :u"),
+                                 {"u": customer["userId"]}).scalar_one()
+            line1, line2, city = conn.execute(text("SELECT line1, line2, city FROM addresses WHERE id = :i"),
+                                              {"i": added["id"]}).one()
+    finally:
+        engine.dispose()
+    for stored in (phone, line1, line2):
+        assert stored.startswith("f1:") and "7946" not in stored and "Baker" not in stored and "floor" not in stored
+    assert line1 != line2 and city == HOME["city"]  # the city stays readable (shipping zones, analytics)
+
+
 def test_the_database_itself_refuses_a_second_default(stack):
     """The rule holds even for code that skips the service's lock: a partial unique index, not a convention."""
     engine = create_engine(sync_url(service_database_url("profiles")))

@@ -71,7 +71,7 @@ def test_commands_name_real_cli_commands():
 def test_each_workload_mounts_only_its_own_secrets():
     holders = {name: {w.name for w in WORKLOADS if name in w.secrets} for name in SECRET_NAMES}
     assert holders["WEBHOOK_SECRET"] == {"payments"}
-    assert holders["DATA_ENCRYPTION_KEY"] == {"vendors"}
+    assert holders["DATA_ENCRYPTION_KEY"] == {"vendors", "orders", "profiles", "migrate"}  # migrate: row rewrites
     assert holders["AUTH_JWT_PRIVATE_KEY"] == {"auth"}
     assert "DATABASE_URL" not in {s for w in WORKLOADS if w.name in ("gateway", "web") for s in w.secrets}
     for where, doc in _k8s_docs():

@@ -36,10 +36,12 @@ BASE = {"INTERNAL_API_TOKEN"}
 # Who holds which secret: every service the internal token, and each other secret only where it is used.
 HOLDERS = {
     AuthSettings: BASE, BackofficeSettings: BASE, CartSettings: BASE, CatalogSettings: BASE, CouponsSettings: BASE,
-    GatewaySettings: BASE, InventorySettings: BASE, NotificationsSettings: BASE, OrdersSettings: BASE,
-    ProfilesSettings: BASE, ReviewsSettings: BASE, ServingSettings: BASE, TrackingSettings: BASE,
+    GatewaySettings: BASE, InventorySettings: BASE, NotificationsSettings: BASE, ReviewsSettings: BASE,
+    ServingSettings: BASE, TrackingSettings: BASE,
     PaymentsSettings: BASE | {"WEBHOOK_SECRET"},
-    VendorsSettings: BASE | {"DATA_ENCRYPTION_KEY"},
+    VendorsSettings: BASE | {"DATA_ENCRYPTION_KEY"},  # bank account numbers
+    OrdersSettings: BASE | {"DATA_ENCRYPTION_KEY"},  # shipping addresses (kernel/encrypted_columns.py)
+    ProfilesSettings: BASE | {"DATA_ENCRYPTION_KEY"},  # phones and street lines
     SearchSettings: BASE | {"TYPESENSE_API_KEY"},
     ShippingSettings: BASE | {"SECRET_KEY"},
     WebSettings: BASE | {"SECRET_KEY"},
