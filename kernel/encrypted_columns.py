@@ -78,26 +78,31 @@ class EncryptedJSON(TypeDecorator[Any]):
         return json.loads(column_cipher().decrypt(value))
 
 
-def rewrite_rows(conn: Any, table: str, columns: list[str], *, encrypt: bool, as_json: bool) -> int:
+def rewrite_rows(conn: Any, table: str, columns: list[str], *, encrypt: bool, as_json: bool,
+                 rotate: bool = False) -> int:
     """Encrypt (or, for a downgrade, decrypt) `columns` of every row of `table` in place: the data half of the
     migration that turns a column into an encrypted one. Rows already in the wanted form are left alone, so it can
-    run again. Returns how many rows changed."""
+    run again. `rotate`: re-encrypt what is encrypted under the current (first) key, so an old key can be retired.
+    Returns how many rows changed."""
     from sqlalchemy import text
 
     cipher, changed = column_cipher(), 0
-    # Rows are addressed by ctid: the tables differ in their keys, and the migration's one transaction keeps each
-    # row where it was read until this loop rewrites it (once).
+    # Rows are addressed by ctid: the tables differ in their keys, and the one transaction keeps each row where it
+    # was read until this loop rewrites it (once).
     rows = conn.execute(text(f"SELECT ctid::text, {', '.join(columns)} FROM {table}")).all()
     for row in rows:
         values = {}
         for name, value in zip(columns, row[1:]):
-            if value is None or is_encrypted(value) == encrypt:
+            if value is None or is_encrypted(value) != (rotate or not encrypt):
                 continue
-            if encrypt:
-                plain = json.dumps(value, separators=(",", ":"), default=str) if as_json else value
-                values[name] = json.dumps(cipher.encrypt(plain)) if as_json else cipher.encrypt(plain)
+            if rotate:
+                new = cipher.rotate(value)
+            elif encrypt:
+                new = cipher.encrypt(json.dumps(value, separators=(",", ":"), default=str) if as_json else value)
             else:
-                values[name] = cipher.decrypt(value)  # as JSON text too: the column parses it back
+                values[name] = cipher.decrypt(value)  # as JSON text too: the cast parses it back
+                continue
+            values[name] = json.dumps(new) if as_json else new
         if values:
             sets = ", ".join(f"{name} = CAST(:{name} AS {'jsonb' if as_json else 'text'})" for name in values)
             conn.execute(text(f"UPDATE {table} SET {sets} WHERE ctid = CAST(:_key AS tid)"), {**values, "_key": row[0]})

@@ -34,3 +34,30 @@ def downgrade_cmd(service: str, revision: Annotated[str, typer.Argument()] = "ba
     """Roll one service's database back to a revision (default: base, i.e. empty)."""
     downgrade(migrations_dir(service), service_database_url(service), revision)
     console.print(f"[yellow]↓[/] {service}: at {revision}")
+
+
+# Every column encrypted at rest, per service database: (table, columns, stored as JSONB).
+ENCRYPTED_COLUMNS: dict[str, list[tuple[str, list[str], bool]]] = {
+    "vendors": [("vendor_bank_accounts", ["account_number_encrypted"], False)],
+    "profiles": [("profiles", ["phone"], False), ("addresses", ["line1", "line2"], False)],
+    "orders": [("orders", ["shipping_address"], True), ("idempotency_keys", ["response"], True)],
+}
+
+
+@db_app.command("rotate-key")
+def rotate_key_cmd() -> None:
+    """Re-encrypt every column encrypted at rest under the first DATA_ENCRYPTION_KEY, so older keys can be dropped."""
+    from sqlalchemy import create_engine
+
+    from kernel.db import sync_url
+    from kernel.encrypted_columns import rewrite_rows
+
+    for service, tables in ENCRYPTED_COLUMNS.items():
+        engine = create_engine(sync_url(service_database_url(service)))
+        try:
+            with engine.begin() as conn:
+                for table, columns, as_json in tables:
+                    n = rewrite_rows(conn, table, columns, encrypt=True, as_json=as_json, rotate=True)
+                    console.print(f"[green]✓[/] {service}.{table}: {n} rows re-encrypted")
+        finally:
+            engine.dispose()
