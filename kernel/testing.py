@@ -100,12 +100,13 @@ def with_defaults(row: Any) -> Any:
 
 class FakeRepository:
     """Base of an in-memory repository (the twin of kernel.uow.Repository): rows a unit of work adds are staged,
-    handed to `keep` when it commits and dropped when it does not; rows loaded earlier change in place, as in a
-    session. `rows(kind)` sees kept and staged rows, as a query inside the transaction would."""
+    handed to `keep` when it commits and dropped when it does not (deletes likewise, through `forget`); rows loaded
+    earlier change in place, as in a session. `rows(kind)` sees kept and staged rows, as a query inside the transaction would."""
 
     def __init__(self) -> None:
         self.kept: list[Any] = []
         self._staged: list[Any] = []
+        self._deleted: list[Any] = []
 
     def stage(self, row: Any) -> None:
         self._staged.append(with_defaults(row))
@@ -116,12 +117,21 @@ class FakeRepository:
     async def flush(self) -> None:
         return None
 
+    async def delete(self, row: Any) -> None:
+        """Delete at commit: gone from `rows` at once, handed to `forget` when the unit of work commits."""
+        self._deleted.append(row)
+
     def keep(self, row: Any) -> None:
         """Store a committed row; by default in `kept`, in order."""
         self.kept.append(row)
 
+    def forget(self, row: Any) -> None:
+        """Drop a committed row a committed unit of work deleted; by default from `kept`."""
+        self.kept.remove(row)
+
     def rows(self, kind: type) -> list[Any]:
-        return [r for r in (*self._kept_rows(), *self._staged) if isinstance(r, kind)]
+        return [r for r in (*self._kept_rows(), *self._staged)
+                if isinstance(r, kind) and not any(r is d for d in self._deleted)]
 
     def _kept_rows(self) -> list[Any]:
         return self.kept
@@ -129,10 +139,12 @@ class FakeRepository:
     def commit(self) -> None:
         for row in self._staged:
             self.keep(row)
-        self._staged = []
+        for row in self._deleted:
+            self.forget(row)
+        self._staged, self._deleted = [], []
 
     def rollback(self) -> None:
-        self._staged = []
+        self._staged, self._deleted = [], []
 
 
 class FakeIdempotencyKeys:

@@ -25,27 +25,20 @@ class FakeNotificationsRepository(FakeRepository):
         self.messages: dict[str, Message] = {}
         self.order_contacts: dict[str, OrderContact] = {}
         self.vendor_contacts: dict[str, VendorContact] = {}
-        self._deleting: list[str] = []
-
-    def _templates(self) -> list[Template]:
-        return [t for t in self.rows(Template) if t.id not in self._deleting]
 
     async def template(self, template_id: str, *, lock: bool = False) -> Template | None:
-        return next((t for t in self._templates() if t.id == template_id), None)
+        return next((t for t in self.rows(Template) if t.id == template_id), None)
 
     async def template_exists(self, key: str, channel: str) -> bool:
-        return any(t.key == key and t.channel == channel for t in self._templates())
+        return any(t.key == key and t.channel == channel for t in self.rows(Template))
 
     async def templates(self, *, key: str | None, channel: str | None) -> list[Template]:
-        return sorted((t for t in self._templates() if (not key or t.key == key)
+        return sorted((t for t in self.rows(Template) if (not key or t.key == key)
                        and (not channel or t.channel == channel)), key=lambda t: (t.key, t.channel))
 
     async def active_templates(self, key: str, *, channels: tuple[str, ...] | None = None) -> list[Template]:
-        return sorted((t for t in self._templates() if t.key == key and t.is_active
+        return sorted((t for t in self.rows(Template) if t.key == key and t.is_active
                        and (not channels or t.channel in channels)), key=lambda t: t.channel)
-
-    async def delete(self, row: Template) -> None:
-        self._deleting.append(row.id)
 
     async def message(self, message_id: str) -> Message | None:
         return next((m for m in self.rows(Message) if m.id == message_id), None)
@@ -64,18 +57,11 @@ class FakeNotificationsRepository(FakeRepository):
     def keep(self, row: Any) -> None:
         (self.templates_by_id if isinstance(row, Template) else self.messages)[row.id] = row
 
+    def forget(self, row: Any) -> None:
+        del self.templates_by_id[row.id]
+
     def _kept_rows(self) -> list[Any]:
         return [*self.templates_by_id.values(), *self.messages.values()]
-
-    def commit(self) -> None:
-        super().commit()
-        for template_id in self._deleting:
-            self.templates_by_id.pop(template_id, None)
-        self._deleting = []
-
-    def rollback(self) -> None:
-        super().rollback()
-        self._deleting = []
 
     # what earlier commits and events left behind
     def has_template(self, key: str, channel: str = "email", *, subject: str | None = "Hello {{ name }}",

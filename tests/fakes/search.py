@@ -16,33 +16,21 @@ class FakeSearchRepository(FakeRepository):
     def __init__(self) -> None:
         super().__init__()
         self.sets: dict[str, SearchSynonym] = {}
-        self._deleting: list[str] = []
 
     async def synonym(self, synonym_id: str) -> SearchSynonym | None:
-        return next((r for r in self.rows(SearchSynonym) if r.synonym_id == synonym_id
-                     and r.synonym_id not in self._deleting), None)
+        return next((r for r in self.rows(SearchSynonym) if r.synonym_id == synonym_id), None)
 
     async def synonyms(self) -> list[SearchSynonym]:
         return sorted(self.rows(SearchSynonym), key=lambda r: r.synonym_id)
 
-    async def delete(self, row: SearchSynonym) -> None:
-        self._deleting.append(row.synonym_id)
-
     def keep(self, row: Any) -> None:
         self.sets[row.synonym_id] = row
 
+    def forget(self, row: Any) -> None:
+        del self.sets[row.synonym_id]
+
     def _kept_rows(self) -> list[Any]:
         return list(self.sets.values())
-
-    def commit(self) -> None:
-        super().commit()
-        for synonym_id in self._deleting:
-            self.sets.pop(synonym_id, None)
-        self._deleting = []
-
-    def rollback(self) -> None:
-        super().rollback()
-        self._deleting = []
 
     def has(self, synonym_id: str, words: list[str], root: str | None = None) -> None:
         """A set already stored (committed)."""
