@@ -1,5 +1,6 @@
 """An in-memory stand-in for the vendors database (VendorRepository): vendors, commission rules, the status
-audit, KYC documents and bank accounts. Rows an uncommitted unit of work added are dropped; loaded rows change in place."""
+audit, KYC documents and bank accounts. Rows an uncommitted unit of work added are dropped; loaded rows change in
+place."""
 from __future__ import annotations
 
 from apps.vendors.orm import BankAccount, CommissionRule, KycDocument, Vendor, VendorStatusAudit

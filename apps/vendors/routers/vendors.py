@@ -7,7 +7,17 @@ from fastapi import APIRouter, status
 from apps.vendors import domain, queries, views
 from apps.vendors.dependencies import CipherDep, OptionalUserDep, SettingsDep
 from apps.vendors.exceptions import VendorNotFound
-from apps.vendors.schemas import ApplyIn, ApplyOut, BankIn, BankOut, KycIn, KycOut, VendorFull, VendorPublic, VendorUpdate
+from apps.vendors.schemas import (
+    ApplyIn,
+    ApplyOut,
+    BankIn,
+    BankOut,
+    KycIn,
+    KycOut,
+    VendorFull,
+    VendorPublic,
+    VendorUpdate,
+)
 from apps.vendors.use_cases.add_bank_account import add_bank_account as add_bank_account_use_case
 from apps.vendors.use_cases.apply import apply as apply_use_case
 from apps.vendors.use_cases.submit_kyc import submit_kyc as submit_kyc_use_case
