@@ -105,7 +105,8 @@ async def test_suspension_refuses_writes_at_once_and_drops_the_role_at_refresh(g
                   {"sku": f"SUS-{tag().upper()}", "priceMinor": 900, "currency": "USD"}]}),
               ("PATCH", f"/v1/vendors/{vid}/orders/MKT-NOPE/items/{sku}/ship", {"carrier": "dhl"}),
               ("POST", f"/v1/vendors/{vid}/payout-request", {"amountMinor": 100, "currency": "USD"}),
-              ("POST", "/v1/shipping/labels", {"orderNo": "MKT-NOPE", "vendorId": vid})]
+              ("POST", "/v1/shipping/labels", {"orderNo": "MKT-NOPE", "vendorId": vid}),
+              ("POST", f"/v1/vendors/{vid}/price-suggestions/{sku}/dismiss", {})]
     for method, path, payload in writes:
         resp = await call(client, method, path, token=token, json=payload, headers={"Idempotency-Key": tag()})
         assert resp.status_code == 403, f"{method} {path}: {resp.status_code} {resp.text}"

@@ -21,6 +21,7 @@ from kernel.errors import Forbidden, ValidationFailed
 from kernel.flags import FeatureFlags
 from kernel.ids import is_uuid
 from kernel.service_app import ServiceClientsDep, UowDep
+from kernel.vendor_status import require_active_vendor
 
 router = APIRouter(prefix="/v1/vendors/{vendorId}", tags=["vendor-insights"])
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # the catalog's SKU rule
@@ -43,9 +44,12 @@ async def vendor_reader(vendorId: str, user: CurrentUserDep) -> str:  # noqa: N8
     raise Forbidden("This vendor's insights belong to another account.")
 
 
-async def vendor_actor(vendorId: str, user: CurrentUserDep) -> CurrentUser:  # noqa: N803
+async def vendor_actor(vendorId: str, user: CurrentUserDep, request: Request) -> CurrentUser:  # noqa: N803
     _valid_vendor(vendorId)
-    if user.is_admin or (user.has_any("vendor_admin") and user.vendor_id == vendorId):
+    if user.is_admin:
+        return user
+    if user.has_any("vendor_admin") and user.vendor_id == vendorId:
+        await require_active_vendor(request, vendorId)  # a suspended vendor decides nothing, at once
         return user
     raise Forbidden("Only the vendor itself (or a super admin) decides on its prices.")
 
