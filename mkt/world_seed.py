@@ -27,7 +27,7 @@ from apps.catalog.use_cases.review_product import approve_product
 from apps.catalog.config import CatalogSettings
 from apps.catalog.consumers import HANDLERS as CATALOG_REACTIONS
 from apps.catalog.orm import Base as CatalogBase, Product
-from apps.catalog.product_schemas import ProductCreate
+from apps.catalog.schemas.products import ProductCreate
 from apps.inventory import queries as inventory_queries
 from apps.inventory.config import InventorySettings
 from apps.inventory.consumers import CONSUMERS as INVENTORY_REACTIONS

@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.queries import PublicFilters
-from apps.catalog.product_schemas import MAX_PRICE_MINOR
+from apps.catalog.schemas.products import MAX_PRICE_MINOR
 from kernel.auth import VendorScopeDep
 from kernel.errors import NotFound, ValidationFailed
 from kernel.ids import is_uuid

@@ -1,10 +1,10 @@
-"""ORM rows → the HTTP answers of schemas.py and product_schemas.py (one place, shared by the routers)."""
+"""ORM rows → the HTTP answers of schemas/ (one place, shared by the routers)."""
 from __future__ import annotations
 
 from apps.catalog.orm import Brand, Category, Product, ProductImage
-from apps.catalog.product_schemas import ImageOut, ProductOut, ProductPage, ProductSummary, VariantOut
+from apps.catalog.schemas.products import ImageOut, ProductOut, ProductPage, ProductSummary, VariantOut
 from apps.catalog.queries import Page
-from apps.catalog.schemas import BrandOut, CategoryOut
+from apps.catalog.schemas.taxonomy import BrandOut, CategoryOut
 
 
 def category_out(cat: Category) -> CategoryOut:

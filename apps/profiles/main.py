@@ -3,9 +3,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from apps.profiles.config import ProfilesSettings
-from apps.profiles.internal_router import internal_router
 from apps.profiles.orm import Base
-from apps.profiles.router import router
+from apps.profiles.routers import ROUTERS
 from kernel.crypto import DataCipher
 from kernel.encrypted_columns import use_column_cipher
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
@@ -15,5 +14,5 @@ def create_app(settings: ProfilesSettings | None = None, wiring: Wiring | None =
     settings = settings or ProfilesSettings()
     use_column_cipher(DataCipher.from_settings(settings))  # a malformed key stops startup, not the first request
     return build_service_app(ServiceSpec(name="profiles", settings=settings,
-                                         metadata=Base.metadata, routers=[router, internal_router],
+                                         metadata=Base.metadata, routers=ROUTERS,
                                          description="The signed-in user's profile and address book."), wiring)

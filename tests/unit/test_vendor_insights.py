@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from datetime import date, datetime, timezone
 
 import pytest
@@ -30,9 +31,21 @@ async def test_readers_and_actors():
             await vendor_reader(V1, who)
     with pytest.raises(ValidationFailed):
         await vendor_reader("v-1", user("super_admin"))
-    assert (await vendor_actor(V1, user("vendor_admin", vendor=V1))).vendor_id == V1
+    assert (await vendor_actor(V1, user("vendor_admin", vendor=V1), _request("active"))).vendor_id == V1
     with pytest.raises(Forbidden):
-        await vendor_actor(V1, user("staff"))  # staff read, never set prices
+        await vendor_actor(V1, user("staff"), _request("active"))  # staff read, never set prices
+    with pytest.raises(Forbidden):  # vendors says it is suspended: its token still says vendor_admin
+        await vendor_actor(V1, user("vendor_admin", vendor=V1), _request("suspended"))
+
+
+def _request(vendor_status: str) -> SimpleNamespace:
+    """A write request whose vendors service answers the vendor's status (kernel.vendor_status asks it)."""
+    class Vendors:
+        async def get_json(self, service: str, path: str, what: str = "") -> dict:
+            return {"status": vendor_status, "name": "Shop", "slug": "shop"}
+
+    return SimpleNamespace(method="POST", state=SimpleNamespace(),
+                           app=SimpleNamespace(state=SimpleNamespace(service_clients=Vendors())))
 
 
 def test_clean_makes_warehouse_values_json_safe():

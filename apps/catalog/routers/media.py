@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 
 from apps.catalog.dependencies import OwnVendorDep, SettingsDep, StorageDep
 from apps.catalog.exceptions import ImageNotFound
-from apps.catalog.product_schemas import ImageOut
+from apps.catalog.schemas.products import ImageOut
 from apps.catalog.use_cases import images
 from apps.catalog.views import image_out
 from kernel.service_app import UowDep

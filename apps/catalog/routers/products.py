@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 from apps.catalog import queries
 from apps.catalog.dependencies import (ConfirmedVendorDep, OwnVendorDep, PagingDep, PublicFiltersDep, SettingsDep,
                                       StatusFilter)
-from apps.catalog.product_schemas import ProductCreate, ProductOut, ProductPage, ProductUpdate, RejectIn
+from apps.catalog.schemas.products import ProductCreate, ProductOut, ProductPage, ProductUpdate, RejectIn
 from apps.catalog.use_cases.create_product import create_product as create
 from apps.catalog.use_cases.review_product import approve_product as approve, reject_product as reject
 from apps.catalog.use_cases.update_product import update_product as update

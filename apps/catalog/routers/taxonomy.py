@@ -5,7 +5,7 @@ from fastapi import APIRouter, status
 
 from apps.catalog import queries
 from apps.catalog.dependencies import SettingsDep
-from apps.catalog.schemas import (BrandCreate, BrandList, BrandOut, CategoryCreate, CategoryList, CategoryOut,
+from apps.catalog.schemas.taxonomy import (BrandCreate, BrandList, BrandOut, CategoryCreate, CategoryList, CategoryOut,
                                   CategoryUpdate)
 from apps.catalog.use_cases import taxonomy
 from apps.catalog.views import brand_out, category_out

@@ -11,7 +11,7 @@ from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.exceptions import InvalidProduct
 from apps.catalog.orm import Product, ProductImage, ProductVariant
-from apps.catalog.product_schemas import ImageRefIn, ProductCreate
+from apps.catalog.schemas.products import ImageRefIn, ProductCreate
 from apps.catalog.repository import ProductRepository
 from apps.catalog.use_cases.common import brand, categories, flush, require_active_vendor
 from apps.catalog.use_cases.variants import check_rules, ensure_skus_free, snapshot

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from apps.catalog.exceptions import InvalidProduct, InvalidStatusChange, ProductNotFound, SkuTaken, VendorNotActive
-from apps.catalog.product_schemas import ProductCreate
+from apps.catalog.schemas.products import ProductCreate
 from apps.catalog.use_cases.create_product import create_product
 from apps.catalog.use_cases.review_product import approve_product, reject_product
 from apps.catalog.use_cases.update_product import update_product

@@ -1,4 +1,4 @@
-"""Profile routes (API.md § Profiles): thin — schema in, service call, schema out. Every route is the caller's
+"""Profile routes (API.md § Profiles): thin — schema in, use case or query, schema out. Every route is the caller's
 own data, so the user id always comes from the token, never from the path or body."""
 from __future__ import annotations
 
@@ -8,58 +8,44 @@ from apps.profiles import queries
 from apps.profiles.use_cases import addresses
 from apps.profiles.use_cases import profile as profile_uc
 from apps.profiles.dependencies import MeDep
-from apps.profiles.orm import Address, Profile
 from apps.profiles.schemas import AddressCreate, AddressList, AddressOut, AddressUpdate, ProfileOut, ProfileUpdate
-from kernel.auth import CurrentUser
+from apps.profiles.views import address_out, profile_out
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1/me", tags=["profiles"])
 
 
-def _profile_out(profile: Profile, user: CurrentUser) -> ProfileOut:
-    # Roles and vendorId belong to the auth service; the token is their source of truth for this request.
-    return ProfileOut(userId=profile.user_id, name=profile.name, phone=profile.phone, dob=profile.dob,
-                      marketingOptIn=profile.marketing_opt_in, roles=list(user.roles), vendorId=user.vendor_id,
-                      createdAt=profile.created_at, updatedAt=profile.updated_at)
-
-
-def _address_out(a: Address) -> AddressOut:
-    return AddressOut(id=a.id, label=a.label, line1=a.line1, line2=a.line2, city=a.city, state=a.state,
-                      postalCode=a.postal_code, country=a.country, isDefault=a.is_default, createdAt=a.created_at,
-                      updatedAt=a.updated_at)
-
-
 @router.get("", response_model=ProfileOut)
 async def get_me(user: MeDep, uow: UowDep) -> ProfileOut:
     profile = await profile_uc.ensure_profile(uow=uow, user_id=user.id)
-    return _profile_out(profile, user)
+    return profile_out(profile, user)
 
 
 @router.patch("", response_model=ProfileOut)
 async def update_me(body: ProfileUpdate, user: MeDep, uow: UowDep) -> ProfileOut:
     profile = await profile_uc.update_profile(uow=uow, user_id=user.id, changes=body.model_dump(exclude_unset=True))
-    return _profile_out(profile, user)
+    return profile_out(profile, user)
 
 
 @router.get("/addresses", response_model=AddressList)
 async def list_addresses(user: MeDep, uow: UowDep) -> AddressList:
     async with uow:
         addresses = await queries.list_addresses(uow=uow, user_id=user.id)
-    return AddressList(items=[_address_out(a) for a in addresses], total=len(addresses))
+    return AddressList(items=[address_out(a) for a in addresses], total=len(addresses))
 
 
 @router.post("/addresses", status_code=status.HTTP_201_CREATED, response_model=AddressOut)
 async def create_address(body: AddressCreate, user: MeDep, uow: UowDep, request: Request) -> AddressOut:
     address = await addresses.create_address(uow=uow, settings=request.app.state.settings, user_id=user.id,
                                            fields=body.model_dump())
-    return _address_out(address)
+    return address_out(address)
 
 
 @router.patch("/addresses/{address_id}", response_model=AddressOut)
 async def update_address(address_id: str, body: AddressUpdate, user: MeDep, uow: UowDep) -> AddressOut:
     address = await addresses.update_address(uow=uow, user_id=user.id, address_id=address_id,
                                            changes=body.model_dump(exclude_unset=True))
-    return _address_out(address)
+    return address_out(address)
 
 
 @router.delete("/addresses/{address_id}", status_code=status.HTTP_204_NO_CONTENT)

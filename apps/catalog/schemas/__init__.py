@@ -1,0 +1,1 @@
+"""The catalog's HTTP contract (API.md § Catalog), one module per resource on the kernel's camelCase base."""
