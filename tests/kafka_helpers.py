@@ -200,3 +200,21 @@ async def wait_reactions(gateway, reactions: list[tuple[str, str]], since, needl
 def declared_reactions(request) -> list[tuple[str, str]]:
     """The (service, event type) pairs a test declares with @pytest.mark.reaction(service, *event_types)."""
     return [(m.args[0], event_type) for m in request.node.iter_markers("reaction") for event_type in m.args[1:]]
+
+
+async def wait_inbox(gateway, service: str, event_ids: list[str], timeout: float = 90.0) -> str:
+    """Until `service`'s inbox holds one of `event_ids` (returned): for events published straight to Kafka with no
+    outbox row for flow_events to find (pipelines' reports and alerts). The inbox row commits with the handler's
+    effect, so it is proof the reaction ran."""
+    app = gateway.state.services[service]
+    inbox = inbox_table(app.state.outbox.metadata)
+    deadline = time.monotonic() + timeout
+    while True:
+        async with app.state.db.sessions() as session:
+            hit = (await session.execute(select(inbox.c.event_id).where(
+                inbox.c.event_id.in_(event_ids)).limit(1))).scalar()
+        if hit is not None:
+            return str(hit)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{service} did not handle any of {event_ids[:5]} over Kafka within {timeout:.0f}s")
+        await asyncio.sleep(0.5)
