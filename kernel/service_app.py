@@ -147,6 +147,16 @@ def app_settings(request: Request) -> Any:
     return request.app.state.settings
 
 
+def from_state(name: str) -> Callable[[Request], Any]:
+    """A dependency handing a route what the service's wiring put on `app.state.<name>` (its settings, cache,
+    token issuer...): `Annotated[CartCache, Depends(from_state("cart_cache"))]`."""
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    dependency.__name__ = f"state_{name}"
+    return dependency
+
+
 def get_service_clients(request: Request) -> ServiceClients:
     return request.app.state.service_clients
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from apps.cart import domain
 from apps.cart.use_cases import checkout
@@ -19,7 +19,7 @@ from kernel.auth import CurrentUserDep
 from kernel.errors import ValidationFailed
 from kernel.ids import is_uuid
 from kernel.internal import require_internal_token
-from kernel.service_app import ServiceClientsDep, UowDep
+from kernel.service_app import ServiceClientsDep, UowDep, from_state
 from kernel.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["cart"])
@@ -27,16 +27,8 @@ internal_router = APIRouter(prefix="/internal/v1/carts", tags=["cart-internal"],
                             dependencies=[Depends(require_internal_token)])
 
 
-def _settings(request: Request) -> CartSettings:
-    return request.app.state.settings
-
-
-def _cache(request: Request) -> CartCache:
-    return request.app.state.cart_cache
-
-
-SettingsDep = Annotated[CartSettings, Depends(_settings)]
-CacheDep = Annotated[CartCache, Depends(_cache)]
+SettingsDep = Annotated[CartSettings, Depends(from_state("settings"))]
+CacheDep = Annotated[CartCache, Depends(from_state("cart_cache"))]
 
 
 async def read_document(uow: UnitOfWork, cache: CartCache, settings: CartSettings, user_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from apps.inventory.orm import SKU_MAX, Reservation, StockItem
 from apps.inventory.repository import InventoryRepository
 from kernel.ids import is_uuid
 from kernel.paging import Found, Paging, fetch_page
+from kernel.lookup import by_uuid
 from kernel.uow import UnitOfWork
 
 
@@ -33,12 +34,7 @@ async def list_vendor_stock(*, uow: UnitOfWork, vendor_id: str, low_only: bool, 
 
 
 async def get_reservation(*, uow: UnitOfWork, reservation_id: str, lock: bool = False) -> Reservation:
-    if not is_uuid(reservation_id):
-        raise ReservationNotFound(f"No reservation {reservation_id[:64]!r}.")
-    reservation = await uow.repository(InventoryRepository).reservation(reservation_id, lock=lock)
-    if reservation is None:
-        raise ReservationNotFound(f"No reservation {reservation_id!r}.")
-    return reservation
+    return await by_uuid(reservation_id, lambda i: uow.repository(InventoryRepository).reservation(i, lock=lock), ReservationNotFound, "reservation")
 
 
 async def never_set(uow: UnitOfWork, items: dict[str, StockItem]) -> list[str]:

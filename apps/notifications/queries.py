@@ -8,16 +8,12 @@ from apps.notifications.exceptions import MessageNotFound, TemplateNotFound
 from apps.notifications.orm import Message, Template
 from apps.notifications.repository import NotificationsRepository
 from kernel.ids import is_uuid
+from kernel.lookup import by_uuid
 from kernel.uow import UnitOfWork
 
 
 async def get_template(uow: UnitOfWork, template_id: str, *, lock: bool = False) -> Template:
-    if not is_uuid(template_id):
-        raise TemplateNotFound(f"No template {template_id[:40]!r}.")
-    template = await uow.repository(NotificationsRepository).template(template_id, lock=lock)
-    if template is None:
-        raise TemplateNotFound(f"No template {template_id!r}.")
-    return template
+    return await by_uuid(template_id, lambda i: uow.repository(NotificationsRepository).template(i, lock=lock), TemplateNotFound, "template")
 
 
 async def list_templates(uow: UnitOfWork, *, key: str | None, channel: str | None) -> list[Template]:

@@ -9,8 +9,8 @@ from apps.reviews import domain
 from apps.reviews.exceptions import ReviewNotFound
 from apps.reviews.orm import Review
 from apps.reviews.repository import ReviewRepository
-from kernel.ids import is_uuid
 from kernel.paging import Paging, fetch_page
+from kernel.lookup import by_uuid
 from kernel.uow import UnitOfWork
 
 
@@ -22,12 +22,7 @@ class Page:
 
 
 async def get_review(uow: UnitOfWork, review_id: str, *, lock: bool = False) -> Review:
-    if not is_uuid(review_id):
-        raise ReviewNotFound(f"No review {review_id[:40]!r}.")
-    review = await uow.repository(ReviewRepository).review(review_id, lock=lock)
-    if review is None:
-        raise ReviewNotFound(f"No review {review_id!r}.")
-    return review
+    return await by_uuid(review_id, lambda i: uow.repository(ReviewRepository).review(i, lock=lock), ReviewNotFound, "review")
 
 
 async def product_stats(uow: UnitOfWork, product_id: str) -> domain.RatingStats:

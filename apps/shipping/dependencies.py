@@ -11,11 +11,7 @@ from apps.shipping.config import ShippingSettings
 from kernel.auth import CurrentUser, optional_user
 from kernel.errors import Forbidden, Unauthorized
 from kernel.internal import INTERNAL_TOKEN_HEADER, require_internal_token
-from kernel.service_app import get_service_clients
-
-
-def _settings(request: Request) -> ShippingSettings:
-    return request.app.state.settings
+from kernel.service_app import from_state, get_service_clients
 
 
 def _orders(request: Request) -> OrdersClient:
@@ -44,7 +40,7 @@ def may_read_label(user: CurrentUser | None, vendor_id: str, sig: str | None, ex
     return user.has_any("super_admin", "staff") or (user.has_any("vendor_admin") and user.vendor_id == vendor_id)
 
 
-SettingsDep = Annotated[ShippingSettings, Depends(_settings)]
+SettingsDep = Annotated[ShippingSettings, Depends(from_state("settings"))]
 OrdersDep = Annotated[OrdersClient, Depends(_orders)]
 CarrierDep = Annotated[str, Depends(carrier_or_staff)]
 OptionalUserDep = Annotated[CurrentUser | None, Depends(optional_user)]

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from apps.vendors.config import VendorsSettings
 from kernel.auth import CurrentUser, optional_user
 from kernel.crypto import DataCipher
 from kernel.storage import ObjectStorage
+from kernel.service_app import from_state
 
 OptionalUserDep = Annotated[CurrentUser | None, Depends(optional_user)]
 
 
-def _settings(request: Request) -> VendorsSettings:
-    return request.app.state.settings
-
-
-def _cipher(request: Request) -> DataCipher:
-    return request.app.state.cipher
-
-
-def _kyc_storage(request: Request) -> ObjectStorage:
-    return request.app.state.kyc_storage
-
-
-SettingsDep = Annotated[VendorsSettings, Depends(_settings)]
-CipherDep = Annotated[DataCipher, Depends(_cipher)]
-KycStorageDep = Annotated[ObjectStorage, Depends(_kyc_storage)]
+SettingsDep = Annotated[VendorsSettings, Depends(from_state("settings"))]
+CipherDep = Annotated[DataCipher, Depends(from_state("cipher"))]
+KycStorageDep = Annotated[ObjectStorage, Depends(from_state("kyc_storage"))]

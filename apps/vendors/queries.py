@@ -16,16 +16,12 @@ from kernel.auth import CurrentUser
 from kernel.ids import is_uuid
 from kernel.paging import Found, Paging, fetch_page
 from kernel.storage import ObjectStorage
+from kernel.lookup import by_uuid
 from kernel.uow import UnitOfWork
 
 
 async def get_vendor(uow: UnitOfWork, vendor_id: str, *, lock: bool = False) -> Vendor:
-    if not is_uuid(vendor_id):
-        raise VendorNotFound(f"No vendor {vendor_id!r}.")
-    vendor = await uow.repository(VendorRepository).vendor(vendor_id, lock=lock)
-    if vendor is None:
-        raise VendorNotFound(f"No vendor {vendor_id!r}.")
-    return vendor
+    return await by_uuid(vendor_id, lambda i: uow.repository(VendorRepository).vendor(i, lock=lock), VendorNotFound, "vendor")
 
 
 def can_manage(vendor: Vendor, user: CurrentUser | None) -> bool:

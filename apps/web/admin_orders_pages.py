@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 
 from apps.web.access import STAFF, ViewerDep, action, page
-from apps.web.admin_common import paged, pages, to_minor, vendor_names
+from apps.web.admin_common import paged, to_minor, vendor_names
 from apps.web.api import ApiError
 from apps.web.render import redirect, render
 

@@ -54,8 +54,8 @@ async def _personal_calls(http: httpx.AsyncClient, admin: str) -> list[str]:
     # Refused inputs and a failed login: the paths most likely to echo what they were sent.
     bad_login = await http.post("/v1/auth/login", json={"email": shopper["email"], "password": "wrong-pass-1"})
     assert bad_login.status_code == 401
-    refused = await http.post("/v1/orders", json={"shippingAddress": {**ADDRESS, "line1": street, "phone": checkout_phone,
-                                                                       "country": "not a country"}},
+    refused_address = {**ADDRESS, "line1": street, "phone": checkout_phone, "country": "not a country"}
+    refused = await http.post("/v1/orders", json={"shippingAddress": refused_address},
                               headers={**bearer(token), "Idempotency-Key": uuid.uuid4().hex})
     assert refused.status_code == 422
     assert (await http.post("/v1/auth/register", json={"email": shopper["email"], "password": "x"})).status_code == 422

@@ -153,7 +153,8 @@ async def test_concurrent_new_defaults_leave_exactly_one(client, customer):
 
 async def test_phone_and_street_lines_are_encrypted_at_rest(client, customer):
     """The API reads them back; the database (a dump, a replica, a backup) holds only ciphertext."""
-    assert (await client.patch("/v1/me", json={"phone": "+44 20 7946 0111"}, headers=_auth(customer))).status_code == 200
+    patched = await client.patch("/v1/me", json={"phone": "+44 20 7946 0111"}, headers=_auth(customer))
+    assert patched.status_code == 200
     added = await _add(client, customer, line1="221B Baker Street", line2="Second floor")
     assert (added["line1"], added["line2"]) == ("221B Baker Street", "Second floor")
     assert (await client.get("/v1/me", headers=_auth(customer))).json()["phone"] == "+442079460111"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from apps.auth.config import AuthSettings
 from apps.auth.schemas import ForgotIn, LoginIn, RefreshIn, RegisterIn, RegisterOut, ResetIn, TokenPair
@@ -13,21 +13,13 @@ from apps.auth.use_cases import logout as logout_uc
 from apps.auth.use_cases import password_reset, register as register_uc
 from apps.auth.use_cases import refresh as refresh_uc
 from apps.auth.use_cases.common import IssuedTokens
-from kernel.service_app import UowDep
+from kernel.service_app import UowDep, from_state
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
-def _issuer(request: Request) -> TokenIssuer:
-    return request.app.state.issuer
-
-
-def _settings(request: Request) -> AuthSettings:
-    return request.app.state.settings
-
-
-IssuerDep = Annotated[TokenIssuer, Depends(_issuer)]
-SettingsDep = Annotated[AuthSettings, Depends(_settings)]
+IssuerDep = Annotated[TokenIssuer, Depends(from_state("issuer"))]
+SettingsDep = Annotated[AuthSettings, Depends(from_state("settings"))]
 
 
 def _pair(tokens: IssuedTokens) -> TokenPair:

@@ -13,29 +13,24 @@ from apps.backoffice import queries
 from apps.backoffice.schemas import AuditList, AuditOut, FlagIn, FlagList, FlagOut
 from apps.backoffice.use_cases.change_flag import change_flag
 from kernel.auth import AdminDep, StaffDep
-from kernel.flags import FeatureFlags
 from kernel.service_app import UowDep
 
 router = APIRouter(prefix="/v1/admin/feature-flags", tags=["feature-flags"])
 
 
-def _flags(request: Request) -> FeatureFlags:
-    return request.app.state.flags
-
-
 @router.get("", response_model=FlagList, response_model_by_alias=True)
 async def list_flags(request: Request, _: StaffDep) -> FlagList:
-    return FlagList(items=[FlagOut.of(f) for f in await queries.list_flags(_flags(request))])
+    return FlagList(items=[FlagOut.of(f) for f in await queries.list_flags(request.app.state.flags)])
 
 
 @router.get("/{key}", response_model=FlagOut, response_model_by_alias=True)
 async def get_flag(key: str, request: Request, _: StaffDep) -> FlagOut:
-    return FlagOut.of(await queries.get_flag(_flags(request), key))
+    return FlagOut.of(await queries.get_flag(request.app.state.flags, key))
 
 
 @router.put("/{key}", response_model=FlagOut, response_model_by_alias=True)
 async def put_flag(key: str, body: FlagIn, request: Request, uow: UowDep, user: AdminDep) -> FlagOut:
-    _, after = await change_flag(uow=uow, flags=_flags(request), key=key, enabled=body.enabled,
+    _, after = await change_flag(uow=uow, flags=request.app.state.flags, key=key, enabled=body.enabled,
                                  rollout_percent=body.rollout_percent, variants=body.variants,
                                  description=body.description, user=user)
     return FlagOut.of(after)
