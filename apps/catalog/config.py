@@ -21,6 +21,15 @@ class CatalogSettings(BaseServiceSettings, StorageSettings):
     max_variants_per_product: int = 100
     # Pillow refuses larger images as decompression bombs; a catalog photo never needs more.
     max_image_pixels: int = 40_000_000
+    # The public reads' in-process cache (read_cache.py): CATALOG_READ_CACHE_ENABLED=false renders every read from
+    # the database (benchmarks/catalog.py measures with it off as the baseline).
+    read_cache_enabled: bool = True
+    read_cache_refresh_seconds: float = Field(0.5, gt=0, le=5)  # staleness bound across processes, ~ this
+    read_cache_max_entries: int = Field(2000, ge=1)
+    read_cache_max_age_seconds: float = Field(30.0, gt=0)
+    # What clients and shared caches may reuse without asking again (the public list changes more often).
+    list_max_age_seconds: int = Field(5, ge=0)
+    product_max_age_seconds: int = Field(30, ge=0)
 
     def media_dir_default(self) -> Path:
         return self.stack_dir / "media"

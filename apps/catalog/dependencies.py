@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request
 
 from apps.catalog import domain
 from apps.catalog.config import CatalogSettings
 from apps.catalog.queries import PublicFilters
+from apps.catalog.read_cache import ReadCache
 from apps.catalog.schemas.products import MAX_PRICE_MINOR
 from kernel.auth import VendorScopeDep
 from kernel.errors import NotFound, ValidationFailed
@@ -23,6 +24,10 @@ def _settings(request: Request) -> CatalogSettings:
 
 def _storage(request: Request) -> ObjectStorage:
     return request.app.state.storage
+
+
+def _read_cache(request: Request) -> ReadCache:
+    return request.app.state.read_cache
 
 
 async def _own_vendor(vendorId: str, _: VendorScopeDep) -> str:  # noqa: N803 - the public path parameter
@@ -57,6 +62,10 @@ def _public_filters(
 
 SettingsDep = Annotated[CatalogSettings, Depends(_settings)]
 StorageDep = Annotated[ObjectStorage, Depends(_storage)]
+ReadCacheDep = Annotated[ReadCache, Depends(_read_cache)]
+# The client's cached ETag(s), for a 304 on the public reads.
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", description=(
+    "ETag(s) of a copy the client holds: 304 Not Modified, without a body, while it is still current"))]
 OwnVendorDep = Annotated[str, Depends(_own_vendor)]
 PublicFiltersDep = Annotated[PublicFilters, Depends(_public_filters)]
 StatusFilter = Annotated[Literal["draft", "pending", "active", "archived"] | None, Query()]

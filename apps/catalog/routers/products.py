@@ -1,11 +1,12 @@
 """Product routes (API.md § Catalog): vendor create/update/list, admin review, public list and detail."""
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from apps.catalog import queries
-from apps.catalog.dependencies import (ConfirmedVendorDep, OwnVendorDep, PagingDep, PublicFiltersDep, SettingsDep,
-                                      StatusFilter)
+from apps.catalog.dependencies import (ConfirmedVendorDep, IfNoneMatch, OwnVendorDep, PagingDep, PublicFiltersDep,
+                                      ReadCacheDep, SettingsDep, StatusFilter)
+from apps.catalog.read_cache import CACHED_RESPONSES
 from apps.catalog.schemas.products import ProductCreate, ProductOut, ProductPage, ProductUpdate, RejectIn
 from apps.catalog.use_cases.create_product import create_product as create
 from apps.catalog.use_cases.review_product import approve_product as approve, reject_product as reject
@@ -61,18 +62,29 @@ async def reject_product(product_id: str, _: AdminDep, uow: UowDep, body: Reject
     return product_out(await reject(uow=uow, product_id=product_id, reason=body.reason if body else None))
 
 
-@router.get("/products", response_model=ProductPage)
-async def list_products(filters: PublicFiltersDep, paging: PagingDep, uow: UowDep) -> ProductPage:
-    async with uow:
-        page = await queries.list_public(uow, filters, page=paging.page, per_page=paging.per_page)
-    return page_out(page)
+@router.get("/products", response_model=ProductPage, responses=CACHED_RESPONSES)
+async def list_products(filters: PublicFiltersDep, paging: PagingDep, uow: UowDep, cache: ReadCacheDep,
+                        settings: SettingsDep, if_none_match: IfNoneMatch = None) -> Response:
+    async def render() -> ProductPage:
+        async with uow:
+            page = await queries.list_public(uow, filters, page=paging.page, per_page=paging.per_page)
+        return page_out(page)
+
+    # Keyed by the parsed query (frozen, hashable): spellings of the same filters share one entry.
+    return await cache.answer(("list", filters, paging.page, paging.per_page), render, if_none_match=if_none_match,
+                              cache_control=f"public, max-age={settings.list_max_age_seconds}")
 
 
-@router.get("/products/{slug}", response_model=ProductOut)
-async def get_product(slug: str, uow: UowDep) -> ProductOut:
-    async with uow:
-        product = await queries.get_public(uow, slug[:220])
-    return product_out(product)
+@router.get("/products/{slug}", response_model=ProductOut, responses=CACHED_RESPONSES)
+async def get_product(slug: str, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
+                      if_none_match: IfNoneMatch = None) -> Response:
+    async def render() -> ProductOut:
+        async with uow:
+            product = await queries.get_public(uow, slug[:220])
+        return product_out(product)
+
+    return await cache.answer(("product", slug[:220]), render, if_none_match=if_none_match,
+                              cache_control=f"public, max-age={settings.product_max_age_seconds}")
 
 
 async def _listing(uow: UnitOfWork, paging: Paging, *, vendor_id: str | None, status: str | None) -> ProductPage:

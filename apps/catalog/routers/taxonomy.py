@@ -1,10 +1,11 @@
 """Catalog routes (API.md § Catalog): categories and brands — public lists, admin create/update."""
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from apps.catalog import queries
-from apps.catalog.dependencies import SettingsDep
+from apps.catalog.dependencies import IfNoneMatch, ReadCacheDep, SettingsDep
+from apps.catalog.read_cache import CACHED_RESPONSES
 from apps.catalog.schemas.taxonomy import (BrandCreate, BrandList, BrandOut, CategoryCreate, CategoryList, CategoryOut,
                                   CategoryUpdate)
 from apps.catalog.use_cases import taxonomy
@@ -15,11 +16,16 @@ from kernel.service_app import UowDep
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
 
-@router.get("/categories", response_model=CategoryList)
-async def list_categories(uow: UowDep) -> CategoryList:
-    async with uow:
-        cats = await queries.list_categories(uow)
-    return CategoryList(items=[category_out(c) for c in cats], total=len(cats))
+@router.get("/categories", response_model=CategoryList, responses=CACHED_RESPONSES)
+async def list_categories(uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
+                          if_none_match: IfNoneMatch = None) -> Response:
+    async def render() -> CategoryList:
+        async with uow:
+            cats = await queries.list_categories(uow)
+        return CategoryList(items=[category_out(c) for c in cats], total=len(cats))
+
+    return await cache.answer(("categories",), render, if_none_match=if_none_match,
+                              cache_control=f"public, max-age={settings.list_max_age_seconds}")
 
 
 @router.post("/admin/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryOut)
