@@ -35,8 +35,18 @@ class OrdersSettings(BaseServiceSettings, TaxRateSettings, DataEncryptionSetting
     sweep_batch_size: int = Field(50, ge=1, le=1000)
     run_sweeper: bool = True
     max_items_per_order: int = Field(100, ge=1, le=500)
-    # A checkout holds one orders-database connection across its calls to cart, coupons, shipping and inventory
-    # (see use_cases/place_order.py), and each of those takes one of its own: this bulkhead bounds how many run
-    # at once per process, so a burst queues here instead of exhausting PostgreSQL's connections.
-    checkout_concurrency: int = Field(8, ge=1, le=1000)
+    # A checkout takes an orders-database connection only for its three short transactions (claim the
+    # Idempotency-Key; read the vendor projection and the order number; write the order), never across its calls
+    # to cart, profiles, shipping, coupons and inventory (use_cases/place_order.py). This bulkhead bounds the
+    # checkouts in flight per process, each fanning out to up to six calls whose services take their own
+    # connections: 16 matches the default pool (DB_POOL_SIZE 5 + DB_MAX_OVERFLOW 10, rounded up), so a burst
+    # queues here with a clear 503 rather than on the pool's timeout.
+    checkout_concurrency: int = Field(16, ge=1, le=1000)
     checkout_queue_timeout_seconds: float = Field(30.0, gt=0)
+    # A duplicate request (same Idempotency-Key) that arrives while the first is still placing its order polls
+    # for the first's answer this long, then gets 409 checkout-in-progress with Retry-After.
+    checkout_key_wait_seconds: float = Field(10.0, ge=0, le=120)
+    # A claim still pending after this long is presumed dead (its process stopped between claim and write) and
+    # may be taken over by a retry; it must exceed the slowest checkout. The dead one's reservation expires by
+    # its TTL; settle/release are fenced on the claim, so the slow one can never also keep its order.
+    checkout_claim_stale_seconds: float = Field(120.0, ge=5, le=24 * 3600)

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Query, Request
 from apps.orders.clients import OrderClients
 from apps.orders.config import OrdersSettings
 from apps.orders.exceptions import IdempotencyKeyRequired, OrderNotFound
+from apps.orders.repository import CheckoutKeys
 from kernel.auth import CurrentUser, CurrentUserDep, VendorScopeDep
 from kernel.errors import ServiceUnavailable, Unauthorized
 from kernel.ids import is_uuid
@@ -22,6 +23,10 @@ def _settings(request: Request) -> OrdersSettings:
 
 def _clients(request: Request) -> OrderClients:
     return OrderClients(request.app.state.service_clients)
+
+
+def _checkout_keys(request: Request) -> CheckoutKeys:
+    return CheckoutKeys(request.app.state.db.sessions)
 
 
 async def _shopper(user: CurrentUserDep) -> CurrentUser:
@@ -65,6 +70,7 @@ PaymentStatus = Literal["pending", "paid", "failed", "refunded", "partial"]
 
 SettingsDep = Annotated[OrdersSettings, Depends(_settings)]
 ClientsDep = Annotated[OrderClients, Depends(_clients)]
+CheckoutKeysDep = Annotated[CheckoutKeys, Depends(_checkout_keys)]
 ShopperDep = Annotated[CurrentUser, Depends(_shopper)]
 IdempotencyKeyDep = Annotated[str, Depends(_idempotency_key)]
 OwnVendorDep = Annotated[str, Depends(_own_vendor)]

@@ -59,6 +59,12 @@ class VendorUnavailable(Conflict):
     type_slug = "vendor-unavailable"
 
 
+class CheckoutInProgress(Conflict):
+    """Another request with the same Idempotency-Key is still placing its order; retry (Retry-After) for its answer."""
+    title = "Checkout in progress"
+    type_slug = "checkout-in-progress"
+
+
 class IllegalTransition(Conflict):
     title = "Illegal status change"
     type_slug = "illegal-transition"

@@ -1,17 +1,22 @@
 """The orders database as the use cases see it: every read and write they make, behind one object per unit of work
 (`uow.repository(OrderRepository)`), so unit tests hand in an in-memory stand-in (tests/fakes/orders.py) and the
 use cases' decisions run without PostgreSQL. Queries that only list (queries.py, the staff return queue) still
-use the session: they hold no decisions worth a fake."""
+use the session: they hold no decisions worth a fake.
+
+CheckoutKeys is the one part that is not on the unit of work: checkout's Idempotency-Key claims, each committed on
+its own short transaction before (claim) or after (release) the unit of work, so no transaction stays open while
+checkout calls other services (use_cases/place_order.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from apps.orders.orm import IDEMPOTENCY, ORDER_NO_SEQ, Order, ReturnItem, ReturnRequest, VendorCommission
-from kernel.idempotency import StoredResponse, claim, remember
+from kernel.idempotency import Claim, StoredResponse, claim, claim_ahead, release, remember, settle
 from kernel.uow import Repository
 
 OPEN_RETURNS = ("requested", "approved", "received")
@@ -43,8 +48,14 @@ class OrderRepository(Repository):
     async def claim_key(self, *, scope: str, key: str, body: Any) -> StoredResponse | None:
         return await claim(self.session, IDEMPOTENCY, scope=scope, key=key, body=body)
 
-    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
-        await remember(self.session, IDEMPOTENCY, scope=scope, key=key, status_code=status_code, body=body)
+    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any,
+                           token: datetime | None = None) -> None:
+        """With `token` (a claim CheckoutKeys made ahead): settle that claim, or ClaimLost if it was taken over."""
+        if token is None:
+            await remember(self.session, IDEMPOTENCY, scope=scope, key=key, status_code=status_code, body=body)
+        else:
+            await settle(self.session, IDEMPOTENCY, scope=scope, key=key, token=token, status_code=status_code,
+                         body=body)
 
     async def vendors(self, vendor_ids: Iterable[str]) -> dict[str, VendorCommission]:
         ids = sorted(set(vendor_ids))
@@ -71,3 +82,18 @@ class OrderRepository(Repository):
 
     async def return_request(self, rma_id: str, *, lock: bool = False) -> ReturnRequest | None:
         return await self.session.get(ReturnRequest, rma_id, with_for_update=lock, populate_existing=True)
+
+
+class CheckoutKeys:
+    """Idempotency-Key claims made ahead of checkout's unit of work, each in its own short, committed transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def claim(self, *, scope: str, key: str, body: Any, stale_after: timedelta) -> Claim:
+        async with self._sessions() as session, session.begin():
+            return await claim_ahead(session, IDEMPOTENCY, scope=scope, key=key, body=body, stale_after=stale_after)
+
+    async def release(self, *, scope: str, key: str, token: datetime) -> None:
+        async with self._sessions() as session, session.begin():
+            await release(session, IDEMPOTENCY, scope=scope, key=key, token=token)

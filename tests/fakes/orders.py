@@ -4,9 +4,13 @@
     repo, clients = FakeOrderRepository(), FakeOrderClients(cart=cart_of(line("SKU-1", qty=2)))
     uow = FakeUnitOfWork({OrderRepository: repo})
     clients.calls.fail("reserve", InsufficientStock("gone"))
+
+FakeCheckoutKeys stands in for repository.CheckoutKeys: checkout's Idempotency-Key claims, kept at once (their own
+committed transaction) in the repository's key store, fenced by a token like the real ones.
 """
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +20,8 @@ from apps.orders.config import OrdersSettings
 from apps.orders.orm import Order, OrderItem, ReturnRequest, VendorCommission, VendorSplitRow
 from apps.orders.repository import OPEN_RETURNS, OrderRepository
 from kernel.clock import utcnow
+from kernel.errors import ValidationFailed
+from kernel.idempotency import Claim, ClaimLost, StoredResponse, request_hash
 from kernel.ids import new_id_str
 from kernel.testing import Calls, FakeKeyedRepository, FakeUnitOfWork, with_defaults
 
@@ -74,9 +80,16 @@ class FakeOrderRepository(FakeKeyedRepository):
         number, self._number = self._number, self._number + 1  # a sequence: never given back on rollback
         return number
 
-    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any) -> None:
+    async def remember_key(self, *, scope: str, key: str, status_code: int, body: Any,
+                           token: datetime | None = None) -> None:
         self.calls.record("remember_key", scope=scope, key=key, status_code=status_code)
-        await super().remember_key(scope=scope, key=key, status_code=status_code, body=body)
+        if token is None:
+            await super().remember_key(scope=scope, key=key, status_code=status_code, body=body)
+            return
+        row = self.keys.get((scope, key))  # a claim made ahead (FakeCheckoutKeys): settle it when this commits
+        if row is None or row["status_code"] is not None or row.get("token") != token:
+            raise ClaimLost("This request's Idempotency-Key was taken over by a retry; nothing was kept.")
+        self.idempotency._staged[(scope, key)] = {**row, "status_code": status_code, "body": body}
 
     async def vendors(self, vendor_ids) -> dict[str, VendorCommission]:
         wanted = set(vendor_ids)
@@ -118,19 +131,69 @@ class FakeOrderRepository(FakeKeyedRepository):
         self.commit()
 
 
+class FakeCheckoutKeys:
+    """repository.CheckoutKeys in memory over `repo`'s key store. A claim is kept at once (pending: no status),
+    `release` drops it; `claimed_while_open` records whether the unit of work was open at a claim (it must not be)."""
+
+    _tokens = itertools.count(1)
+
+    def __init__(self, repo: FakeOrderRepository, uow: FakeUnitOfWork | None = None) -> None:
+        self.repo, self.uow = repo, uow
+        self.calls = Calls()
+        self.claimed_while_open: list[bool] = []
+        self.now = utcnow  # a test moves it to make a pending claim stale
+
+    async def claim(self, *, scope: str, key: str, body: Any, stale_after: timedelta) -> Claim:
+        self.calls.record("claim", scope=scope, key=key)
+        self.claimed_while_open.append(bool(self.uow and self.uow.open))
+        if not key or len(key) > 200:
+            raise ValidationFailed("Idempotency-Key must be 1..200 characters.")
+        digest, kept = request_hash(body), self.repo.keys
+        row = kept.get((scope, key))
+        if row is not None and row["hash"] != digest:
+            raise ValidationFailed("This Idempotency-Key was already used with a different request body.")
+        if row is not None and row["status_code"] is not None:
+            return Claim(stored=StoredResponse(row["status_code"], row["body"]))
+        if row is not None and row.get("at", self.now()) > self.now() - stale_after:
+            return Claim()  # another request holds it
+        token = datetime(2000, 1, 1) + timedelta(microseconds=next(self._tokens))
+        kept[(scope, key)] = {"hash": digest, "status_code": None, "body": None, "token": token, "at": self.now()}
+        return Claim(token=token)
+
+    async def release(self, *, scope: str, key: str, token: datetime) -> None:
+        self.calls.record("release", scope=scope, key=key)
+        row = self.repo.keys.get((scope, key))
+        if row is not None and row["status_code"] is None and row.get("token") == token:
+            del self.repo.keys[(scope, key)]
+
+
+class _WatchedCalls(Calls):
+    def __init__(self, clients: FakeOrderClients) -> None:
+        super().__init__()
+        self._clients = clients
+
+    def record(self, name: str, **kwargs: Any) -> None:
+        uow = self._clients.uow
+        if uow is not None and uow.open:
+            self._clients.in_transaction.append(name)
+        super().record(name, **kwargs)
+
+
 class FakeOrderClients:
     """OrderClients without HTTP. Every method records its arguments in `calls` (and raises what `calls.fail`
     queued for it); answers come from the attributes, which a test sets."""
 
     def __init__(self, *, cart: Cart | None = None, quote: Quote | None = None,
                  coupon: CouponResult | None = None) -> None:
-        self.calls = Calls()
         self.cart_answer = cart or cart_of(line("SKU-1"))
         self.quote_answer = quote if quote is not None else Quote(700, "USD", 3)
         self.coupon_answer = coupon or CouponResult(0, {})
         self.addresses: dict[str, dict[str, Any]] = {}
         self.commit_status: dict[str, str] = {}  # reservation id → what commit answers (default "committed")
         self.reserved: list[Reservation] = []
+        self.uow: FakeUnitOfWork | None = None  # when set: `in_transaction` names each call made while it was open
+        self.in_transaction: list[str] = []
+        self.calls = _WatchedCalls(self)
 
     async def cart(self, user_id: str) -> Cart:
         self.calls.record("cart", user_id=user_id)

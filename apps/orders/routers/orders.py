@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from apps.orders import views
 from apps.orders.dependencies import (
+    CheckoutKeysDep,
     CheckoutSlotDep,
     ClientsDep,
     IdempotencyKeyDep,
@@ -38,9 +39,9 @@ router = APIRouter(prefix="/v1", tags=["orders"])
                         409: {"description": "insufficient stock (nothing reserved) or coupon used up"},
                         422: {"description": "empty cart, bad address, or the key reused with another body"}})
 async def create_order(body: OrderCreate, request: Request, user: ShopperDep, key: IdempotencyKeyDep,
-                       uow: UowDep, clients: ClientsDep, settings: SettingsDep,
+                       uow: UowDep, keys: CheckoutKeysDep, clients: ClientsDep, settings: SettingsDep,
                        _: CheckoutSlotDep) -> JSONResponse:
-    placed = await place_order(uow=uow, clients=clients, settings=settings,
+    placed = await place_order(uow=uow, keys=keys, clients=clients, settings=settings,
                                cmd=PlaceOrder(user_id=user.id, idempotency_key=key, cmd=body,
                                               signals=client_signals(request)), answer=views.order_json)
     headers = {"Idempotent-Replayed": "true"} if placed.replayed else {}

@@ -1,5 +1,8 @@
 """Everything checkout must know before it changes anything elsewhere: the cart's lines, the vendors may sell,
-the address, the shipping quote, the coupon's discount, the totals and the vendor splits.
+the address, the shipping quote, the coupon's discount, the totals, the vendor splits and the order's number.
+
+No transaction stays open across a call to another service: the only database step, the vendor projection and
+the number (a sequence: gaps are fine), is one short read of its own between the cart call and the others.
 
 Prices: the cart's captured unit prices are authoritative (the cart took them from the catalog when the shopper
 added the item, and the shopper saw them in the summary); orders checks them for shape, currency and bounds and
@@ -10,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from apps.orders import projections, splits
+from apps.orders import domain, projections, splits
 from apps.orders.clients import Cart, OrderClients, Quote
 from apps.orders.config import OrdersSettings
 from apps.orders.exceptions import EmptyCart, InvalidCart, VendorUnavailable
+from apps.orders.repository import OrderRepository
 from apps.orders.schemas import OrderCreate
 from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
@@ -30,6 +34,7 @@ class Plan:
     discounts: dict[str, int]
     totals: CheckoutTotals
     splits: list[splits.VendorSplit]
+    order_no: str  # taken now: coupons and inventory know the order by it before it is written
 
 
 def cart_lines(cart: Cart, settings: OrdersSettings) -> list[splits.Line]:
@@ -81,7 +86,9 @@ async def build_plan(*, uow: UnitOfWork, clients: OrderClients, settings: Orders
                      cmd: OrderCreate) -> Plan:
     cart = await clients.cart(user_id)
     lines = cart_lines(cart, settings)
-    vendors = await projections.load(uow, {line.vendor_id for line in lines})
+    async with uow:  # a short read, closed before the next remote call
+        vendors = await projections.load(uow, {line.vendor_id for line in lines})
+        number = await uow.repository(OrderRepository).next_order_number()
     if blocked := projections.not_selling(vendors):
         raise VendorUnavailable("Some items come from vendors that are not selling right now.",
                                 errors=[{"field": "items", "message": f"vendor {v} is not active"} for v in blocked])
@@ -101,7 +108,8 @@ async def build_plan(*, uow: UnitOfWork, clients: OrderClients, settings: Orders
                                          tax_minor=totals.tax_minor, commissions=projections.commissions(vendors),
                                          default=default, currency=cart.currency)
     return Plan(cart=cart, lines=lines, address=address, quote=quote, coupon_code=cart.coupon_code,
-                discounts=discounts, totals=totals, splits=vendor_splits)
+                discounts=discounts, totals=totals, splits=vendor_splits,
+                order_no=domain.format_order_no(settings.order_no_prefix, number, settings.order_no_digits))
 
 
 def _coupon_items(cart: Cart) -> list[dict[str, Any]]:

@@ -3,17 +3,23 @@ when a step fails. No PostgreSQL, no Kafka: the integration tests (tests/integra
 same flow against the real servers."""
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
 import pytest
 
 from apps.orders import views
 from apps.orders.clients import CouponResult, Quote
-from apps.orders.exceptions import EmptyCart, InsufficientStock, InvalidCart, VendorUnavailable
+from apps.orders.exceptions import (CheckoutInProgress, CouponExhausted, EmptyCart, InsufficientStock, InvalidAddress,
+                                    InvalidCart, VendorUnavailable)
 from apps.orders.orm import VendorCommission
+from apps.orders.repository import OrderRepository
 from apps.orders.schemas import OrderCreate
 from apps.orders.use_cases.place_order import PlaceOrder, place_order
 from kernel.clock import utcnow
 from kernel.errors import ServiceUnavailable, ValidationFailed
-from tests.fakes.orders import ADDRESS, USER, VENDOR_A, VENDOR_B, cart_of, line, settings, world
+from kernel.idempotency import ClaimLost
+from tests.fakes.orders import ADDRESS, USER, VENDOR_A, VENDOR_B, FakeCheckoutKeys, cart_of, line, settings, world
 
 
 def _cmd(key: str = "key-1", method: str = "standard", signals: dict[str, str] | None = None,
@@ -22,9 +28,17 @@ def _cmd(key: str = "key-1", method: str = "standard", signals: dict[str, str] |
     return PlaceOrder(user_id=USER, idempotency_key=key, cmd=body, signals=signals)
 
 
+def _keys(uow) -> FakeCheckoutKeys:
+    """One key store per unit of work (kept on it), so repeated places in a test share their claims."""
+    if not hasattr(uow, "checkout_keys"):
+        uow.checkout_keys = FakeCheckoutKeys(uow.repository(OrderRepository), uow)
+    return uow.checkout_keys
+
+
 async def _place(uow, clients, cmd=None, **overrides):
-    return await place_order(uow=uow, clients=clients, settings=settings(**overrides), cmd=cmd or _cmd(),
-                             answer=views.order_json)
+    clients.uow = uow  # every remote call notes whether a transaction was open (clients.in_transaction)
+    return await place_order(uow=uow, keys=_keys(uow), clients=clients, settings=settings(**overrides),
+                             cmd=cmd or _cmd(), answer=views.order_json)
 
 
 async def test_places_the_order_reserves_sorted_lines_and_emits_order_created_once():
@@ -201,3 +215,103 @@ async def test_order_numbers_come_from_the_sequence_with_the_configured_prefix()
     uow, _, clients = world()
     await _place(uow, clients, order_no_prefix="SHOP-", order_no_digits=5)
     assert uow.events("order.created")[0]["orderNo"] == "SHOP-00001"
+
+
+# --- no transaction across the network (issue 12): the key first, remote calls outside any transaction ----------
+
+async def test_the_key_is_claimed_before_any_remote_call_and_no_transaction_is_open_during_one():
+    uow, repo, clients = world(cart=cart_of(line("SKU-1"), coupon_code="SAVE5"), coupon=CouponResult(100, {}))
+    body = OrderCreate.model_validate({"shippingAddressId": "addr-1"})
+    clients.addresses["addr-1"] = {"id": "addr-1", **ADDRESS}
+    keys = _keys(uow)
+    placed = await _place(uow, clients, cmd=PlaceOrder(user_id=USER, idempotency_key="k", cmd=body))
+
+    assert placed.status_code == 201
+    assert keys.calls.names() == ["claim"] and keys.claimed_while_open == [False]
+    assert clients.calls.names() == ["cart", "address", "shipping_quote", "evaluate_coupon", "redeem_coupon",
+                                     "reserve", "checked_out"]
+    assert clients.in_transaction == []
+    assert uow.commits == 1  # the order, its events and the key's answer: one transaction
+    assert repo.keys[(f"orders:{USER}", "k")]["status_code"] == 201
+
+
+@pytest.mark.parametrize(("step", "error"), [
+    ("cart", ServiceUnavailable("cart is down")),
+    ("address", InvalidAddress("No such address in your address book.")),
+    ("shipping_quote", ServiceUnavailable("shipping is down")),
+    ("evaluate_coupon", ServiceUnavailable("coupons is down")),
+    ("redeem_coupon", CouponExhausted("no uses left")),
+    ("reserve", InsufficientStock("Not enough stock; nothing was reserved.")),
+])
+async def test_a_failure_in_each_remote_step_compensates_and_frees_the_key(step, error):
+    uow, repo, clients = world(cart=cart_of(line("SKU-1"), coupon_code="SAVE5"), coupon=CouponResult(100, {}))
+    clients.addresses["addr-1"] = {"id": "addr-1", **ADDRESS}
+    cmd = PlaceOrder(user_id=USER, idempotency_key="k", cmd=OrderCreate.model_validate({"shippingAddressId": "addr-1"}))
+    clients.calls.fail(step, error)
+    with pytest.raises(type(error)):
+        await _place(uow, clients, cmd=cmd)
+
+    redeemed = bool(clients.calls.of("redeem_coupon")) and step != "redeem_coupon"
+    assert len(clients.calls.of("release_coupon")) == (1 if redeemed else 0)
+    assert clients.calls.of("release_reservation") == []  # the reservation is the last remote step
+    assert repo.keys == {} and repo.orders == {} and uow.committed == []
+    # the key is free: the retry runs the checkout and places the order
+    placed = await _place(uow, clients, cmd=cmd)
+    assert placed.status_code == 201 and not placed.replayed and len(repo.orders) == 1
+    assert clients.in_transaction == []
+
+
+async def test_a_failed_write_releases_the_key_after_the_compensations():
+    uow, repo, clients = world(cart=cart_of(line("SKU-1"), coupon_code="SAVE5"), coupon=CouponResult(100, {}))
+    repo.calls.fail("add", RuntimeError("flush failed"))
+    with pytest.raises(RuntimeError):
+        await _place(uow, clients)
+    assert [n for n in clients.calls.names() if n.startswith("release")] == ["release_reservation", "release_coupon"]
+    assert _keys(uow).calls.names() == ["claim", "release"] and repo.keys == {}
+
+
+async def test_a_duplicate_while_the_first_is_pending_gets_409_retryable_without_touching_anything():
+    uow, repo, clients = world()
+    keys = _keys(uow)
+    first = await keys.claim(scope=f"orders:{USER}", key="key-1", body=_cmd().cmd.model_dump(
+        mode="json", by_alias=True, exclude_none=True), stale_after=timedelta(minutes=2))
+    assert first.token is not None
+    with pytest.raises(CheckoutInProgress) as raised:
+        await _place(uow, clients, checkout_key_wait_seconds=0.1)
+    assert raised.value.status == 409 and raised.value.headers == {"Retry-After": "1"}
+    assert clients.calls.names() == [] and repo.orders == {}
+    assert repo.keys[(f"orders:{USER}", "key-1")]["token"] == first.token  # the first still holds the key
+
+
+async def test_a_duplicate_waits_for_the_first_and_replays_its_answer():
+    uow, repo, clients = world()
+    cart = clients.cart
+
+    async def slow_cart(user_id):  # the first is still placing when the second arrives
+        await asyncio.sleep(0.05)
+        return await cart(user_id)
+    clients.cart = slow_cart
+    first, second = await asyncio.gather(_place(uow, clients), _place(uow, clients))
+    assert (first.replayed, second.replayed) == (False, True)
+    assert len(_keys(uow).calls.of("claim")) >= 3  # the second polled the pending claim, then replayed
+    assert first.body == second.body and len(repo.orders) == 1 and len(clients.calls.of("reserve")) == 1
+
+
+async def test_a_duplicate_with_another_body_is_refused_even_while_pending():
+    uow, _, clients = world()
+    await _keys(uow).claim(scope=f"orders:{USER}", key="key-1", body={"other": True}, stale_after=timedelta(1))
+    with pytest.raises(ValidationFailed):
+        await _place(uow, clients)
+    assert clients.calls.names() == []
+
+
+async def test_a_stale_claim_is_taken_over_and_the_slow_first_can_no_longer_keep_its_order():
+    uow, repo, clients = world()
+    keys = _keys(uow)
+    body = _cmd().cmd.model_dump(mode="json", by_alias=True, exclude_none=True)
+    dead = await keys.claim(scope=f"orders:{USER}", key="key-1", body=body, stale_after=timedelta(minutes=2))
+    keys.now = lambda: utcnow() + timedelta(minutes=3)  # the first request's process died long ago
+    placed = await _place(uow, clients)
+    assert placed.status_code == 201 and len(repo.orders) == 1
+    with pytest.raises(ClaimLost):  # the dead claim's token no longer settles anything
+        await repo.remember_key(scope=f"orders:{USER}", key="key-1", status_code=201, body={}, token=dead.token)
