@@ -21,8 +21,6 @@ from sqlalchemy import select, text, update
 from apps.notifications.orm import Message
 from apps.payments.orm import Earning
 from apps.payments.sweeper import sweep_app
-from kernel.settings import common_settings
-from kernel.warehouse import warehouse_client
 from pipelines.defs.reports.daily import daily_report_job
 from pipelines.defs.reports.sensors import fraud_rate_alert
 from simulator.api import call, eventually, ok
@@ -31,22 +29,11 @@ from tests.integration import report_helpers as h
 from tests.integration.fraud_helpers import FOREIGN_IP, MEDIUM, FixedChampions, rescore, trained_model
 from tests.integration.orders_helpers import ORDER_BODY
 from tests.integration.reactions_bus import assert_reactions, bus, started  # noqa: F401 - bus is a fixture
-from tests.integration.test_reports_alerts import ops_topic  # noqa: F401 - a fixture
+# A scratch warehouse database of the module's own (dropped at its end), and ops.v1 made sure of
+from tests.integration.test_reports_alerts import ops_topic, scratch  # noqa: F401 - fixtures
 from tests.kafka_helpers import wait_inbox
-from warehouse.migrate import migrate
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@pytest.fixture(scope="module")
-def scratch(stack):
-    """A warehouse database of this module's own: what the sensor and the report job read (dropped at the end)."""
-    database = f"test_ops_reactions_{uuid.uuid4().hex[:8]}"
-    migrate(common_settings(), database=database)
-    yield database
-    admin = warehouse_client(database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{database}`")
-    admin.close()
 
 
 @pytest.fixture(scope="module")
