@@ -1,18 +1,24 @@
-"""Catalog reads through the gateway at 16 clients: the list page and the product page by slug.
+"""Catalog reads through the gateway at 16 clients: the list page and the product page by slug, uncached vs cached.
 
-    .venv/bin/python -m benchmarks.catalog [--duration 10] [--clients 16] [--workers N] [--baseline-workers 1]
+    .venv/bin/python -m benchmarks.catalog [--duration 10] [--clients 16] [--workers N]
+                                           [--baseline cache|workers] [--baseline-workers 1]
                                            [--api http://127.0.0.1:8000]
 
 Starts the API itself on its own port (`mkt serve`, rate limit raised through RATE_LIMIT_* settings,
-COUNT_DB_ROUNDTRIPS on), first with `--baseline-workers` worker processes (the baseline), then with `--workers`
-(default: what `mkt serve` picks for this machine), and prints the ratio. Anonymous GETs, as a shopper browsing:
-`GET /v1/products?perPage=20` (pages 1–5) and `GET /v1/products/{slug}` over the slugs those pages hold. Needs the
-local stack and some active products (`make demo`, or any test run, leaves them).
+COUNT_DB_ROUNDTRIPS on) twice and prints the ratio of the second run over the first (the baseline):
+- `--baseline cache` (default): both with `--workers` (default: what `mkt serve` picks for this machine); the
+  baseline with the catalog's read cache off (CATALOG_READ_CACHE_ENABLED=false: every read rendered from
+  PostgreSQL, as before the cache), then with it on (apps/catalog/read_cache.py).
+- `--baseline workers`: cache on in both, `--baseline-workers` processes first, then `--workers`.
+Anonymous GETs, as a shopper browsing: `GET /v1/products?perPage=20` (pages 1–5), `GET /v1/products/{slug}` over
+the slugs those pages hold, and the same product page revalidated with its ETag (If-None-Match → 304, no body).
+Needs the local stack and some active products (`make demo`, or any test run, leaves them).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import time
 from pathlib import Path
@@ -39,14 +45,15 @@ async def slugs_of(http: httpx.AsyncClient) -> list[str]:
     return out
 
 
-async def get(http: httpx.AsyncClient, samples: Samples, name: str, url: str, params: dict | None = None) -> None:
+async def get(http: httpx.AsyncClient, samples: Samples, name: str, url: str, params: dict | None = None,
+              headers: dict | None = None, expect: int = 200) -> None:
     started = time.perf_counter()
     try:
-        resp = await http.get(url, params=params)
+        resp = await http.get(url, params=params, headers=headers)
     except httpx.HTTPError as exc:
         samples.error(name, f"{type(exc).__name__}: {exc}")
         return
-    if resp.status_code != 200:
+    if resp.status_code != expect:
         samples.error(name, f"{resp.status_code} {resp.text}")
         return
     samples.record(name, (time.perf_counter() - started) * 1000, roundtrips_of(resp.headers))
@@ -57,10 +64,17 @@ async def measure(base: str, clients: int, duration: float, label: str, pid: int
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         slugs = await slugs_of(http)
+        etags = {slug: (await http.get(f"/v1/products/{slug}")).headers.get("etag", "") for slug in slugs}
+
+        def revalidate(i: int, s: Samples):
+            slug = random.choice(slugs)
+            return get(http, s, "304", f"/v1/products/{slug}", headers={"If-None-Match": etags[slug]}, expect=304)
+
         workloads = {
             "list ?perPage=20": lambda i, s: get(http, s, "list", "/v1/products",
                                                  {"perPage": 20, "page": random.randint(1, 5)}),
             "product by slug": lambda i, s: get(http, s, "product", f"/v1/products/{random.choice(slugs)}"),
+            "product, If-None-Match → 304": revalidate,
         }
         rows = []
         for name, one in workloads.items():
@@ -95,14 +109,25 @@ async def run(args: argparse.Namespace) -> None:
     if args.api:
         report(await measure(args.api, args.clients, args.duration, "external API", args.api_pid), args.clients)
         return
-    runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers)] if args.baseline_workers else [])
-    runs.append((f"workers={args.workers or 'default'}", args.workers))
+    workers = f"workers={args.workers or 'default'}"
+    if args.baseline == "cache":
+        runs = [(f"read cache off, {workers}", args.workers, "false"),
+                (f"read cache on, {workers}", args.workers, "true")]
+    else:
+        runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers, "true")]
+                if args.baseline_workers else [])
+        runs.append((workers, args.workers, "true"))
     rows = []
-    for label, workers in runs:
-        with api_server(args.port, workers=workers, log_dir=Path(args.log_dir)) as server:
-            rows += await measure(server.base, args.clients, args.duration, label, server.pid)
+    for label, n, cache in runs:
+        os.environ["CATALOG_READ_CACHE_ENABLED"] = cache  # mkt serve's processes inherit it
+        try:
+            with api_server(args.port, workers=n, log_dir=Path(args.log_dir)) as server:
+                rows += await measure(server.base, args.clients, args.duration, label, server.pid)
+        finally:
+            os.environ.pop("CATALOG_READ_CACHE_ENABLED", None)
     report(rows, args.clients)
-    if args.baseline_workers:
+    console.print(f"load average after the run: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if len(runs) == 2:
         print_ratios(console, rows, "workload", "req/s")
 
 
@@ -111,6 +136,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per workload")
     parser.add_argument("--clients", type=int, default=16)
     add_server_options(parser, port=8711)
+    parser.add_argument("--baseline", choices=("cache", "workers"), default="cache",
+                        help="what the first run lacks: the read cache (default) or worker processes")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
     asyncio.run(run(parser.parse_args()))
 

@@ -20,6 +20,7 @@ _DROP_REQUEST = {b"host", b"connection", b"keep-alive", b"proxy-authenticate", b
                  b"trailer", b"transfer-encoding", b"upgrade", b"content-length", b"x-internal-token",
                  b"x-request-id", b"x-correlation-id", b"x-forwarded-for"}
 _DROP_RESPONSE = (_DROP_REQUEST - {b"x-forwarded-for"}) | {b"content-encoding"}
+NO_BODY = (204, 304)  # answers that carry no content, hence no Content-Length of their own
 
 
 def unusable_path(path: str) -> bool:
@@ -42,5 +43,6 @@ async def call_local(app: ASGIApp, service: str, request: Request, *, ip: str) -
                              headers=headers, body=await request.body())
     response = Response(content=answer.body, status_code=answer.status)
     response.raw_headers = [(k.lower(), v) for k, v in answer.headers if k.lower() not in _DROP_RESPONSE]
-    response.raw_headers.append((b"content-length", str(len(answer.body)).encode()))
+    if answer.status not in NO_BODY:  # RFC 9110 §8.6: a 304 must not claim a length of 0 for a resource it is not
+        response.raw_headers.append((b"content-length", str(len(answer.body)).encode()))
     return response

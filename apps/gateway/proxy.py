@@ -44,5 +44,6 @@ async def forward(request: Request, upstream: httpx.AsyncClient, *, ip: str) -> 
     out_headers = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in _DROP_RESPONSE]
     response = Response(content=resp.content, status_code=resp.status_code)
     response.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]
-    response.headers["content-length"] = str(len(resp.content))
+    if resp.status_code not in (204, 304):  # no content, no Content-Length (RFC 9110 §8.6)
+        response.headers["content-length"] = str(len(resp.content))
     return response

@@ -52,6 +52,8 @@ async def test_etag_cache_control_and_304_through_the_gateway(client, gateway, a
     etag = first.headers["etag"]
     again = await client.get(f"/v1/products/{created['slug']}", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert "content-length" not in again.headers  # the gateway's hop claims no length for a 304 (RFC 9110 §8.6)
+    assert again.headers["cache-control"] == "public, max-age=30"
     assert (await client.get(f"/v1/products/{created['slug']}")).content == first.content  # cached bytes
 
     listing = await client.get("/v1/products", params={"vendor": vendor["id"]})
