@@ -125,6 +125,9 @@ async def run(args: argparse.Namespace) -> None:
         os.environ["CATALOG_READ_CACHE_ENABLED"] = cache  # mkt serve's processes inherit it
         try:
             with api_server(args.port, workers=n, log_dir=Path(args.log_dir)) as server:
+                # Ready is not settled: model loading, consumer group joins and relay catch-up run for a while
+                # after /readyz, and would land on whichever workload comes first.
+                await asyncio.sleep(args.settle)
                 rows += await measure(server.base, args.clients, args.duration, label, server.pid)
         finally:
             os.environ.pop("CATALOG_READ_CACHE_ENABLED", None)
@@ -139,6 +142,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per workload")
     parser.add_argument("--clients", type=int, default=16)
     add_server_options(parser, port=8711)
+    parser.add_argument("--settle", type=float, default=20.0, help="seconds between ready and measuring")
     parser.add_argument("--baseline", choices=("cache", "workers"), default="cache",
                         help="what the first run lacks: the read cache (default) or worker processes")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
