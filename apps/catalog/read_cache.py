@@ -110,7 +110,8 @@ class ReadCache:
     # --- reads -------------------------------------------------------------------------------------------------
     async def generation(self) -> tuple[str, int] | None:
         """The key prefix for entries now, or None when the cache must be bypassed (off, or Redis unreachable)."""
-        if not self.enabled:
+        client = self._redis
+        if not self.enabled or client is None:
             return None
         now = time.monotonic()
         if now >= self._fresh_until and self._outage.available:
@@ -118,10 +119,10 @@ class ReadCache:
             # instead of all asking Redis at once.
             self._fresh_until = now + self.refresh_seconds
             try:
-                raw = await self._redis.get(GENERATION_KEY)
+                raw = await client.get(GENERATION_KEY)
                 if raw is None:  # first use, or Redis lost its data: start from a value no process has keyed by
-                    await self._redis.set(GENERATION_KEY, secrets.randbits(48), nx=True)
-                    raw = await self._redis.get(GENERATION_KEY)
+                    await client.set(GENERATION_KEY, secrets.randbits(48), nx=True)
+                    raw = await client.get(GENERATION_KEY)
                 self._shared = raw.decode() if isinstance(raw, bytes) else str(raw)
             except _FAILURES as exc:
                 self._outage.failed("generation", exc)
@@ -179,7 +180,7 @@ class ReadCache:
         """INCR until no commit is left untold: one that lands while an INCR is in flight may come after it, so
         it owes another (readers could have read the new value before that commit)."""
         deadline = time.monotonic() + self.max_age_seconds
-        while self._owed:
+        while self._owed and self._redis is not None:
             self._owed = False
             try:
                 await self._redis.incr(GENERATION_KEY)
