@@ -26,6 +26,7 @@ class CatalogSettings(BaseServiceSettings, StorageSettings):
     read_cache_enabled: bool = True
     read_cache_refresh_seconds: float = Field(0.5, gt=0, le=5)  # staleness bound across processes, ~ this
     read_cache_max_entries: int = Field(2000, ge=1)
+    read_cache_max_bytes: int = Field(64 * 1024 * 1024, ge=0)  # per process
     read_cache_max_age_seconds: float = Field(30.0, gt=0)
     # What clients and shared caches may reuse without asking again (the public list changes more often).
     list_max_age_seconds: int = Field(5, ge=0)

@@ -32,7 +32,8 @@ def create_app(settings: CatalogSettings | None = None, wiring: Wiring | None = 
                   if settings.read_cache_enabled else None)
         app.state.read_cache = cache = ReadCache(
             client, enabled=settings.read_cache_enabled, refresh_seconds=settings.read_cache_refresh_seconds,
-            max_entries=settings.read_cache_max_entries, max_age_seconds=settings.read_cache_max_age_seconds)
+            max_entries=settings.read_cache_max_entries, max_bytes=settings.read_cache_max_bytes,
+            max_age_seconds=settings.read_cache_max_age_seconds)
         watch_commits(app.state.db.sessions, PUBLIC_TABLES, cache.written)
 
     async def close_read_cache(app: FastAPI) -> None:

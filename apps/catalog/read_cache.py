@@ -86,10 +86,13 @@ def respond(entry: Entry, if_none_match: str | None, cache_control: str) -> Resp
 
 class ReadCache:
     def __init__(self, client: redis.Redis | None, *, enabled: bool = True, refresh_seconds: float = 0.5,
-                 max_entries: int = 2000, max_age_seconds: float = 30.0, retry_after_seconds: float = 5.0) -> None:
+                 max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024, max_age_seconds: float = 30.0,
+                 retry_after_seconds: float = 5.0) -> None:
         self.enabled = enabled and client is not None
         self.refresh_seconds = refresh_seconds
         self.max_entries = max_entries
+        self.max_bytes = max_bytes  # of bodies held: what bounds memory, whatever the pages weigh
+        self._bytes = 0
         self.max_age_seconds = max_age_seconds
         self._redis = client
         self._outage = OutageWindow(retry_after_seconds, log=log, event="catalog.read_cache.redis_unavailable")
@@ -145,10 +148,12 @@ class ReadCache:
     def put(self, generation: tuple[str, int] | None, key: Hashable, body: bytes) -> Entry:
         entry = Entry(body, etag_of(body), time.monotonic())
         if generation is not None and len(body) <= MAX_CACHED_BYTES:
+            if (old := self._entries.pop((generation, key), None)) is not None:
+                self._bytes -= len(old.body)
             self._entries[(generation, key)] = entry
-            self._entries.move_to_end((generation, key))
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._bytes -= len(self._entries.popitem(last=False)[1].body)
         return entry
 
     async def answer(self, key: Hashable, render: Callable[[], Awaitable[BaseModel]], *, if_none_match: str | None,
@@ -197,3 +202,4 @@ class ReadCache:
     def _forget(self) -> None:
         self._shared = None
         self._entries.clear()
+        self._bytes = 0

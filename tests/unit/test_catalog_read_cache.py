@@ -176,6 +176,19 @@ async def test_entries_expire_after_max_age_and_the_lru_holds_max_entries():
     assert source["renders"] == renders + 1
 
 
+async def test_the_lru_holds_at_most_max_bytes_of_bodies():
+    shared, source = MemoryRedis(), {"price": 100}
+    c = cache(shared, max_bytes=2 * len(b'{"price":100}'))
+    for key in ("a", "b", "c"):
+        await read(c, key, source)
+    renders = source["renders"]
+    await read(c, "c", source)
+    await read(c, "b", source)
+    assert source["renders"] == renders  # the two newest are held
+    await read(c, "a", source)
+    assert source["renders"] == renders + 1  # the oldest went to make room
+
+
 async def test_disabled_cache_renders_every_time_and_never_asks_redis():
     shared, source = MemoryRedis(), {"price": 100}
     c = cache(shared, enabled=False)
