@@ -54,21 +54,12 @@ class SinkConsumer:
         await self.consumer.stop()
 
     async def assigned(self, partitions: set[TopicPartition]) -> None:
-        """Partitions may have moved here: reset what the worker vouches for, and start new ones where faust's
-        group (which ran this sink before) left off rather than replaying each topic from its beginning."""
+        """Partitions may have moved here: reset what the worker vouches for. A partition this group never committed
+        starts at its beginning (auto_offset_reset, earliest) and the per-batch event-id lookup drops what the
+        warehouse already holds. It used to start where faust's group had left off, which was right only while
+        faust ran the sink: faust's group still reads these topics for its own agents, so on a fresh stack it could
+        commit past an event the sink had not landed yet, and the warehouse never got that event."""
         self.on_assigned()
-        fresh = [tp for tp in partitions if await self.consumer.committed(tp) is None]
-        if not fresh:
-            return
-        inherited = AIOKafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap_servers,
-                                     group_id=self.settings.app_id, enable_auto_commit=False)
-        await inherited.start()
-        try:
-            for tp in fresh:
-                if (offset := await inherited.committed(tp)) is not None:
-                    self.consumer.seek(tp, offset)
-        finally:
-            await inherited.stop()
 
     async def batch(self, size: int, within: float) -> list[ConsumerRecord]:
         """Up to `size` records, returning as soon as `within` seconds passed since the first one arrived."""
