@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import selectinload
 
 from apps.catalog.orm import Brand, Category, Product, ProductVariant, VendorProjection
@@ -29,16 +30,26 @@ class ProductRepository(Repository):
 
     async def upsert_vendor(self, *, vendor_id: str, name: str, slug: str, status: str,
                             occurred_at: datetime) -> tuple[bool, str | None]:
-        """Set the vendors projection's row unless a newer source already set it: (applied, previous status)."""
+        """Set the vendors projection's row unless a newer source already set it: (applied, previous status).
+
+        Two writers may race for a vendor's first row (the vendor.* consumer and a request that confirmed the vendor
+        with the vendors service, possibly in another process): the insert gives way on conflict and the loser
+        updates the winner's row under its lock, so neither fails."""
+        values = {"name": name[:200], "slug": slug[:200], "status": status, "source_occurred_at": occurred_at,
+                  "updated_at": occurred_at}
         row = await self.session.get(VendorProjection, vendor_id, with_for_update=True)
-        if row is not None and row.source_occurred_at > occurred_at:
-            return False, row.status
-        previous = row.status if row is not None else None
         if row is None:
-            row = VendorProjection(vendor_id=vendor_id)
-            self.session.add(row)
-        row.name, row.slug, row.status, row.source_occurred_at = name[:200], slug[:200], status, occurred_at
-        row.updated_at = occurred_at
+            inserted = await self.session.execute(
+                pg_insert(VendorProjection).values(vendor_id=vendor_id, **values).on_conflict_do_nothing()
+                .returning(VendorProjection.vendor_id))
+            if inserted.first() is not None:
+                return True, None
+            row = await self.session.get(VendorProjection, vendor_id, with_for_update=True, populate_existing=True)
+        if row.source_occurred_at > occurred_at:
+            return False, row.status
+        previous = row.status
+        for field, value in values.items():
+            setattr(row, field, value)
         await self.session.flush()
         return True, previous
 
