@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -34,13 +35,24 @@ class SigningKey:
 
     @classmethod
     def load_or_create(cls, path: Path) -> "SigningKey":
-        """Local development only: a key kept under .stack/ so tokens survive restarts."""
+        """Local development only: a key kept under .stack/ so tokens survive restarts.
+
+        Several processes start at once on a fresh stack (`mkt serve --workers N` forks them together): each used to
+        generate a key and write it, so every process signed with its own key and a token from one was "Unknown
+        signing key" in the others. The first to link its fully written file wins; the others read that one."""
         if path.exists():
             return cls(path.read_bytes())
         key = cls.generate()
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(key.private_pem)
-        path.chmod(0o600)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(key.private_pem)
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic, and fails if another process got there first
+        except FileExistsError:
+            return cls(path.read_bytes())
+        finally:
+            tmp.unlink(missing_ok=True)
         return key
 
 

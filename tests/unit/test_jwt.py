@@ -102,3 +102,29 @@ async def test_garbage_and_tampered_payload_rejected(issuer):
     claims["roles"] = ["super_admin"]
     with pytest.raises(Unauthorized):
         await v.verify(f"{head}.{_b64(claims)}.{sig}")
+
+
+def _kid_of_key_at(path: str, start, out) -> None:  # a child process: wait for the gun, then load or create
+    from pathlib import Path
+
+    start.wait()
+    out.put(SigningKey.load_or_create(Path(path)).kid)
+
+
+def test_processes_starting_together_on_a_fresh_stack_share_one_signing_key(tmp_path):
+    """`mkt serve --workers N` forks its processes at once: each must end up signing with the key on disk, or a
+    token issued by one is refused by the others as signed with an unknown key."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    start, out = ctx.Event(), ctx.Queue()
+    path = tmp_path / "keys" / "jwt.pem"
+    procs = [ctx.Process(target=_kid_of_key_at, args=(str(path), start, out)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    kids = {out.get(timeout=60) for _ in procs}
+    for p in procs:
+        p.join(timeout=30)
+    assert kids == {SigningKey(path.read_bytes()).kid}
+    assert [f.name for f in path.parent.iterdir()] == ["jwt.pem"]  # no temporary file left behind
