@@ -74,6 +74,21 @@ async def marginal_cpu(pid: int | None, run: Callable[[], Awaitable[tuple[Sample
     return samples, wall, (used * 1000 / samples.completed if samples.completed else None)
 
 
+async def settle(pid: int, *, quiet_share: float = 0.35, longest: float = 90.0) -> float:
+    """Wait until the API has settled after /readyz (models loaded, consumer groups joined, relays caught up): its
+    processes used under `quiet_share` of a core for two seconds running, or `longest` seconds passed. Returns the
+    seconds waited. Without it the first level measured whatever start-up work was still running."""
+    started = time.monotonic()
+    quiet = 0
+    last = cpu_seconds(pid)
+    while quiet < 2 and time.monotonic() - started < longest:
+        await asyncio.sleep(1.0)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if now - last < quiet_share else 0
+        last = now
+    return time.monotonic() - started
+
+
 @dataclass
 class Server:
     base: str

@@ -10,6 +10,8 @@ The benchmark starts the API itself on its own port (`mkt serve`, rate limit rai
 COUNT_DB_ROUNDTRIPS on so each answer says how many database round-trips it cost), twice: first with
 `--baseline-workers` worker processes (the baseline), then with `--workers` (default: what `mkt serve` picks for
 this machine), and prints the ratio. `--api URL` measures an API that is already running instead (no baseline).
+After /readyz it waits until the API's CPU is quiet (loadgen.settle) and runs `--warmup` seconds of unmeasured
+purchases, so the first level does not measure start-up work.
 The seeded vendor, products and buyers are kept in STACK_DIR/bench/purchase_world.json and reused by later runs
 (`--fresh-world` seeds anew).
 Needs the local stack (`mkt stack up`). Access tokens live 15 minutes: keep the whole run shorter.
@@ -32,7 +34,7 @@ from apps.payments.config import PaymentsSettings
 from apps.payments.providers import signature
 from apps.payments.providers.simulated import event, intent_object
 from benchmarks.loadgen import (Samples, add_server_options, api_server, closed_loop, machine, marginal_cpu, pct,
-                                print_ratios, roundtrips_of)
+                                print_ratios, roundtrips_of, settle)
 from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from simulator.api import bearer
@@ -133,10 +135,14 @@ async def purchase(http: httpx.AsyncClient, buyer: dict, skus: list[str], sample
 
 
 async def measure(base: str, levels: list[int], duration: float, label: str, cache: Path,
-                  pid: int | None = None) -> list[dict]:
+                  pid: int | None = None, warmup: float = 3.0) -> list[dict]:
     limits = httpx.Limits(max_connections=max(levels) + 8, max_keepalive_connections=max(levels) + 8)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         skus, people = await seeded(http, products=8, buyers=max(levels), cache=cache)
+        if pid:
+            console.print(f"  {label}: settled {await settle(pid):.0f} s after ready")
+        if warmup > 0:  # the first purchases fill connection pools and caches: not part of any level
+            await closed_loop(min(levels), warmup, lambda i, s: purchase(http, people[i], skus, s))
         rows = []
         for level in levels:
             samples, wall, cpu_ms = await marginal_cpu(pid, lambda: closed_loop(
@@ -183,14 +189,14 @@ async def run(args: argparse.Namespace) -> None:
     if args.fresh_world:
         cache.unlink(missing_ok=True)
     if args.api:
-        report(await measure(args.api, levels, args.duration, "external API", cache, args.api_pid))
+        report(await measure(args.api, levels, args.duration, "external API", cache, args.api_pid, args.warmup))
         return
     rows = []
     runs = ([(f"baseline ({args.baseline_workers} worker)", args.baseline_workers)] if args.baseline_workers else [])
     runs.append((f"workers={args.workers or 'default'}", args.workers))
     for label, workers in runs:
         with api_server(args.port, workers=workers, log_dir=logs) as server:
-            rows += await measure(server.base, levels, args.duration, label, cache, server.pid)
+            rows += await measure(server.base, levels, args.duration, label, cache, server.pid, args.warmup)
     report(rows)
     if args.baseline_workers:
         print_ratios(console, rows, "buyers", "purchases/s")
@@ -200,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per buyer level (longer: e.g. 60)")
     parser.add_argument("--buyers", default="1,8,32")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured purchases before the levels")
     add_server_options(parser, port=8710)
     parser.add_argument("--fresh-world", action="store_true", help="seed a new vendor, products and buyers")
     parser.add_argument("--log-dir", default=str(stack_settings().stack_dir / "bench"))
