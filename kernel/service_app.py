@@ -23,6 +23,7 @@ from kernel.kafka import KafkaPublisher
 from kernel.logging import configure_logging
 from kernel.metrics import metrics_router
 from kernel.outbox import outbox_table
+from kernel.outbox_wake import name_outbox
 from kernel.relay import OutboxRelay
 from kernel.service_client import ServiceClients
 from kernel.settings import BaseServiceSettings
@@ -72,6 +73,7 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
     wiring = wiring or Wiring()
     settings = spec.settings
     outbox = outbox_table(spec.metadata)
+    name_outbox(outbox, spec.name)  # so web workers' commits can wake this service's relay elsewhere
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

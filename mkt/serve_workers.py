@@ -6,6 +6,9 @@ the whole deployment (outbox relays, event consumers, sweepers): they are idempo
 N times as often — at idle the loops of 16 services cost a tenth of a core per process, and under load the relays'
 polling was close to half of the event loop's time (benchmarks/purchase_flow.py, py-spy).
 
+The web workers' commits wake the background process's relays through a pipe (kernel/outbox_wake.py), so events
+leave within a few milliseconds without the relays polling their tables several times a second.
+
 The children are forked after the parent imported the composition root (importing every service takes seconds;
 no thread runs yet at that point, so forking is safe). If any child dies the others are stopped and the parent
 exits non-zero, so whoever supervises `mkt serve` sees the failure.
@@ -23,6 +26,7 @@ from collections.abc import Collection
 
 import uvicorn
 
+from kernel.outbox_wake import receive_wakeups_from, send_wakeups_to
 from mkt.composition import build_all_in_one
 
 _fork = multiprocessing.get_context("fork")
@@ -41,32 +45,32 @@ def _reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _web_worker(host: str, port: int, hosted: Collection[str] | None) -> None:
+def _web_worker(host: str, port: int, hosted: Collection[str] | None, wake_out: int) -> None:
+    send_wakeups_to(wake_out)
     app = build_all_in_one(run_relay=False, run_consumers=False, run_periodic=False, hosted=hosted)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     uvicorn.Server(config).run(sockets=[_reuse_port_socket(host, port)])
 
 
-async def _run_background(hosted: Collection[str] | None) -> None:
+async def _run_background(hosted: Collection[str] | None, wake_in: int) -> None:
     app = build_all_in_one(hosted=hosted)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    receive_wakeups_from(wake_in)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     async with app.router.lifespan_context(app):
         await stop.wait()
 
 
-def _background(hosted: Collection[str] | None) -> None:
-    # The web workers commit the events, and their commits cannot wake this process's relays (kernel/outbox_wake.py
-    # is in-process): here the relays poll at the old 0.2 s unless the deployment says otherwise.
-    os.environ.setdefault("OUTBOX_RELAY_POLL_SECONDS", "0.2")
-    asyncio.run(_run_background(hosted))
+def _background(hosted: Collection[str] | None, wake_in: int) -> None:
+    asyncio.run(_run_background(hosted, wake_in))
 
 
 def run_workers(*, host: str, port: int, workers: int, hosted: Collection[str] | None) -> None:
-    children = [_fork.Process(target=_background, args=(hosted,), name="mkt-background")]
-    children += [_fork.Process(target=_web_worker, args=(host, port, hosted), name=f"mkt-web-{i}")
+    wake_in, wake_out = os.pipe()  # web workers → the relays in the background process
+    children = [_fork.Process(target=_background, args=(hosted, wake_in), name="mkt-background")]
+    children += [_fork.Process(target=_web_worker, args=(host, port, hosted, wake_out), name=f"mkt-web-{i}")
                  for i in range(workers)]
     stopping = False
 

@@ -64,3 +64,43 @@ async def test_without_a_commit_the_wait_ends_at_the_fallback_poll_or_stop():
         await asyncio.wait_for(waiting, timeout=1)
     finally:
         wake.close()
+
+
+async def test_a_commit_in_another_process_wakes_the_relay_through_the_pipe():
+    """`mkt serve --workers N`: a web worker commits, the background process's relay wakes (no poll needed)."""
+    import multiprocessing
+    import os
+
+    from kernel.outbox_wake import name_outbox, receive_wakeups_from
+
+    outbox, other = outbox_table(MetaData()), outbox_table(MetaData())
+    name_outbox(outbox, "orders")
+    name_outbox(other, "cart")
+    wake_in, wake_out = os.pipe()
+    receive_wakeups_from(wake_in)
+    wake, stop = Wakeup(outbox), asyncio.Event()
+    try:
+        wake.clear()
+        waiting = asyncio.create_task(wake.wait(stop, timeout=30))
+
+        def commit_in_child(table) -> None:
+            from kernel.outbox_wake import send_wakeups_to
+
+            send_wakeups_to(wake_out)
+            outbox_committed(table)
+
+        fork = multiprocessing.get_context("fork")
+        child = fork.Process(target=commit_in_child, args=(other,))  # another service's outbox: no wake-up
+        child.start()
+        await asyncio.to_thread(child.join, 30)
+        await asyncio.sleep(0.1)
+        assert not waiting.done()
+        child = fork.Process(target=commit_in_child, args=(outbox,))
+        child.start()
+        await asyncio.wait_for(waiting, timeout=5)
+        await asyncio.to_thread(child.join, 30)
+    finally:
+        wake.close()
+        asyncio.get_running_loop().remove_reader(wake_in)
+        os.close(wake_in)
+        os.close(wake_out)
