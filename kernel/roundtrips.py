@@ -41,6 +41,12 @@ def _hit(*_args, **_kwargs) -> None:
         counter[0] += 1
 
 
+def count_one() -> None:
+    """One round-trip made outside the engine's statement events (kernel.db's ping of an idle connection)."""
+    if enabled():
+        _hit()
+
+
 def watch(engine: AsyncEngine, *, pre_ping: bool) -> None:
     """Count this engine's round-trips into the current request's counter (when enabled)."""
     if not enabled():
