@@ -6,12 +6,13 @@ import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import orjson
 import pytest
 
 from kernel.events import Actor, Envelope, Trace
 from streams.warehouse_sink.logic import (
     EVENT_COLUMNS, Accepted, Rejected, Rejection, SourceRef, dead_letter_payload, dedupe_by_event_id,
-    drop_existing, parse_envelope, plan_batch, to_row,
+    drop_existing, envelope_fields, fast_fields, parse_envelope, plan_batch, to_row,
 )
 
 SRC = SourceRef("orders.v1", 2, 41)
@@ -158,3 +159,84 @@ def test_dead_letter_payload_keeps_original_bytes_and_reason():
 def test_dead_letter_payload_of_an_empty_message():
     record = json.loads(dead_letter_payload(Rejected(None, "empty message", SRC), NOW))
     assert record["originalBase64"] == "" and record["reason"] == "empty message"
+
+
+# ---- the fast path: a strict subset of what parse_envelope accepts, with the same values ----------------------
+def _body(**changes) -> bytes:
+    body = json.loads(raw(actor=Actor(type="user", id="u-1"), trace=Trace(request_id="r-1", correlation_id="c-1")))
+    for key, value in changes.items():
+        if value is _DROP:
+            body.pop(key)
+        else:
+            body[key] = value
+    return json.dumps(body).encode()
+
+
+_DROP = object()
+_SAME_AS_SLOW = [
+    _body(), raw(), _body(occurredAt="2025-01-02T05:04:05.5+02:00"), _body(occurredAt="2025-01-02T03:04:05"),
+    _body(occurredAt="1900-01-01T00:00:00Z"), _body(occurredAt="2299-12-31T00:00:00Z"), _body(version=65_535),
+    _body(actor={}), _body(actor=_DROP), _body(trace={"traceparent": "00-ab-cd-01"}), _body(trace=_DROP),
+    _body(data={"title": "Crème ☕", "n": [1, 2.5, None, True], "deep": {"x": {"y": []}}}),
+    _body(data={"big": 12345678901234567890123}), _body(data={"id": "1234567890123456789012"}),
+    _body(eventId=str(uuid.uuid4()).upper()), _body(version=_DROP), _body(eventId=_DROP), _body(occurredAt=_DROP),
+    _body(version=2.0), _body(version="3"), _body(version=True), _body(occurredAt=12345),
+    _body(data={"x": float("nan")}), _body(trace={"request_id": "r"}),
+]
+_REJECTED = [
+    b"\xff\xfe garbage", b"{not json", b"[1, 2, 3]", b'{"type": "order.paid"}', b'{"type": "Order Paid", "data": {}}',
+    b'{"type": "order.paid", "data": {}, "extra": 1}', _body(eventId="not-a-uuid"), _body(version=0),
+    _body(version=70_000), _body(occurredAt="2400-01-01T00:00:00Z"),
+    _body(occurredAt="1800-01-01T00:00:00Z"), _body(occurredAt="2025-02-30T00:00:00Z"),
+    _body(occurredAt="2025-01-02T03:04:05+00:60"), _body(occurredAt="2025-01-02T24:00:00Z"),
+    _body(type="order.paid\n"), _body(type="or"), _body(data=None), _body(data=[1]),
+    _body(actor=None), _body(actor={"type": "robot"}), _body(actor={"type": "user", "id": 7}),
+    _body(actor={"type": "user", "extra": 1}), _body(trace=None), _body(trace={"requestId": 1}),
+]
+
+
+def _slow_fields(message: bytes) -> tuple | None:
+    parsed = parse_envelope(message)
+    if isinstance(parsed, Rejection):
+        return None
+    fields = envelope_fields(parsed)
+    return (*fields[:6], json.loads(fields[6]), *fields[7:])
+
+
+@pytest.mark.parametrize("message", _SAME_AS_SLOW + _REJECTED)
+def test_the_fast_path_accepts_only_what_parse_envelope_accepts_with_the_same_values(message):
+    fast = fast_fields(message)
+    if fast is not None:
+        assert fast == _slow_fields(message)
+
+
+def test_the_fast_path_takes_the_usual_envelopes():
+    assert fast_fields(_body()) is not None and fast_fields(raw()) is not None
+    assert fast_fields(_body(occurredAt="2025-01-02T05:04:05.5+02:00"))[3] == int(
+        datetime(2025, 1, 2, 3, 4, 5, 500000, tzinfo=timezone.utc).timestamp() * 1000)
+
+
+@pytest.mark.parametrize("message", _REJECTED)
+def test_plan_batch_rejects_what_parse_envelope_rejects(message):
+    plan = plan_batch([(message, SRC)])
+    assert len(plan.accepted) == 0
+    assert [r.reason for r in plan.rejected] == [parse_envelope(message).reason]
+
+
+def test_plan_batch_keeps_huge_integers_exact():
+    plan = plan_batch([(_body(data={"big": 12345678901234567890123}), SRC)])
+    assert json.loads(orjson.loads(plan.accepted.insert_block(NOW))[6][0]) == {"big": 12345678901234567890123}
+
+
+def test_insert_block_is_one_array_per_column():
+    env = envelope(occurred_at=NOW - timedelta(seconds=5), actor=Actor(type="user", id="u-7"))
+    plan = plan_batch([(env.to_json(), SRC), (raw(), SourceRef("t", 1, 7))])
+    columns = orjson.loads(plan.accepted.insert_block(NOW))
+    assert len(columns) == len(EVENT_COLUMNS) and all(len(c) == 2 for c in columns)
+    first = dict(zip(EVENT_COLUMNS, (c[0] for c in columns)))
+    assert first["event_id"] == env.event_id and first["actor_id"] == "u-7" and first["request_id"] == ""
+    assert first["occurred_at"] == 1735787040.678  # NOW - 5 s, exactly, as seconds with 3 decimals
+    assert first["ingested_at"] == 1735787045.678
+    assert first["data"] == {"orderId": "o-1", "amountMinor": 1299, "currency": "EUR"}
+    assert (first["topic"], first["partition"], first["offset"]) == ("orders.v1", 2, 41)
+    assert [c[1] for c in columns[9:12]] == ["t", 1, 7]
