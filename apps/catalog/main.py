@@ -8,6 +8,7 @@ from apps.catalog.config import CatalogSettings
 from apps.catalog.orm import Base
 from apps.catalog.read_cache import ReadCache
 from apps.catalog.routers import ROUTERS
+from kernel.cached_read import STATE_ATTR
 from kernel.redis_guard import request_path_client
 from kernel.service_app import ServiceSpec, Wiring, build_service_app
 from kernel.storage import build_storage
@@ -35,6 +36,8 @@ def create_app(settings: CatalogSettings | None = None, wiring: Wiring | None = 
             max_entries=settings.read_cache_max_entries, max_bytes=settings.read_cache_max_bytes,
             max_age_seconds=settings.read_cache_max_age_seconds)
         watch_commits(app.state.db.sessions, PUBLIC_TABLES, cache.written)
+        # A gateway hosting the catalog in its process answers cache hits through this hook (kernel/cached_read.py).
+        setattr(app.state, STATE_ATTR, cache.lookup)
 
     async def close_read_cache(app: FastAPI) -> None:
         await app.state.read_cache.close()

@@ -19,6 +19,11 @@ rendered from pre-write rows can only be stored under a pre-write generation.
 When Redis is unreachable, reads bypass the cache (rendered from the database each time, ETag still set) until it
 answers again; a bump that failed is retried in the background, and no entry is served once it is
 `max_age_seconds` old (30 s by default) — the bound if the writing process dies before Redis is back.
+
+Answered before the app (kernel/cached_read.py): each route records which raw request (path, query string) it
+answered under which key; `lookup` — the hook the gateway asks first when the catalog lives in its process —
+answers a request seen before from the same entry, with the same generation check and the same headers, without
+entering the catalog's middleware, routing and dependency solving. A request never seen, or a miss, goes to the app.
 """
 from __future__ import annotations
 
@@ -35,6 +40,8 @@ import structlog
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from kernel import metrics
+from kernel.cached_read import CachedAnswer
 from kernel.redis_guard import OutageWindow
 
 log = structlog.get_logger("catalog.read_cache")
@@ -87,8 +94,9 @@ def respond(entry: Entry, if_none_match: str | None, cache_control: str) -> Resp
 class ReadCache:
     def __init__(self, client: redis.Redis | None, *, enabled: bool = True, refresh_seconds: float = 0.5,
                  max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024, max_age_seconds: float = 30.0,
-                 retry_after_seconds: float = 5.0) -> None:
+                 retry_after_seconds: float = 5.0, service: str = "catalog") -> None:
         self.enabled = enabled and client is not None
+        self.service = service  # whose request metrics a hook answer records
         self.refresh_seconds = refresh_seconds
         self.max_entries = max_entries
         self.max_bytes = max_bytes  # of bodies held: what bounds memory, whatever the pages weigh
@@ -97,6 +105,9 @@ class ReadCache:
         self._redis = client
         self._outage = OutageWindow(retry_after_seconds, log=log, event="catalog.read_cache.redis_unavailable")
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
+        # (path, raw query) a route answered → (its key, Cache-Control, route template): what `lookup` may answer.
+        self._aliases: dict[tuple[str, bytes], tuple[Hashable, bytes, str]] = {}
+        self._observers: dict[tuple[str, int], Callable[[float], None]] = {}
         self._shared: str | None = None  # the generation Redis last gave; None: unknown, bypass
         self._fresh_until = 0.0
         self._local = 0  # this process's own commits, so it reads its writes before Redis is asked again
@@ -135,11 +146,16 @@ class ReadCache:
         return self._shared, self._local
 
     def get(self, generation: tuple[str, int] | None, key: Hashable) -> Entry | None:
+        entry = self._current(generation, key)
+        if entry is None:
+            self.misses += 1
+        return entry
+
+    def _current(self, generation: tuple[str, int] | None, key: Hashable) -> Entry | None:
         if generation is None:
             return None
         entry = self._entries.get((generation, key))
         if entry is None or time.monotonic() - entry.stored_at > self.max_age_seconds:
-            self.misses += 1
             return None
         self._entries.move_to_end((generation, key))
         self.hits += 1
@@ -157,15 +173,53 @@ class ReadCache:
         return entry
 
     async def answer(self, key: Hashable, render: Callable[[], Awaitable[BaseModel]], *, if_none_match: str | None,
-                     cache_control: str) -> Response:
+                     cache_control: str, scope: dict | None = None) -> Response:
         """The cached bytes for `key`, or `render()` them (from the database) and keep them; 304 when the client's
-        ETag matches. The generation is taken before render() reads the database (see the module docstring)."""
+        ETag matches. The generation is taken before render() reads the database (see the module docstring).
+        `scope`: the route's request, recorded so that `lookup` answers the same request later (the route's answer
+        must depend on nothing but its path, query string and If-None-Match)."""
         generation = await self.generation()
         entry = self.get(generation, key)
         if entry is None:
             model = await render()
             entry = self.put(generation, key, model.model_dump_json(by_alias=True).encode())
+        if scope is not None and generation is not None:
+            self._remember(scope, key, cache_control)
         return respond(entry, if_none_match, cache_control)
+
+    def _remember(self, scope: dict, key: Hashable, cache_control: str) -> None:
+        alias = (scope["path"], scope.get("query_string", b""))
+        if alias not in self._aliases:
+            if len(self._aliases) >= 4 * self.max_entries:  # distinct spellings of queries: bounded, not LRU
+                self._aliases.clear()
+            self._aliases[alias] = (key, cache_control.encode("latin-1"), metrics.route_of(scope))
+
+    async def lookup(self, method: str, path: str, query_string: bytes,
+                     headers: list[tuple[bytes, bytes]]) -> CachedAnswer | None:
+        """kernel.cached_read's hook: the answer `answer()` would give this request, when it is cached; else None."""
+        if method != "GET" or (known := self._aliases.get((path, query_string))) is None:
+            return None
+        started = time.perf_counter()
+        key, cache_control, route = known
+        entry = self._current(await self.generation(), key)
+        if entry is None:
+            return None
+        # FastAPI's Header() reads the first line of a repeated header: the same here.
+        if_none_match = next((v.decode("latin-1") for k, v in headers if k == b"if-none-match"), None)
+        tag = entry.etag.encode("latin-1")
+        if not_modified(if_none_match, entry.etag):
+            answer = CachedAnswer(304, [(b"etag", tag), (b"cache-control", cache_control)], b"")
+        else:
+            answer = CachedAnswer(200, [(b"etag", tag), (b"cache-control", cache_control),
+                                        (b"content-length", str(len(entry.body)).encode()),
+                                        (b"content-type", b"application/json")], entry.body)
+        # The app's own request metric (kernel.http records one per request it serves), so its figures stay whole;
+        # the labelled child is kept (labels() per request cost more than the rest of a hit).
+        if (observe := self._observers.get((route, answer.status))) is None:
+            observe = self._observers[(route, answer.status)] = metrics.REQUEST_SECONDS.labels(
+                self.service, method, route, str(answer.status)).observe
+        observe(time.perf_counter() - started)
+        return answer
 
     # --- writes ------------------------------------------------------------------------------------------------
     def written(self) -> None:

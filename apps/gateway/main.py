@@ -10,15 +10,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from apps.gateway.config import GatewaySettings
-from apps.gateway.local_hop import call_local
-from apps.gateway.proxy import client_ip, forward
+from apps.gateway.edge import METHODS, PublicRoute
 from apps.gateway.ratelimit import RateLimiter
-from apps.gateway.routes import requires_auth, service_for
 from apps.gateway.routes import services as routed_services
 from apps.gateway.server_errors import ServerErrorLog, ServerErrorMiddleware
-from kernel.auth import TokenVerifier, bearer_token
-from kernel.context import bind_user
-from kernel.errors import DomainError
+from kernel.auth import TokenVerifier
+from kernel.cached_read import cached_reads_of
 from kernel.http import (DEFAULT_RESPONSE_CLASS, RequestContextMiddleware, health_router, install_problem_handlers,
                          problem)
 from kernel.logging import configure_logging
@@ -48,6 +45,9 @@ def create_app(settings: GatewaySettings | None = None,
         app.state.redis = request_path_client(settings.redis_url, timeout_seconds=1.0)
         app.state.limiter = RateLimiter(app.state.redis, per_minute=settings.rate_limit_per_minute,
                                         burst=settings.rate_limit_burst)
+        # The hosted services started before the gateway (mkt/composition.py): their cached-read hooks exist now.
+        app.state.public_route.hooks = {svc: hook for svc, sub in local_apps.items()
+                                        if (hook := cached_reads_of(sub)) is not None}
         if settings.record_server_errors:
             app.state.server_errors = ServerErrorLog(settings.kafka_bootstrap_servers,
                                                      capacity=settings.server_error_queue)
@@ -97,37 +97,11 @@ def create_app(settings: GatewaySettings | None = None,
         # Service-to-service routes are never reachable from outside, whatever is mounted behind the gateway.
         return problem(404, "Not found", f"No route for {request.url.path}.")
 
-    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    async def route(request: Request, rest: str):
-        path = request.url.path
-        service = service_for(path)
-        if service is None:
-            return problem(404, "Not found", f"No route for {path}.")
-        if service not in services:
-            return problem(503, "Service unavailable", f"The {service} service is not deployed behind this gateway.",
-                           type_slug="unavailable")
-        ip = client_ip(request, settings.trust_forwarded_for)
-        client_key = f"ip:{ip}"
-        if (token := bearer_token(request)) is not None:
-            try:
-                user = await verifier.verify(token)
-            except DomainError as exc:
-                return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug,
-                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-            bind_user(user.id)
-            client_key = f"user:{user.id}"
-        elif requires_auth(path):
-            return problem(401, "Unauthorized", "Authentication required.", headers={"WWW-Authenticate": "Bearer"})
-        allowed, retry_after, remaining = await app.state.limiter.hit(client_key)
-        if not allowed:
-            return problem(429, "Too many requests", f"Rate limit exceeded; retry in {retry_after}s.",
-                           type_slug="rate-limited", headers={"Retry-After": str(retry_after)})
-        if service in local_apps:
-            response = await call_local(local_apps[service], service, request, ip=ip)
-        else:
-            response = await forward(request, app.state.upstreams[service], ip=ip)
-        response.headers["x-ratelimit-remaining"] = str(remaining)
-        return response
+    # The catch-all: a plain ASGI endpoint (edge.py), registered here so the routes above still match first.
+    public = PublicRoute(app, settings=settings, verifier=verifier, services=services, local_apps=local_apps)
+    app.router.add_route("/v1/{rest:path}", public, methods=list(METHODS), include_in_schema=False)
+    app.router.routes[-1].methods = set(METHODS)  # as the FastAPI route had it: no implicit HEAD
+    app.state.public_route = public
 
     app.add_middleware(CORSMiddleware, allow_origins=settings.origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Request-ID", "Retry-After"])

@@ -53,13 +53,26 @@ ROUTES: tuple[tuple[str, str], ...] = (
 AUTH_REQUIRED_PREFIXES: tuple[str, ...] = ("/v1/admin/", "/v1/me")
 
 _PATTERNS = sorted(((tuple(p.strip("/").split("/")), svc) for p, svc in ROUTES), key=lambda r: -len(r[0]))
+# The same table indexed per pattern length, longest first: patterns without `*` by their segments (one dict
+# lookup), those with `*` in table order. Every public request asks, so a scan of the whole table per request
+# was worth avoiding; the outcome is the scan's (no two patterns of one length match the same path).
+_BY_LENGTH: list[tuple[int, dict[tuple[str, ...], str], list[tuple[tuple[str, ...], str]]]] = [
+    (n, {p: svc for p, svc in _PATTERNS if len(p) == n and "*" not in p},
+     [(p, svc) for p, svc in _PATTERNS if len(p) == n and "*" in p])
+    for n in sorted({len(p) for p, _ in _PATTERNS}, reverse=True)]
 
 
 def service_for(path: str) -> str | None:
-    segments = path.strip("/").split("/")
-    for pattern, service in _PATTERNS:
-        if len(segments) >= len(pattern) and all(p in ("*", s) for p, s in zip(pattern, segments)):
+    segments = tuple(path.strip("/").split("/"))
+    for length, exact, wild in _BY_LENGTH:
+        if len(segments) < length:
+            continue
+        head = segments[:length]
+        if (service := exact.get(head)) is not None:
             return service
+        for pattern, service in wild:
+            if all(p == "*" or p == s for p, s in zip(pattern, head)):
+                return service
     return None
 
 

@@ -1,7 +1,7 @@
 """Product routes (API.md § Catalog): vendor create/update/list, admin review, public list and detail."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from apps.catalog import queries
 from apps.catalog.dependencies import (ConfirmedVendorDep, IfNoneMatch, OwnVendorDep, PagingDep, PublicFiltersDep,
@@ -63,8 +63,8 @@ async def reject_product(product_id: str, _: AdminDep, uow: UowDep, body: Reject
 
 
 @router.get("/products", response_model=ProductPage, responses=CACHED_RESPONSES)
-async def list_products(filters: PublicFiltersDep, paging: PagingDep, uow: UowDep, cache: ReadCacheDep,
-                        settings: SettingsDep, if_none_match: IfNoneMatch = None) -> Response:
+async def list_products(request: Request, filters: PublicFiltersDep, paging: PagingDep, uow: UowDep,
+                        cache: ReadCacheDep, settings: SettingsDep, if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> ProductPage:
         async with uow:
             page = await queries.list_public(uow, filters, page=paging.page, per_page=paging.per_page)
@@ -72,11 +72,11 @@ async def list_products(filters: PublicFiltersDep, paging: PagingDep, uow: UowDe
 
     # Keyed by the parsed query (frozen, hashable): spellings of the same filters share one entry.
     return await cache.answer(("list", filters, paging.page, paging.per_page), render, if_none_match=if_none_match,
-                              cache_control=f"public, max-age={settings.list_max_age_seconds}")
+                              cache_control=f"public, max-age={settings.list_max_age_seconds}", scope=request.scope)
 
 
 @router.get("/products/{slug}", response_model=ProductOut, responses=CACHED_RESPONSES)
-async def get_product(slug: str, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
+async def get_product(request: Request, slug: str, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
                       if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> ProductOut:
         async with uow:
@@ -84,7 +84,7 @@ async def get_product(slug: str, uow: UowDep, cache: ReadCacheDep, settings: Set
         return product_out(product)
 
     return await cache.answer(("product", slug[:220]), render, if_none_match=if_none_match,
-                              cache_control=f"public, max-age={settings.product_max_age_seconds}")
+                              cache_control=f"public, max-age={settings.product_max_age_seconds}", scope=request.scope)
 
 
 async def _listing(uow: UnitOfWork, paging: Paging, *, vendor_id: str | None, status: str | None) -> ProductPage:

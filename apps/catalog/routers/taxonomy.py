@@ -1,7 +1,7 @@
 """Catalog routes (API.md § Catalog): categories and brands — public lists, admin create/update."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from apps.catalog import queries
 from apps.catalog.dependencies import IfNoneMatch, ReadCacheDep, SettingsDep
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 
 
 @router.get("/categories", response_model=CategoryList, responses=CACHED_RESPONSES)
-async def list_categories(uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
+async def list_categories(request: Request, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
                           if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> CategoryList:
         async with uow:
@@ -25,7 +25,7 @@ async def list_categories(uow: UowDep, cache: ReadCacheDep, settings: SettingsDe
         return CategoryList(items=[category_out(c) for c in cats], total=len(cats))
 
     return await cache.answer(("categories",), render, if_none_match=if_none_match,
-                              cache_control=f"public, max-age={settings.list_max_age_seconds}")
+                              cache_control=f"public, max-age={settings.list_max_age_seconds}", scope=request.scope)
 
 
 @router.post("/admin/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryOut)
