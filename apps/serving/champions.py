@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import structlog
 
 log = structlog.get_logger("serving.champions")
@@ -30,6 +31,8 @@ class Loaded:
 
 
 def _resolve_version(tracking_uri: str, name: str, alias: str) -> str | None:
+    if tracking_uri.startswith(("http://", "https://")):
+        return _resolve_over_rest(tracking_uri, name, alias)
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
@@ -39,6 +42,18 @@ def _resolve_version(tracking_uri: str, name: str, alias: str) -> str | None:
         if "RESOURCE_DOES_NOT_EXIST" in str(getattr(exc, "error_code", "")) or "not found" in str(exc).lower():
             return None  # the kind has no such alias yet: a fallback serves
         raise
+
+
+def _resolve_over_rest(tracking_uri: str, name: str, alias: str) -> str | None:
+    """The registry's REST call itself. Importing mlflow's client loads every installed tracking plugin, and feast
+    registers one: about 10 s of CPU in each API process, at start-up, under the first requests. A model is only
+    loaded (and mlflow imported) once an alias points at a version."""
+    resp = httpx.get(f"{tracking_uri.rstrip('/')}/api/2.0/mlflow/registered-models/alias",
+                     params={"name": name, "alias": alias}, timeout=10.0)
+    if resp.status_code == 404 and resp.json().get("error_code") == "RESOURCE_DOES_NOT_EXIST":
+        return None  # no such model or alias yet: a fallback serves
+    resp.raise_for_status()
+    return str(resp.json()["model_version"]["version"])
 
 
 def _load_version(tracking_uri: str, name: str, version: str) -> Any:
