@@ -10,8 +10,8 @@ The benchmark starts the API itself on its own port (`mkt serve`, rate limit rai
 COUNT_DB_ROUNDTRIPS on so each answer says how many database round-trips it cost), twice: first with
 `--baseline-workers` worker processes (the baseline), then with `--workers` (default: what `mkt serve` picks for
 this machine), and prints the ratio. `--api URL` measures an API that is already running instead (no baseline).
-After /readyz it waits until the API's CPU is quiet (loadgen.settle) and runs `--warmup` seconds of unmeasured
-purchases, so the first level does not measure start-up work.
+After /readyz it runs `--warmup` seconds of unmeasured purchases, then waits until the API's CPU is quiet
+(loadgen.settle), so the first level does not measure start-up work (Feast opened by the first fraud score, etc.).
 The seeded vendor, products and buyers are kept in STACK_DIR/bench/purchase_world.json and reused by later runs
 (`--fresh-world` seeds anew).
 Needs the local stack (`mkt stack up`). Access tokens live 15 minutes: keep the whole run shorter.
@@ -139,10 +139,10 @@ async def measure(base: str, levels: list[int], duration: float, label: str, cac
     limits = httpx.Limits(max_connections=max(levels) + 8, max_keepalive_connections=max(levels) + 8)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         skus, people = await seeded(http, products=8, buyers=max(levels), cache=cache)
-        if pid:
-            console.print(f"  {label}: settled {await settle(pid):.0f} s after ready")
-        if warmup > 0:  # the first purchases fill connection pools and caches: not part of any level
+        if warmup > 0:  # the first purchases fill pools and open what reactions open lazily (Feast for fraud)
             await closed_loop(min(levels), warmup, lambda i, s: purchase(http, people[i], skus, s))
+        if pid:
+            console.print(f"  {label}: settled {await settle(pid):.0f} s after ready and warm-up")
         rows = []
         for level in levels:
             samples, wall, cpu_ms = await marginal_cpu(pid, lambda: closed_loop(
