@@ -11,6 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -44,12 +45,18 @@ def _resolve_version(tracking_uri: str, name: str, alias: str) -> str | None:
         raise
 
 
+@lru_cache(maxsize=1)
+def _registry_http() -> httpx.Client:
+    # One pooled client for every poll: a client per call loads the CA bundle each time (milliseconds of CPU).
+    return httpx.Client(timeout=10.0)
+
+
 def _resolve_over_rest(tracking_uri: str, name: str, alias: str) -> str | None:
     """The registry's REST call itself. Importing mlflow's client loads every installed tracking plugin, and feast
     registers one: about 10 s of CPU in each API process, at start-up, under the first requests. A model is only
     loaded (and mlflow imported) once an alias points at a version."""
-    resp = httpx.get(f"{tracking_uri.rstrip('/')}/api/2.0/mlflow/registered-models/alias",
-                     params={"name": name, "alias": alias}, timeout=10.0)
+    resp = _registry_http().get(f"{tracking_uri.rstrip('/')}/api/2.0/mlflow/registered-models/alias",
+                                params={"name": name, "alias": alias})
     if resp.status_code == 404 and resp.json().get("error_code") == "RESOURCE_DOES_NOT_EXIST":
         return None  # no such model or alias yet: a fallback serves
     resp.raise_for_status()
