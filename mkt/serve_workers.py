@@ -64,7 +64,13 @@ async def _run_background(hosted: Collection[str] | None, wake_in: int) -> None:
 
 
 def _background(hosted: Collection[str] | None, wake_in: int) -> None:
-    asyncio.run(_run_background(hosted, wake_in))
+    # The same event loop as the web workers (uvicorn picks uvloop): the relays and consumers are loop-bound.
+    try:
+        import uvloop
+    except ImportError:  # uvicorn[standard] brings it where it builds
+        asyncio.run(_run_background(hosted, wake_in))
+    else:
+        uvloop.run(_run_background(hosted, wake_in))
 
 
 def run_workers(*, host: str, port: int, workers: int, hosted: Collection[str] | None) -> None:
