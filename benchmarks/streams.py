@@ -1,9 +1,12 @@
 """Events/s into the warehouse through 1 and 2 stream workers vs the old sink path, and produce→queryable p95.
 
     .venv/bin/python -m benchmarks.streams [--events 100000] [--workers 1,2] [--baseline-events 20000] [--rate 0]
+        [--lookup recent|always] [--topic orders.v1]
 
 Needs the local stack up and the warehouse migrated. Stop the demo's stream worker first (`mkt stack down streams`):
-it would ingest the same events. Each phase's workers form a consumer group of their own that starts at the
+it would ingest the same events. They stay in the topic afterwards, so a sink group that has not read past them
+yet (the demo's, a test worker's) lands them later as `bench.*` rows; each phase deletes only its own rows at its
+end, and `DELETE FROM events WHERE startsWith(type, 'bench.')` clears the rest. Each phase's workers form a consumer group of their own that starts at the
 topics' ends (STREAMS_CONSUMER_AUTO_OFFSET_RESET=latest), so they see only that phase's events.
 
 Each phase starts N workers, waits until they are ready, then a producer process sends the events (occurredAt set
@@ -204,13 +207,15 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
     parser.add_argument("--baseline-events", type=int, default=20_000, help="0 skips the old-path baseline")
     parser.add_argument("--rate", type=float, default=0, help="events/s the producer aims at (0: as fast as it can)")
+    parser.add_argument("--lookup", default="recent", choices=["recent", "always"],
+                        help="STREAMS_SINK_LOOKUP of the new path's workers (the worker's default is always)")
     parser.add_argument("--topic", default=ORDERS.name, choices=[t.name for t in DOMAIN_TOPICS],
                         help="orders.v1 is also read by the real-time features; e.g. ops.v1 only by the sink")
     args = parser.parse_args()
     bootstrap = common_settings().kafka_bootstrap_servers
     console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}; topic {args.topic}")
-    phases = [Phase(f"new path x{n}", n, args.events, {"STREAMS_SINK_LOOKUP": "recent"})
-              for n in map(int, args.workers.split(","))]
+    phases = [Phase(f"new path x{n}" + (" (lookup always)" if args.lookup == "always" else ""), n, args.events,
+                    {"STREAMS_SINK_LOOKUP": args.lookup}) for n in map(int, args.workers.split(","))]
     if args.baseline_events:
         phases.insert(0, Phase("old path (baseline)", 1, args.baseline_events, OLD_PATH))
     results = [run_phase(phase, bootstrap, args.rate, args.topic) for phase in phases]
