@@ -263,9 +263,10 @@ def fast_fields(raw: bytes) -> tuple | None:
         return None
     try:
         moment = datetime.fromisoformat(occurred)
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
+    except ValueError:
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)  # aware datetimes compare and subtract in any zone
     if not MIN_OCCURRED_AT <= moment <= MAX_OCCURRED_AT:
         return None
     return (event_id, event_type, version, _millis(moment), actor_type, actor_id or "", data,
