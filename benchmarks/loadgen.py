@@ -97,7 +97,7 @@ class Server:
 
 @contextmanager
 def api_server(port: int, *, workers: int | None, log_dir: Path, extra_args: list[str] | None = None,
-               timeout: float = 300.0) -> Iterator[Server]:
+               timeout: float = 300.0, env: dict[str, str] | None = None) -> Iterator[Server]:
     """`mkt serve` on 127.0.0.1:`port` for the duration of the block; yields its base URL and process id."""
     cmd = [str(Path(sys.executable).with_name("mkt")), "serve", "--port", str(port), *(extra_args or [])]
     if workers is not None:
@@ -106,7 +106,7 @@ def api_server(port: int, *, workers: int | None, log_dir: Path, extra_args: lis
     # (a day of test traffic once cost a run 60 % of its throughput while the API caught up on it).
     suffix = os.environ.get("CONSUMER_GROUP_SUFFIX") or f"-bench-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, **LIFTED_LIMITS, "COUNT_DB_ROUNDTRIPS": "true", "LOG_LEVEL": "WARNING",
-           "CONSUMER_GROUP_SUFFIX": suffix}
+           "CONSUMER_GROUP_SUFFIX": suffix, **(env or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"api-{port}-w{workers}.log"
     with open(log_path, "wb") as log:
