@@ -207,7 +207,7 @@ def _slow_fields(message: bytes) -> tuple | None:
 def test_the_fast_path_accepts_only_what_parse_envelope_accepts_with_the_same_values(message):
     fast = fast_fields(message)
     if fast is not None:
-        assert fast == _slow_fields(message)
+        assert (*fast[:6], orjson.loads(orjson.dumps(fast[6])), *fast[7:]) == _slow_fields(message)
 
 
 def test_the_fast_path_takes_the_usual_envelopes():
