@@ -18,15 +18,16 @@ from kernel.storage import ObjectStorage
 from kernel.vendor_status import ActiveVendor, confirmed_vendor
 
 
-def _settings(request: Request) -> CatalogSettings:
+# async: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per request for an attribute read.
+async def _settings(request: Request) -> CatalogSettings:
     return request.app.state.settings
 
 
-def _storage(request: Request) -> ObjectStorage:
+async def _storage(request: Request) -> ObjectStorage:
     return request.app.state.storage
 
 
-def _read_cache(request: Request) -> ReadCache:
+async def _read_cache(request: Request) -> ReadCache:
     return request.app.state.read_cache
 
 
@@ -37,7 +38,7 @@ async def _own_vendor(vendorId: str, _: VendorScopeDep) -> str:  # noqa: N803 - 
     return vendorId
 
 
-def _public_filters(
+async def _public_filters(
     category: Annotated[str | None, Query(max_length=120)] = None,
     brand: Annotated[str | None, Query(max_length=120)] = None,
     vendor: Annotated[str | None, Query(max_length=200)] = None,
