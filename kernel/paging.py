@@ -33,7 +33,7 @@ def paging_query(*, max_page: int = 10_000, max_per_page: int = 100,
                  default_per_page: int = 20) -> Callable[..., Paging]:
     """A FastAPI dependency reading `page` and `perPage` within these bounds (out of bounds: 422)."""
 
-    def dependency(page: Annotated[int, Query(ge=1, le=max_page)] = 1,
+    async def dependency(page: Annotated[int, Query(ge=1, le=max_page)] = 1,
                    per_page: Annotated[int, Query(alias="perPage", ge=1, le=max_per_page)] = default_per_page,
                    ) -> Paging:
         return Paging(page, per_page)

@@ -138,28 +138,34 @@ def build_service_app(spec: ServiceSpec, wiring: Wiring | None = None) -> FastAP
     return app
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(request.app.state.db.sessions, request.app.state.outbox)
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def app_settings(request: Request) -> Any:
+async def app_settings(request: Request) -> Any:
     return request.app.state.settings
 
 
 def from_state(name: str) -> Callable[[Request], Any]:
     """A dependency handing a route what the service's wiring put on `app.state.<name>` (its settings, cache,
     token issuer...): `Annotated[CartCache, Depends(from_state("cart_cache"))]`."""
-    def dependency(request: Request) -> Any:
+    async def dependency(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     dependency.__name__ = f"state_{name}"
     return dependency
 
 
-def get_service_clients(request: Request) -> ServiceClients:
+def service_clients_of(request: Request) -> ServiceClients:
+    return request.app.state.service_clients
+
+
+async def get_service_clients(request: Request) -> ServiceClients:
+    # Dependencies are `async def` on purpose, here and in every service: FastAPI runs a plain `def` dependency on
+    # a worker thread, and that hop per request cost more than the accessor itself (py-spy under purchase load).
     return request.app.state.service_clients
 
 

@@ -72,7 +72,7 @@ PublicFiltersDep = Annotated[PublicFilters, Depends(_public_filters)]
 StatusFilter = Annotated[Literal["draft", "pending", "active", "archived"] | None, Query()]
 
 
-def _confirmed_vendor(request: Request, _: OwnVendorDep) -> ActiveVendor | None:
+async def _confirmed_vendor(request: Request, _: OwnVendorDep) -> ActiveVendor | None:
     """What vendors said of the path's vendor while kernel.auth checked it (None for admins and GETs)."""
     return confirmed_vendor(request)
 

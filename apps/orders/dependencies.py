@@ -17,15 +17,15 @@ from kernel.ids import is_uuid
 from kernel.paging import PagingDep  # noqa: F401 - the routes take paging from here with their other dependencies
 
 
-def _settings(request: Request) -> OrdersSettings:
+async def _settings(request: Request) -> OrdersSettings:
     return request.app.state.settings
 
 
-def _clients(request: Request) -> OrderClients:
+async def _clients(request: Request) -> OrderClients:
     return OrderClients(request.app.state.service_clients)
 
 
-def _checkout_keys(request: Request) -> CheckoutKeys:
+async def _checkout_keys(request: Request) -> CheckoutKeys:
     return CheckoutKeys(request.app.state.db.sessions)
 
 
@@ -36,7 +36,7 @@ async def _shopper(user: CurrentUserDep) -> CurrentUser:
     return user
 
 
-def _idempotency_key(key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None) -> str:
+async def _idempotency_key(key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None) -> str:
     if key is None or not key.strip():
         raise IdempotencyKeyRequired("POST /v1/orders requires an Idempotency-Key header (1..200 characters).")
     return key.strip()

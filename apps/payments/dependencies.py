@@ -13,15 +13,14 @@ from kernel.ids import is_uuid
 MAX_KEY = 200
 
 
-def get_provider(request: Request) -> PaymentProvider:
+async def get_provider(request: Request) -> PaymentProvider:
     return request.app.state.provider
 
 
 ProviderDep = Annotated[PaymentProvider, Depends(get_provider)]
 
 
-def required_idempotency_key(
-        key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> str:
+def _checked_key(key: str | None) -> str:
     if key is None or not key.strip():
         raise IdempotencyKeyRequired("This request needs an Idempotency-Key header.")
     if len(key) > MAX_KEY:
@@ -29,22 +28,27 @@ def required_idempotency_key(
     return key.strip()
 
 
-def optional_idempotency_key(
+async def required_idempotency_key(
+        key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> str:
+    return _checked_key(key)
+
+
+async def optional_idempotency_key(
         key: Annotated[str | None, Header(alias="Idempotency-Key")] = None) -> str | None:
-    return required_idempotency_key(key) if key is not None and key.strip() else None
+    return _checked_key(key) if key is not None and key.strip() else None
 
 
 IdempotencyKeyDep = Annotated[str, Depends(required_idempotency_key)]
 OptionalIdempotencyKeyDep = Annotated[str | None, Depends(optional_idempotency_key)]
 
 
-def dev_only(request: Request) -> None:
+async def dev_only(request: Request) -> None:
     """The simulator exists only where ENV is dev or test: elsewhere the route does not exist (404)."""
     if not request.app.state.settings.is_dev:
         raise NotFound("No such route.")
 
 
-def valid_vendor_id(vendorId: str) -> str:  # noqa: N803 - the path parameter's public name
+async def valid_vendor_id(vendorId: str) -> str:  # noqa: N803 - the path parameter's public name
     if not is_uuid(vendorId):
         raise NotFound(f"No vendor {vendorId[:64]!r}.")
     return vendorId

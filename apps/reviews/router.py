@@ -16,15 +16,15 @@ from apps.reviews.schemas import (AdminReviewOut, AdminReviewsPage, ModerationIn
 from kernel.auth import CurrentUserDep, StaffDep
 from kernel.ids import is_uuid
 from kernel.paging import PagingDep
-from kernel.service_app import UowDep, get_service_clients
+from kernel.service_app import UowDep, service_clients_of
 
 router = APIRouter(prefix="/v1", tags=["reviews"])
 
 
-def _orders(request: Request) -> OrdersClient | None:
+async def _orders(request: Request) -> OrdersClient | None:
     if not request.app.state.settings.verify_with_orders:
         return None
-    return orders_client(get_service_clients(request))
+    return orders_client(service_clients_of(request))
 
 
 OrdersDep = Annotated[OrdersClient | None, Depends(_orders)]

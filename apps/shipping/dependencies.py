@@ -11,11 +11,11 @@ from apps.shipping.config import ShippingSettings
 from kernel.auth import CurrentUser, optional_user
 from kernel.errors import Forbidden, Unauthorized
 from kernel.internal import INTERNAL_TOKEN_HEADER, require_internal_token
-from kernel.service_app import from_state, get_service_clients
+from kernel.service_app import from_state, service_clients_of
 
 
-def _orders(request: Request) -> OrdersClient:
-    return orders_client(get_service_clients(request))
+async def _orders(request: Request) -> OrdersClient:
+    return orders_client(service_clients_of(request))
 
 
 async def carrier_or_staff(request: Request,

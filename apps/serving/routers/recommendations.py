@@ -51,7 +51,7 @@ def _who(caller: CurrentUser | None, user_id: str | None) -> str | None:
     return user_id
 
 
-def service(request: Request) -> Recommendations:
+async def service(request: Request) -> Recommendations:
     return request.app.state.recommendations
 
 
