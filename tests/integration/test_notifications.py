@@ -207,3 +207,30 @@ async def test_every_active_channel_gets_a_message_and_push_never_becomes_email(
     await mail_to(customer["email"], f"Fan-out {code}")
     listed = (await client.get("/v1/notify/messages", params={"reference": code}, headers=admin)).json()
     assert listed["total"] == 2
+
+
+async def test_the_smtp_connection_is_kept_and_replaced_once_the_server_dropped_it(stack):
+    from apps.notifications.config import NotificationsSettings
+    from apps.notifications.rendering import Rendered
+
+    settings = NotificationsSettings()
+    transport = SmtpTransport(host=settings.smtp_host, port=settings.smtp_port, sender="no-reply@example.com")
+    tag = uuid.uuid4().hex[:8]
+
+    async def send(n: int) -> None:
+        await transport.send(to=f"keep-{tag}-{n}@example.com", message_id=f"{tag}-{n}",
+                             rendered=Rendered(subject=f"kept {tag} {n}", text="hello", html="<p>hello</p>"))
+
+    try:
+        await send(1)
+        first = transport._smtp
+        await send(2)
+        assert transport._smtp is first  # the second message reused the connection
+        first.quit()  # the server side goes away while the connection sits idle
+        await send(3)
+        assert transport._smtp is not None and transport._smtp is not first
+        for n in (1, 2, 3):
+            wait_for_message(lambda m, n=n: m["Subject"] == f"kept {tag} {n}")
+    finally:
+        transport.close()
+    assert transport._smtp is None
