@@ -29,8 +29,8 @@ from streams.app import app, settings
 from streams.topics import dead_letter, faust_topics
 from streams.warehouse_sink.consumer import SinkConsumer
 from streams.warehouse_sink.logic import (
-    EVENT_COLUMNS, INSERT_FORMAT, INSERT_SETTINGS, BatchPlan, EventColumns, Rejected, dead_letter_payload,
-    plan_batch,
+    EVENT_COLUMNS, INSERT_FORMAT, INSERT_SETTINGS, BatchPlan, EventColumns, Rejected, canonical_ids,
+    dead_letter_payload, plan_batch,
 )
 from streams.warehouse_sink.recent_ids import RecentIds, Triage
 
@@ -82,7 +82,7 @@ class WarehouseSink:
         result = self._connected().query(
             sql, parameters={"lo": _EPOCH + timedelta(milliseconds=lo), "hi": _EPOCH + timedelta(milliseconds=hi)},
             settings={"max_query_size": len(sql) + 4096})
-        return {row[0] for row in result.result_rows}
+        return canonical_ids(row[0] for row in result.result_rows)
 
     def write(self, rows: EventColumns, retry: bool = False) -> tuple[int, int]:
         """Insert what the warehouse does not hold yet; returns (inserted, already present).

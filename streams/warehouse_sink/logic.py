@@ -52,12 +52,6 @@ class Rejection:
 
 
 @dataclass(frozen=True)
-class Accepted:
-    envelope: Envelope
-    source: SourceRef
-
-
-@dataclass(frozen=True)
 class Rejected:
     raw: bytes | None
     reason: str
@@ -191,21 +185,9 @@ def to_row(envelope: Envelope, source: SourceRef, ingested_at: datetime) -> tupl
     )
 
 
-def dedupe_by_event_id(items: Iterable[Accepted]) -> list[Accepted]:
-    """Keep the first occurrence of each eventId: the earliest offset is the original, later ones are replays."""
-    seen: set[str] = set()
-    kept = []
-    for item in items:
-        if item.envelope.event_id not in seen:
-            seen.add(item.envelope.event_id)
-            kept.append(item)
-    return kept
-
-
-def drop_existing(items: Sequence[Accepted], existing_ids: Iterable[object]) -> list[Accepted]:
-    """Remove events the warehouse already holds; ids may come back as uuid.UUID or str."""
-    existing = {str(i).lower() for i in existing_ids}
-    return [item for item in items if item.envelope.event_id not in existing]
+def canonical_ids(ids: Iterable[object]) -> set[str]:
+    """Event ids as the sink compares them (lower-case, hyphenated), whether a query gave uuid.UUID or str."""
+    return {str(i).lower() for i in ids}
 
 
 _FAST_KEYS = frozenset(("eventId", "type", "version", "occurredAt", "actor", "data", "trace"))

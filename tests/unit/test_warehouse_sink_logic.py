@@ -11,8 +11,8 @@ import pytest
 
 from kernel.events import Actor, Envelope, Trace
 from streams.warehouse_sink.logic import (
-    EVENT_COLUMNS, Accepted, Rejected, Rejection, SourceRef, dead_letter_payload, dedupe_by_event_id,
-    drop_existing, envelope_fields, fast_fields, parse_envelope, plan_batch, to_row,
+    EVENT_COLUMNS, Rejected, Rejection, SourceRef, canonical_ids, dead_letter_payload,
+    envelope_fields, fast_fields, parse_envelope, plan_batch, to_row,
 )
 
 SRC = SourceRef("orders.v1", 2, 41)
@@ -120,18 +120,16 @@ def test_data_keeps_unicode_and_nesting():
 
 
 def test_dedupe_keeps_the_first_occurrence():
-    a, b = envelope(), envelope()
-    items = [Accepted(a, SourceRef("t", 0, 1)), Accepted(b, SRC), Accepted(a, SourceRef("t", 0, 9))]
-    kept = dedupe_by_event_id(items)
-    assert [k.envelope.event_id for k in kept] == [a.event_id, b.event_id]
-    assert kept[0].source.offset == 1
+    a, b = raw(), raw()
+    plan = plan_batch([(a, SourceRef("t", 0, 1)), (b, SRC), (a, SourceRef("t", 0, 9))])
+    assert plan.accepted.event_id == [orjson.loads(a)["eventId"], orjson.loads(b)["eventId"]]
+    assert plan.accepted.offset[0] == 1
 
 
-def test_drop_existing_accepts_uuid_or_str_ids():
+def test_existing_ids_are_compared_whether_uuid_or_str():
     a, b, c = envelope(), envelope(), envelope()
-    items = [Accepted(e, SRC) for e in (a, b, c)]
-    kept = drop_existing(items, {uuid.UUID(a.event_id), c.event_id.upper()})
-    assert [k.envelope.event_id for k in kept] == [b.event_id]
+    existing = canonical_ids({uuid.UUID(a.event_id), c.event_id.upper()})
+    assert [e.event_id for e in (a, b, c) if e.event_id not in existing] == [b.event_id]
 
 
 def test_plan_batch_splits_and_dedupes():
