@@ -11,6 +11,7 @@ from fastapi import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
+from apps.gateway.proxy import NO_BODY
 from kernel.asgi_call import call_asgi
 from kernel.context import current_context
 from kernel.http import problem
@@ -20,7 +21,6 @@ _DROP_REQUEST = {b"host", b"connection", b"keep-alive", b"proxy-authenticate", b
                  b"trailer", b"transfer-encoding", b"upgrade", b"content-length", b"x-internal-token",
                  b"x-request-id", b"x-correlation-id", b"x-forwarded-for"}
 _DROP_RESPONSE = (_DROP_REQUEST - {b"x-forwarded-for"}) | {b"content-encoding"}
-NO_BODY = (204, 304)  # answers that carry no content, hence no Content-Length of their own
 
 
 def unusable_path(path: str) -> bool:

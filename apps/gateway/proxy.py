@@ -14,6 +14,7 @@ _DROP_REQUEST = {"host", "connection", "keep-alive", "proxy-authenticate", "prox
                  # service-to-service credentials never come from the public side
                  "x-internal-token"}
 _DROP_RESPONSE = _DROP_REQUEST | {"content-encoding", "x-request-id", "x-correlation-id"}
+NO_BODY = (204, 304)  # answers that carry no content, hence no Content-Length of their own
 
 
 def client_ip(request: Request, trust_forwarded: bool) -> str:
@@ -44,6 +45,6 @@ async def forward(request: Request, upstream: httpx.AsyncClient, *, ip: str) -> 
     out_headers = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in _DROP_RESPONSE]
     response = Response(content=resp.content, status_code=resp.status_code)
     response.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in out_headers]
-    if resp.status_code not in (204, 304):  # no content, no Content-Length (RFC 9110 §8.6)
+    if resp.status_code not in NO_BODY:  # no content, no Content-Length (RFC 9110 §8.6)
         response.headers["content-length"] = str(len(resp.content))
     return response
