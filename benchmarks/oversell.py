@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import time
 import uuid
@@ -28,10 +27,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from apps.payments.config import PaymentsSettings
-from apps.payments.providers import signature
-from apps.payments.providers.simulated import event, intent_object
 from benchmarks.loadgen import api_server, machine
+from benchmarks.purchase_flow import webhook_body
 from kernel.settings import stack_settings
 from mkt.admin_cli import create_super_admin
 from simulator.api import bearer
@@ -40,16 +37,6 @@ from simulator.flows import active_product, add_to_cart, approved_vendor, login,
 console = Console(width=160)
 ADDRESS = {"line1": "1 Storm Street", "city": "Springfield", "postalCode": "12345", "country": "US"}
 ADMIN = ("oversell-admin@example.com", "Oversell-admin-pass-1")
-
-
-def signed(intent: dict, *, succeeded: bool) -> tuple[bytes, dict[str, str]]:
-    obj = intent_object(intent["intentId"], amount_minor=intent["amountMinor"], currency=intent["currency"],
-                        order_no=intent["orderNo"], status="succeeded" if succeeded else "requires_payment_method",
-                        failure_code=None if succeeded else "card_declined")
-    body = json.dumps(event("payment_intent.succeeded" if succeeded else "payment_intent.payment_failed", obj),
-                      separators=(",", ":")).encode()
-    return body, {"Stripe-Signature": signature.header(body, PaymentsSettings().webhook_secret),
-                  "Content-Type": "application/json"}
 
 
 async def seed(http: httpx.AsyncClient, stock: list[int], buyers: int) -> tuple[list[str], list[dict]]:
@@ -104,7 +91,7 @@ async def storm(http: httpx.AsyncClient, people: list[dict], *, fail: float, aba
                 outcomes[f"intent {intent.status_code}"] += 1
                 return
             succeeded = roll >= abandon + fail
-            body, headers = signed(intent.json(), succeeded=succeeded)
+            body, headers = webhook_body(intent.json(), succeeded=succeeded)
             hook = await http.post("/v1/payments/webhook", content=body, headers=headers)
             if hook.status_code != 200:
                 outcomes[f"webhook {hook.status_code}"] += 1

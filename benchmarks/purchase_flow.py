@@ -83,10 +83,12 @@ async def seed(http: httpx.AsyncClient, products: int, buyers: int) -> tuple[lis
     return skus, people
 
 
-def webhook_body(intent: dict) -> tuple[bytes, dict[str, str]]:
-    body = event("payment_intent.succeeded", intent_object(
+def webhook_body(intent: dict, *, succeeded: bool = True) -> tuple[bytes, dict[str, str]]:
+    """The provider's signed callback for this intent: paid, or declined (payment_intent.payment_failed)."""
+    body = event("payment_intent.succeeded" if succeeded else "payment_intent.payment_failed", intent_object(
         intent["intentId"], amount_minor=intent["amountMinor"], currency=intent["currency"],
-        order_no=intent["orderNo"], status="succeeded"))
+        order_no=intent["orderNo"], status="succeeded" if succeeded else "requires_payment_method",
+        failure_code=None if succeeded else "card_declined"))
     payload = json.dumps(body, separators=(",", ":")).encode()
     return payload, {"Stripe-Signature": signature.header(payload, PaymentsSettings().webhook_secret),
                      "Content-Type": "application/json"}
