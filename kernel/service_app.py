@@ -166,7 +166,7 @@ def service_clients_of(request: Request) -> ServiceClients:
 async def get_service_clients(request: Request) -> ServiceClients:
     # Dependencies are `async def` on purpose, here and in every service: FastAPI runs a plain `def` dependency on
     # a worker thread, and that hop per request cost more than the accessor itself (py-spy under purchase load).
-    return request.app.state.service_clients
+    return service_clients_of(request)
 
 
 ServiceClientsDep = Annotated[ServiceClients, Depends(get_service_clients)]

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Collection
 
 import uvicorn
+import uvloop
 
 from kernel.outbox_wake import receive_wakeups_from, send_wakeups_to
 from mkt.composition import build_all_in_one
@@ -64,13 +65,8 @@ async def _run_background(hosted: Collection[str] | None, wake_in: int) -> None:
 
 
 def _background(hosted: Collection[str] | None, wake_in: int) -> None:
-    # The same event loop as the web workers (uvicorn picks uvloop): the relays and consumers are loop-bound.
-    try:
-        import uvloop
-    except ImportError:  # uvicorn[standard] brings it where it builds
-        asyncio.run(_run_background(hosted, wake_in))
-    else:
-        uvloop.run(_run_background(hosted, wake_in))
+    # The same event loop as the web workers (uvicorn[standard] brings uvloop): relays and consumers are loop-bound.
+    uvloop.run(_run_background(hosted, wake_in))
 
 
 def run_workers(*, host: str, port: int, workers: int, hosted: Collection[str] | None) -> None:
