@@ -58,6 +58,10 @@ class FakeUnitOfWork(UnitOfWork):
             raise AssertionError(f"no fake repository registered for {getattr(factory, '__name__', factory)}")
         return self._fakes[factory]
 
+    async def write_events_now(self) -> None:
+        """Nothing to do: pending events become `committed` only if the block commits, as outbox rows written
+        early still roll back with the transaction."""
+
     async def commit(self) -> None:
         self.committed.extend(env for _, _, env in self._pending)
         self._pending = []

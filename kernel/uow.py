@@ -49,6 +49,7 @@ class UnitOfWork:
         self._sessions = sessions
         self._outbox = outbox
         self._pending: list[tuple[str, str, Envelope]] = []
+        self._wrote = False
         self._repositories: dict[Callable[[AsyncSession], Any], Any] = {}
         self.session: AsyncSession
         self.open = False  # inside `async with`: kernel.use_case joins an open unit of work instead of committing
@@ -57,6 +58,7 @@ class UnitOfWork:
         self.session = self._sessions()
         self.open = True
         self._pending = []
+        self._wrote = False
         self._repositories = {}
         return self
 
@@ -97,14 +99,23 @@ class UnitOfWork:
     def pending_events(self) -> list[Envelope]:
         return [env for _, _, env in self._pending]
 
+    async def write_events_now(self) -> None:
+        """Write the events emitted so far into the outbox now instead of at commit (still inside the transaction):
+        a use case about to take a hot row lock writes everything else first, so the lock is held for as few
+        round-trips as possible."""
+        if self._pending:
+            await write_events(self.session, self._outbox, self._pending)
+            self._wrote = True
+            self._pending = []
+
     async def commit(self) -> None:
-        wrote = bool(self._pending)
-        await write_events(self.session, self._outbox, self._pending)
+        await self.write_events_now()
         await self.session.commit()
-        self._pending = []
+        wrote, self._wrote = self._wrote, False
         if wrote:  # the relay publishes now instead of at its next fallback poll
             outbox_committed(self._outbox)
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self._pending = []
+        self._wrote = False

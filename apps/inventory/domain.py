@@ -57,6 +57,36 @@ def merge_lines(lines: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Movement:
+    """One ledger row to write: a change of one SKU's numbers, and what it was for."""
+    sku: str
+    delta_on_hand: int = 0
+    delta_reserved: int = 0
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """A stock row right after a move changed it, with the move's net deltas (so the numbers before are known)."""
+    sku: str
+    vendor_id: str
+    product_id: str | None
+    on_hand: int
+    reserved: int
+    reorder_point: int
+    delta_on_hand: int
+    delta_reserved: int
+
+    @property
+    def available(self) -> int:
+        return available(self.on_hand, self.reserved)
+
+    @property
+    def available_before(self) -> int:
+        return self.available - self.delta_on_hand + self.delta_reserved
+
+
+@dataclass(frozen=True)
 class Shortfall:
     sku: str
     requested: int

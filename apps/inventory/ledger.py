@@ -1,18 +1,24 @@
 """The one place stock rows are locked and changed (see saleor's warehouse/lock_objects.py for the idea).
 
-Every path that touches on_hand or reserved (vendor adjustments, reserve, commit, release, the sweeper) locks its
-rows through `lock_stock`, always in sorted-SKU order, and changes them through `apply_change`, which writes the
-movement row and raises the low-stock alert on the crossing. Two transactions that lock overlapping SKU sets
-therefore queue up in the same order: they can wait for each other but never deadlock, and each one sees the
-committed numbers of the one before it, so availability checks cannot oversell.
+Two ways in, the same rules. Vendor-side changes (adjustments, opening stock, restocked returns) lock their rows
+through `lock_stock` and change them through `apply_change`. The checkout's hot path (reserve, commit, release,
+the sweeper) uses `move_stock`: lock, check, change and ledger rows in one statement, as the last write before the
+commit, so a popular SKU's row is held for one round-trip instead of one per statement (under 32 buyers the
+row-at-a-time version queued every checkout behind the slowest holder). Both lock in sorted-SKU order, so two
+transactions over overlapping SKU sets can wait for each other but never deadlock; both write a movement row per
+change and raise the low-stock alert on the crossing; and each sees the committed numbers of the one before it,
+so availability checks cannot oversell.
 
 Lock order across tables: a reservation row before stock rows, never the other way round.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
 
 from apps.inventory import domain
+from apps.inventory.domain import Movement, StockLevel
 from apps.inventory.orm import StockItem, StockMovement
 from apps.inventory.repository import InventoryRepository
 from kernel.clock import utcnow
@@ -48,10 +54,38 @@ def apply_change(uow: UnitOfWork, item: StockItem, *, reason: str, delta_on_hand
             reference=reference, actor=_actor(), at=now))
     if domain.crossed_into_low(before_available=before_available, before_reorder_point=before_reorder,
                                after_available=item.available, after_reorder_point=item.reorder_point):
-        uow.emit("inventory.low_stock", {
-            "sku": item.sku, "vendorId": item.vendor_id, "productId": item.product_id,
-            "available": item.available, "reorderPoint": item.reorder_point, "onHand": item.on_hand,
-            "reserved": item.reserved, "at": now}, key=item.sku)
+        _announce_low(uow, item, now)
+
+
+async def move_stock(uow: UnitOfWork, movements: list[Movement], *, reason: str) -> dict[str, StockLevel]:
+    """Apply the movements (several may name one SKU) in one statement; returns the changed rows by SKU. A SKU whose
+    change would leave reserved above on hand or below zero, or that has no row, is left alone and absent from the
+    result: the caller decides (a reservation raises, rolling back whatever did change)."""
+    now = utcnow()
+    moved = await uow.repository(InventoryRepository).move_stock(movements, reason=reason, actor=_actor(), at=now)
+    for level in moved.values():
+        if domain.crossed_into_low(before_available=level.available_before, before_reorder_point=level.reorder_point,
+                                   after_available=level.available, after_reorder_point=level.reorder_point):
+            _announce_low(uow, level, now)
+    return moved
+
+
+class _Numbers(Protocol):
+    sku: str
+    vendor_id: str
+    product_id: str | None
+    on_hand: int
+    reserved: int
+    reorder_point: int
+
+    @property
+    def available(self) -> int: ...
+
+
+def _announce_low(uow: UnitOfWork, row: _Numbers, at: datetime) -> None:
+    uow.emit("inventory.low_stock", {
+        "sku": row.sku, "vendorId": row.vendor_id, "productId": row.product_id, "available": row.available,
+        "reorderPoint": row.reorder_point, "onHand": row.on_hand, "reserved": row.reserved, "at": at}, key=row.sku)
 
 
 def _actor() -> str:

@@ -72,6 +72,14 @@ async def outbox_events(inventory, event_type: str, **match: str) -> list[dict]:
         return [r[0] for r in rows]
 
 
+async def ledger(inventory, sku: str) -> list[tuple[str, int, int, str | None]]:
+    """The SKU's movement rows, oldest first: (reason, delta on hand, delta reserved, reference)."""
+    async with inventory.state.db.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT reason, delta_on_hand, delta_reserved, reference FROM stock_movements "
+                                       "WHERE sku = :sku ORDER BY at, reason DESC"), {"sku": sku})
+        return [tuple(r) for r in rows]
+
+
 async def numbers(client, sku: str) -> dict:
     resp = await client.get(f"/v1/inventory/{sku}")
     assert resp.status_code == 200, resp.text
@@ -241,6 +249,9 @@ async def test_commit_takes_stock_out_once_and_closes_the_reservation(client, ga
         assert done.status_code == 200 and done.json()["status"] == "committed"
     assert await numbers(client, sku) == {"sku": sku, "available": 3, "onHand": 3, "reserved": 0}
     assert len(await outbox_events(inventory, "inventory.committed", reservationId=rid)) == 1
+    assert [row[:3] for row in await ledger(inventory, sku)] == [("adjust", 5, 0), ("reserve", 0, 2),
+                                                                 ("commit", -2, -2)]
+    assert {row[3] for row in (await ledger(inventory, sku))[1:]} == {rid}
     assert (await internal.post(f"/internal/v1/reservations/{rid}/release")).status_code == 409
 
 

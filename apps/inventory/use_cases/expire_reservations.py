@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from apps.inventory.ledger import lock_stock
 from apps.inventory.repository import InventoryRepository
 from apps.inventory.use_cases.common import give_back
 from kernel.clock import utcnow
@@ -22,8 +21,5 @@ async def expire_due(*, uow: UnitOfWork, now: datetime | None = None, limit: int
     due = await rows.due_reservations(now or utcnow(), limit)
     if not due:
         return 0
-    stock = await lock_stock(uow, (line.sku for r in due for line in r.items))
-    for reservation in due:
-        give_back(uow, reservation, stock, status="expired")
-    await rows.flush()
+    await give_back(uow, due, status="expired")
     return len(due)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apps.inventory import domain
 from apps.inventory.orm import Reservation
-from apps.inventory.repository import InventoryRepository
 from apps.inventory.use_cases.common import give_back, lock_reservation
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
@@ -12,9 +11,7 @@ from kernel.use_case import use_case
 
 @use_case
 async def release(*, uow: UnitOfWork, reservation_id: str) -> Reservation:
-    reservation, stock = await lock_reservation(uow, reservation_id, proceed=domain.should_release)
-    if stock is None:
-        return reservation
-    give_back(uow, reservation, stock, status="released")
-    await uow.repository(InventoryRepository).flush()
+    reservation, proceed = await lock_reservation(uow, reservation_id, proceed=domain.should_release)
+    if proceed:
+        await give_back(uow, [reservation], status="released")
     return reservation

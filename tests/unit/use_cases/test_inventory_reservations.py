@@ -25,12 +25,12 @@ def _levels(repo):
     return {sku: (i.on_hand, i.reserved) for sku, i in repo.stock.items()}
 
 
-async def test_reserve_holds_every_line_merges_repeated_skus_and_locks_in_sku_order():
+async def test_reserve_holds_every_line_merges_repeated_skus_in_one_move():
     uow, repo = inventory_world(A=10, B=5)
     reservation = await _reserve(uow, ("B", 2), ("A", 1), ("B", 1))
 
     assert _levels(repo) == {"A": (10, 1), "B": (5, 3)}
-    assert repo.lock_calls == [["A", "B"]]
+    assert repo.moves == ["reserve"] and repo.lock_calls == []
     assert [(m.sku, m.reason, m.delta_reserved, m.reference) for m in repo.movements] == [
         ("A", "reserve", 1, reservation.id), ("B", "reserve", 3, reservation.id)]
     event = uow.events("inventory.reserved")[0]
