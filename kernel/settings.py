@@ -167,6 +167,8 @@ class StackSettings(CommonSettings, MailSettings, SigningSecretSettings):
     typesense_api_key: str = secret(DEV_TYPESENSE_KEY, "TYPESENSE_API_KEY")
     mlflow_tracking_uri: str = Field("http://127.0.0.1:15000", validation_alias=_shared("MLFLOW_TRACKING_URI"))
     dagster_url: str = Field("http://127.0.0.1:13000", validation_alias=_shared("DAGSTER_URL"))
+    # The pipelines' code server (gRPC), shared by Dagster's webserver and daemon.
+    dagster_code_server_port: int = Field(13001, validation_alias=_shared("DAGSTER_CODE_SERVER_PORT"))
     # Superset (dashboards/): its own venv under STACK_DIR; its admin account is SupersetSettings.
     superset_url: str = Field("http://127.0.0.1:18088", validation_alias=_shared("SUPERSET_URL"))
     gateway_url: str = Field("http://127.0.0.1:8000", validation_alias=_shared("GATEWAY_URL"))

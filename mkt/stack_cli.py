@@ -13,7 +13,7 @@ console = Console()
 
 PartsArg = Annotated[
     Optional[list[str]],
-    typer.Argument(help="Parts (default: all): postgres kafka warehouse typesense redis smtp mlflow dagster dagster-daemon superset.",
+    typer.Argument(help="Parts (default: all): postgres kafka warehouse typesense redis smtp mlflow dagster-code dagster dagster-daemon superset.",
                    show_default=False),
 ]
 

@@ -57,6 +57,7 @@ class Part:
     start_timeout: float = 30.0
     stop_timeout: float = 10.0
     description: str = ""
+    needs: tuple[str, ...] = ()  # parts that must be ready before this one starts (brought up with it)
 
     def __init__(self, settings: StackSettings, host: str, port: int):
         self.settings = settings

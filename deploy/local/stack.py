@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +55,7 @@ class PartStatus:
         return self.state.startswith("up")
 
 
-def _select(names: Iterable[str] | None, settings: StackSettings | None) -> list[Part]:
+def _select(names: Iterable[str] | None, settings: StackSettings | None, *, with_needs: bool = False) -> list[Part]:
     parts = build_parts(settings)
     if not names:
         return list(parts.values())
@@ -63,6 +63,9 @@ def _select(names: Iterable[str] | None, settings: StackSettings | None) -> list
     if unknown:
         raise StackError(f"unknown part(s): {', '.join(unknown)}; known: {', '.join(PART_NAMES)}")
     wanted = set(names)
+    for name in reversed(PART_NAMES):  # start order lists a part's needs before it
+        if with_needs and name in wanted:
+            wanted.update(parts[name].needs)
     return [p for name, p in parts.items() if name in wanted]
 
 
@@ -143,6 +146,15 @@ def ensure_part(part: Part, required: bool = True) -> PartResult:
         return result("failed", None, str(exc))
 
 
+def _ensure_after(needs: list[Future[PartResult]], part: Part, required: bool) -> PartResult:
+    """ensure_part once every part it needs is up (the others start meanwhile, in parallel)."""
+    for need in needs:
+        res = need.result()
+        if not res.ok:
+            return PartResult(part.name, "failed", None, f"needs {res.part}, which is not up")
+    return ensure_part(part, required)
+
+
 def ensure_up(parts: Iterable[str] | None = None, settings: StackSettings | None = None,
               echo: Echo | None = print) -> dict[str, PartResult]:
     """Bring the named parts (all if None) up; returns a result per part, raises StackError if any failed.
@@ -151,10 +163,13 @@ def ensure_up(parts: Iterable[str] | None = None, settings: StackSettings | None
     naming it explicitly makes that a failure.
     """
     names = list(parts) if parts else None
-    selected = _select(names, settings)
+    selected = _select(names, settings, with_needs=True)
     results: dict[str, PartResult] = {}
     with _locked(settings), ThreadPoolExecutor(max_workers=len(selected)) as pool:
-        futures = {p.name: pool.submit(ensure_part, p, names is not None) for p in selected}
+        futures: dict[str, Future[PartResult]] = {}
+        for p in selected:  # in start order, so the futures of a part's needs exist when it is submitted
+            needs = [futures[n] for n in p.needs if n in futures]
+            futures[p.name] = pool.submit(_ensure_after, needs, p, names is not None)
         for name, fut in futures.items():
             res = fut.result()
             results[name] = res

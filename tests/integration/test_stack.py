@@ -95,3 +95,24 @@ def test_postgres_has_every_service_database(stack, settings):
     assert set(SERVICE_DATABASES) <= names
     with psycopg.connect(conn.conninfo("orders"), autocommit=True) as c:
         assert c.execute("SELECT current_database()").fetchone() == ("orders",)
+
+
+def test_dagster_webserver_and_daemon_share_one_code_server(stack, settings):
+    """Given `-m`, each would spawn a private code server (the daemon a fresh one every minute): every code server
+    process must be the stack's own `dagster-code` part or its child."""
+    parts = build_parts(settings)
+    assert "dagster-code" in parts["dagster"].needs and "dagster-code" in parts["dagster-daemon"].needs
+    code = process.read_pid(parts["dagster-code"].pid_path)
+    assert process.is_alive(code)
+    for name in ("dagster", "dagster-daemon"):
+        assert "-w" in process.read_pid(parts[name].pid_path).cmd
+    grpc = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            parent = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if b"api" in cmd and b"grpc" in cmd:
+            grpc.append((int(pid), parent))
+    assert grpc and all(parent == code.pid for _, parent in grpc), (code.pid, grpc)
