@@ -41,6 +41,12 @@ def _hit(*_args, **_kwargs) -> None:
         counter[0] += 1
 
 
+def _hit_transaction(conn, *_args, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+    # An autocommit connection (UnitOfWork.reading) sends no BEGIN, COMMIT or ROLLBACK: nothing to count.
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        _hit()
+
+
 def count_one() -> None:
     """One round-trip made outside the engine's statement events (kernel.db's ping of an idle connection)."""
     if enabled():
@@ -52,8 +58,9 @@ def watch(engine: AsyncEngine, *, pre_ping: bool) -> None:
     if not enabled():
         return
     sync = engine.sync_engine
-    for name in ("begin", "before_cursor_execute", "commit", "rollback"):
-        event.listen(sync, name, _hit)
+    event.listen(sync, "before_cursor_execute", _hit)
+    for name in ("begin", "commit", "rollback"):
+        event.listen(sync, name, _hit_transaction)
     if pre_ping:  # every checkout pings the server first
         event.listen(sync.pool, "checkout", _hit)
 

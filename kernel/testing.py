@@ -20,7 +20,7 @@ from kernel.errors import ValidationFailed
 from kernel.events import Envelope
 from kernel.idempotency import StoredResponse, request_hash
 from kernel.service_client import ServiceClients
-from kernel.uow import R, UnitOfWork
+from kernel.uow import R, UnitOfWork, refuse_writes
 
 
 class _NoSession:
@@ -52,6 +52,7 @@ class FakeUnitOfWork(UnitOfWork):
         if not self._committed_in_block:  # the real session's close() discards an uncommitted transaction
             await self.rollback()
         self.open = False
+        self.reading_only = False
 
     def repository(self, factory: Callable[..., R]) -> R:
         if factory not in self._fakes:
@@ -63,6 +64,7 @@ class FakeUnitOfWork(UnitOfWork):
         early still roll back with the transaction."""
 
     async def commit(self) -> None:
+        refuse_writes(self)
         self.committed.extend(env for _, _, env in self._pending)
         self._pending = []
         self.commits += 1

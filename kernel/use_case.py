@@ -27,6 +27,8 @@ def use_case(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         if not hasattr(uow, "open"):
             raise TypeError(f"{fn.__qualname__} needs its unit of work as `uow`")
         if uow.open:
+            if getattr(uow, "reading_only", False):  # its statements would each commit on their own
+                raise RuntimeError(f"{fn.__qualname__} cannot join a unit of work opened with reading()")
             return await fn(*args, **kwargs)
         async with uow:
             result = await fn(*args, **kwargs)

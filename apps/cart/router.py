@@ -35,7 +35,7 @@ async def read_document(uow: UnitOfWork, cache: CartCache, settings: CartSetting
     """Read-through: Redis first; on a miss (or Redis down) PostgreSQL, then refill Redis."""
     doc = await cache.get(user_id)
     if doc is None:
-        async with uow:
+        async with uow.reading():
             doc = queries.document(await queries.load(uow, user_id), user_id, settings.default_currency)
         await cache.put(doc)
     return doc
@@ -96,7 +96,7 @@ async def checkout_summary(user: CurrentUserDep, uow: UowDep, cache: CacheDep, s
     destination = body.destination.model_dump(by_alias=True) if body.destination else None
     if destination:
         destination["country"] = destination["country"].upper()
-    async with uow:
+    async with uow.reading():
         return await checkout.summary(uow=uow, svc=svc, settings=settings, doc=doc, method=body.shipping_method,
                                       destination=destination)
 
@@ -109,7 +109,7 @@ def _user_id(user_id: str) -> str:
 
 @internal_router.get("/{user_id}", response_model=InternalCartOut)
 async def internal_cart(user_id: str, uow: UowDep, settings: SettingsDep) -> dict:
-    async with uow:
+    async with uow.reading():
         return await checkout.internal_cart(uow=uow, settings=settings, user_id=_user_id(user_id))
 
 

@@ -59,14 +59,14 @@ async def create_coupon(body: CouponCreate, uow: UowDep, admin: AdminDep, reques
 async def list_coupons(uow: UowDep, _: StaffDep, *,
                        code: Annotated[str | None, Query(max_length=64)] = None,
                        paging: WidePagingDep) -> CouponPage:
-    async with uow:
+    async with uow.reading():
         items, total = await queries.list_coupons(uow=uow, page=paging.page, per_page=paging.per_page, code=code)
     return CouponPage.of([coupon_out(c) for c in items], total, paging)
 
 
 @router.get("/admin/coupons/{coupon_id}", response_model=CouponOut)
 async def get_coupon(coupon_id: str, uow: UowDep, _: StaffDep) -> CouponOut:
-    async with uow:
+    async with uow.reading():
         return coupon_out(await queries.get_coupon(uow, coupon_id))
 
 
@@ -80,7 +80,7 @@ async def update_coupon(coupon_id: str, body: CouponPatch, uow: UowDep, admin: A
 async def evaluate(body: EvaluateIn, uow: UowDep) -> EvaluateOut:
     lines = [domain.Line(sku=i.sku, qty=i.qty, price_minor=i.price_minor, product_id=i.product_id,
                          vendor_id=i.vendor_id, category_ids=tuple(i.category_ids)) for i in body.items]
-    async with uow:
+    async with uow.reading():
         done = await queries.evaluate(uow=uow, code=body.code, user_id=body.user_id, lines=lines,
                                       currency=body.currency)
     result = done.result

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["notifications"])
 @router.get("/admin/templates", response_model=TemplateList)
 async def list_templates(_: AdminDep, uow: UowDep, key: Annotated[str | None, Query(max_length=64)] = None,
                          channel: Channel | None = None) -> TemplateList:
-    async with uow:
+    async with uow.reading():
         found = await queries.list_templates(uow, key=key, channel=channel)
     return TemplateList(items=[template_out(t) for t in found], total=len(found))
 
@@ -36,7 +36,7 @@ async def create_template(body: TemplateCreate, _: AdminDep, uow: UowDep) -> Tem
 
 @router.get("/admin/templates/{template_id}", response_model=TemplateOut)
 async def get_template(template_id: str, _: AdminDep, uow: UowDep) -> TemplateOut:
-    async with uow:
+    async with uow.reading():
         return template_out(await queries.get_template(uow, template_id))
 
 
@@ -55,7 +55,7 @@ async def delete_template(template_id: str, _: AdminDep, uow: UowDep) -> Respons
 
 @router.post("/admin/templates/{template_id}/preview", response_model=PreviewOut)
 async def preview_template(template_id: str, body: PreviewIn, _: AdminDep, uow: UowDep) -> PreviewOut:
-    async with uow:
+    async with uow.reading():
         t = await queries.get_template(uow, template_id)
     rendered = rendering.render(subject=t.subject, body=t.body, text_body=t.text_body, payload=body.payload)
     return PreviewOut(subject=rendered.subject, text=rendered.text, html=rendered.html,
@@ -74,7 +74,7 @@ async def list_messages(_: AdminDep, uow: UowDep, *,
                         status_: Annotated[Literal["queued", "sent", "failed"] | None, Query(alias="status")] = None,
                         reference: Annotated[str | None, Query(max_length=120)] = None,
                         paging: PagingDep) -> MessageList:
-    async with uow:
+    async with uow.reading():
         items, total = await queries.list_messages(uow, status=status_, reference=reference, page=paging.page,
                                                    per_page=paging.per_page)
     return MessageList.of([message_out(m) for m in items], total, paging)
@@ -82,5 +82,5 @@ async def list_messages(_: AdminDep, uow: UowDep, *,
 
 @router.get("/notify/messages/{message_id}", response_model=MessageOut)
 async def get_message(message_id: str, _: AdminDep, uow: UowDep) -> MessageOut:
-    async with uow:
+    async with uow.reading():
         return message_out(await queries.get_message(uow, message_id))

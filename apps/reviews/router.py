@@ -54,7 +54,7 @@ async def product_reviews(product_id: str, uow: UowDep, paging: PagingDep,
     if not is_uuid(product_id):
         raise ReviewNotFound(f"No product {product_id[:40]!r}.")
     product_id = product_id.lower()
-    async with uow:
+    async with uow.reading():
         found = await queries.list_reviews(uow, product_id=product_id, status="approved", page=paging.page,
                                            per_page=paging.per_page, order=sort)
     items = [PublicReviewOut(id=r.id, productId=r.product_id, rating=r.rating, title=r.title, body=r.body,
@@ -70,7 +70,7 @@ async def admin_reviews(_: StaffDep, uow: UowDep, paging: PagingDep,
                         ) -> AdminReviewsPage:
     if product_id is not None and not is_uuid(product_id):
         return AdminReviewsPage.of([], 0, paging)
-    async with uow:
+    async with uow.reading():
         found = await queries.list_reviews(uow, product_id=product_id, status=status, page=paging.page,
                                            per_page=paging.per_page)
     return AdminReviewsPage.of([_admin(r) for r in found.items], found.total, paging)

@@ -68,7 +68,7 @@ async def _collection(request: Request) -> str:
 
 @router.get("/admin/search/synonyms", response_model=SynonymList)
 async def list_synonyms(uow: UowDep, _: StaffDep) -> SynonymList:
-    async with uow:
+    async with uow.reading():
         return SynonymList(items=[_synonym(r) for r in await queries.list_synonyms(uow)])
 
 

@@ -91,7 +91,7 @@ async def change_table(uow: UnitOfWork, table_id: int, patch: RateTablePatch) ->
 
 @router.get("/rates", response_model=RateTableList)
 async def list_rates(_: AdminDep, uow: UowDep) -> RateTableList:
-    async with uow:
+    async with uow.reading():
         rows = (await uow.session.scalars(select(RateTable).order_by(RateTable.zone, RateTable.service_level))).all()
         return RateTableList(items=[_out(t) for t in rows])
 

@@ -42,7 +42,7 @@ def _tracking(s: Shipment) -> TrackingOut:
 
 @router.post("/rates", response_model=RatesOut)
 async def rates(body: RatesIn, uow: UowDep, settings: SettingsDep) -> RatesOut:
-    async with uow:
+    async with uow.reading():
         found = await queries.rates(uow=uow, settings=settings, cmd=body)
     return RatesOut(rates=[_rate(r) for r in found])
 
@@ -50,7 +50,7 @@ async def rates(body: RatesIn, uow: UowDep, settings: SettingsDep) -> RatesOut:
 @internal_router.post("/quote", response_model=RateOut)
 async def quote(body: QuoteIn, uow: UowDep, settings: SettingsDep) -> RateOut:
     """The same numbers as /v1/shipping/rates for one service level (cart summary and orders use it)."""
-    async with uow:
+    async with uow.reading():
         found = await queries.rates(uow=uow, settings=settings, cmd=body, service_level=body.service_level)
     return _rate(found[0])
 
@@ -70,7 +70,7 @@ async def create_label(body: LabelIn, uow: UowDep, user: CurrentUserDep, setting
 @router.get("/labels/{tracking_no}", response_class=PlainTextResponse)
 async def get_label(tracking_no: str, uow: UowDep, settings: SettingsDep, user: OptionalUserDep,
                     sig: Annotated[str | None, Query(max_length=64)] = None) -> PlainTextResponse:
-    async with uow:
+    async with uow.reading():
         s = await queries.get_shipment(uow, tracking_no)
     if not may_read_label(user, s.vendor_id, sig, queries.label_signature(settings, s.tracking_no)):
         raise NotYourShipment("This label belongs to another vendor.")
@@ -80,7 +80,7 @@ async def get_label(tracking_no: str, uow: UowDep, settings: SettingsDep, user: 
 
 @router.get("/track/{tracking_no}", response_model=TrackingOut)
 async def track(tracking_no: str, uow: UowDep) -> TrackingOut:
-    async with uow:
+    async with uow.reading():
         return _tracking(await queries.get_shipment(uow, tracking_no))
 
 

@@ -26,7 +26,7 @@ def _contact(user: User) -> UserContact:
 
 @router.get("/users/{user_id}", response_model=UserContact)
 async def get_user(user_id: str, uow: UowDep) -> UserContact:
-    async with uow:
+    async with uow.reading():
         user = await queries.get_user(uow, user_id)
     return _contact(user)
 

@@ -39,7 +39,7 @@ async def put_flag(key: str, body: FlagIn, request: Request, uow: UowDep, user: 
 @router.get("/{key}/audit", response_model=AuditList, response_model_by_alias=True)
 async def flag_audit(key: str, uow: UowDep, _: StaffDep,
                      limit: Annotated[int, Query(ge=1, le=500)] = 50) -> AuditList:
-    async with uow:
+    async with uow.reading():
         rows = await queries.audit_trail(uow, key=key, limit=limit)
     return AuditList(items=[AuditOut(id=r.id, key=r.flag_key, changedBy=r.changed_by, changedAt=r.changed_at,
                                      before=r.before, after=r.after, requestId=r.request_id) for r in rows])

@@ -26,7 +26,7 @@ class SkuOwner(CamelModel):
 
 @router.get("/skus/{sku}", response_model=SkuOwner)
 async def sku_owner(sku: str, uow: UowDep) -> SkuOwner:
-    async with uow:
+    async with uow.reading():
         row = (await uow.session.execute(
             select(ProductVariant.product_id, Product.vendor_id).join(Product, Product.id == ProductVariant.product_id)
             .where(ProductVariant.sku == sku[:64]))).first()

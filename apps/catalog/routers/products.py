@@ -34,7 +34,7 @@ async def list_vendor_products(vendor_id: OwnVendorDep, uow: UowDep, paging: Pag
 
 @router.get("/vendors/{vendorId}/products/{product_id}", response_model=ProductOut)
 async def get_vendor_product(product_id: str, vendor_id: OwnVendorDep, uow: UowDep) -> ProductOut:
-    async with uow:
+    async with uow.reading():
         product = await queries.load_product(uow, product_id, vendor_id=vendor_id)
     return product_out(product)
 
@@ -66,7 +66,7 @@ async def reject_product(product_id: str, _: AdminDep, uow: UowDep, body: Reject
 async def list_products(request: Request, filters: PublicFiltersDep, paging: PagingDep, uow: UowDep,
                         cache: ReadCacheDep, settings: SettingsDep, if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> ProductPage:
-        async with uow:
+        async with uow.reading():
             page = await queries.list_public(uow, filters, page=paging.page, per_page=paging.per_page)
         return page_out(page)
 
@@ -79,7 +79,7 @@ async def list_products(request: Request, filters: PublicFiltersDep, paging: Pag
 async def get_product(request: Request, slug: str, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
                       if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> ProductOut:
-        async with uow:
+        async with uow.reading():
             product = await queries.get_public(uow, slug[:220])
         return product_out(product)
 
@@ -88,7 +88,7 @@ async def get_product(request: Request, slug: str, uow: UowDep, cache: ReadCache
 
 
 async def _listing(uow: UnitOfWork, paging: Paging, *, vendor_id: str | None, status: str | None) -> ProductPage:
-    async with uow:
+    async with uow.reading():
         page = await queries.list_products(uow, vendor_id=vendor_id, status=status, page=paging.page,
                                            per_page=paging.per_page)
     return page_out(page)

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 async def list_categories(request: Request, uow: UowDep, cache: ReadCacheDep, settings: SettingsDep,
                           if_none_match: IfNoneMatch = None) -> Response:
     async def render() -> CategoryList:
-        async with uow:
+        async with uow.reading():
             cats = await queries.list_categories(uow)
         return CategoryList(items=[category_out(c) for c in cats], total=len(cats))
 
@@ -43,7 +43,7 @@ async def update_category(category_id: str, body: CategoryUpdate, uow: UowDep, _
 
 @router.get("/brands", response_model=BrandList)
 async def list_brands(uow: UowDep) -> BrandList:
-    async with uow:
+    async with uow.reading():
         brands = await queries.list_brands(uow)
     return BrandList(items=[brand_out(b) for b in brands], total=len(brands))
 

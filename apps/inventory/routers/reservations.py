@@ -31,7 +31,7 @@ async def reserve(body: ReserveRequest, uow: UowDep, request: Request) -> Reserv
 
 @router.get("/reservations/{reservation_id}", response_model=ReservationOut)
 async def get_reservation(reservation_id: str, uow: UowDep) -> ReservationOut:
-    async with uow:
+    async with uow.reading():
         return _reservation(await queries.get_reservation(uow=uow, reservation_id=reservation_id))
 
 

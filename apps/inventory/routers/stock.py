@@ -27,7 +27,7 @@ def _vendor_stock(item: StockItem) -> VendorStock:
 
 @router.get("/inventory/{sku}", response_model=Availability)
 async def availability(sku: str, uow: UowDep) -> Availability:
-    async with uow:
+    async with uow.reading():
         item = await queries.get_stock(uow=uow, sku=sku)
     return Availability(sku=item.sku, available=item.available, onHand=item.on_hand, reserved=item.reserved)
 
@@ -36,7 +36,7 @@ async def availability(sku: str, uow: UowDep) -> Availability:
 async def vendor_inventory(vendorId: str, uow: UowDep, _: VendorScopeDep, *,  # noqa: N803 - API.md's name
                            low_stock: Annotated[bool, Query(alias="lowStock")] = False,
                            paging: WidePagingDep) -> VendorStockList:
-    async with uow:
+    async with uow.reading():
         found = await queries.list_vendor_stock(uow=uow, vendor_id=vendorId, low_only=low_stock, paging=paging)
     return VendorStockList.of([_vendor_stock(i) for i in found.items], found.total, paging)
 

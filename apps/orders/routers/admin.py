@@ -25,7 +25,7 @@ internal_router = APIRouter(prefix="/internal/v1", tags=["orders-internal"],
 async def list_orders(_: StaffDep, uow: UowDep, paging: PagingDep, status: StatusQuery = None,
                       payment_status: PaymentStatusQuery = None,
                       user_id: Annotated[str | None, Query(alias="userId", max_length=64)] = None) -> OrderPage:
-    async with uow:
+    async with uow.reading():
         page = await queries.list_all(uow, status=status, payment_status=payment_status, user_id=user_id,
                                       page=paging.page, per_page=paging.per_page)
     return OrderPage(items=[views.order_out(o) for o in page.items], total=page.total, page=page.page,
@@ -34,7 +34,7 @@ async def list_orders(_: StaffDep, uow: UowDep, paging: PagingDep, status: Statu
 
 @router.get("/orders/{id}", response_model=OrderOut)
 async def get_any_order(id: str, _: StaffDep, uow: UowDep) -> OrderOut:  # noqa: A002 - API.md's name
-    async with uow:
+    async with uow.reading():
         return views.order_out(await get_order(uow, id))
 
 
@@ -50,7 +50,7 @@ async def set_status(id: str, body: StatusPatch, _: StaffDep, uow: UowDep,  # no
 async def list_returns(_: StaffDep, uow: UowDep, paging: PagingDep,
                        status: Annotated[Literal["requested", "approved", "received", "rejected"] | None,
                                          Query()] = None) -> ReturnPage:
-    async with uow:
+    async with uow.reading():
         rows, total = await returns.list_returns(uow, status=status, page=paging.page, per_page=paging.per_page)
     return ReturnPage(items=[views.return_out(rma, order) for rma, order in rows], total=total, page=paging.page,
                       perPage=paging.per_page)
@@ -64,5 +64,5 @@ async def update_return(rmaId: str, body: ReturnPatch, _: StaffDep, uow: UowDep)
 
 @internal_router.get("/orders/{orderNo}", response_model=InternalOrderOut)
 async def internal_order(orderNo: str, uow: UowDep) -> InternalOrderOut:  # noqa: N803 - the documented name
-    async with uow:
+    async with uow.reading():
         return views.internal_order_out(await get_order(uow, orderNo))

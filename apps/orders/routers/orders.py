@@ -50,13 +50,13 @@ async def create_order(body: OrderCreate, request: Request, user: ShopperDep, ke
 
 @router.get("/orders/{orderNo}", response_model=OrderOut)
 async def get_order(orderNo: str, user: ShopperDep, uow: UowDep) -> OrderOut:  # noqa: N803 - API.md's name
-    async with uow:
+    async with uow.reading():
         return views.order_out(await queries.order_for(uow, orderNo, user))
 
 
 @router.get("/me/orders", response_model=OrderPage)
 async def my_orders(user: ShopperDep, uow: UowDep, paging: PagingDep, status: StatusQuery = None) -> OrderPage:
-    async with uow:
+    async with uow.reading():
         page = await queries.list_for_user(uow, user.id, status=status, page=paging.page, per_page=paging.per_page)
     return OrderPage(items=[views.order_out(o) for o in page.items], total=page.total, page=page.page,
                      perPage=page.per_page)
@@ -73,7 +73,7 @@ async def request_return(orderNo: str, body: ReturnCreate, user: ShopperDep,  # 
 @router.get("/vendors/{vendorId}/orders", response_model=VendorOrderPage)
 async def vendor_orders(vendor_id: OwnVendorDep, uow: UowDep, paging: PagingDep,
                         status: StatusQuery = None) -> VendorOrderPage:
-    async with uow:
+    async with uow.reading():
         page = await queries.list_for_vendor(uow, vendor_id, status=status, page=paging.page,
                                              per_page=paging.per_page)
     return VendorOrderPage(items=[views.vendor_order_out(o, vendor_id) for o in page.items], total=page.total,

@@ -86,7 +86,7 @@ async def build_plan(*, uow: UnitOfWork, clients: OrderClients, settings: Orders
                      cmd: OrderCreate) -> Plan:
     cart = await clients.cart(user_id)
     lines = cart_lines(cart, settings)
-    async with uow:  # a short read, closed before the next remote call
+    async with uow.reading():  # a short read, closed before the next remote call
         vendors = await projections.load(uow, {line.vendor_id for line in lines})
         number = await uow.repository(OrderRepository).next_order_number()
     if blocked := projections.not_selling(vendors):

@@ -42,7 +42,7 @@ async def refund(orderNo: OrderNo, body: RefundIn, uow: UowDep, staff: StaffDep,
 @router.get("/vendors/{vendorId}/earnings", response_model=EarningsOut)
 async def vendor_earnings(_: VendorScopeDep, vendor_id: VendorIdDep, uow: UowDep, paging: WidePagingDep,
                           currency: Annotated[str, Query(pattern=CURRENCY_PATTERN)] = "USD") -> EarningsOut:
-    async with uow:
+    async with uow.reading():
         totals = await queries.balances(uow, vendor_id, currency)
         items, total = await queries.list_earnings(uow, vendor_id=vendor_id, currency=currency,
                                                    page=paging.page, per_page=paging.per_page)
@@ -70,7 +70,7 @@ async def list_payouts(uow: UowDep, _: AdminDep, paging: WidePagingDep,
                        status_filter: Annotated[Literal["requested", "processing", "paid", "failed"] | None,
                                                 Query(alias="status")] = None,
                        vendor_id: Annotated[str | None, Query(alias="vendorId", max_length=64)] = None) -> PayoutList:
-    async with uow:
+    async with uow.reading():
         rows, total = await queries.list_payouts(uow, status=status_filter, vendor_id=vendor_id,
                                                  page=paging.page, per_page=paging.per_page)
     return PayoutList.of([payout_out(p) for p in rows], total, paging)

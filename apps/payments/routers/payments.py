@@ -42,7 +42,7 @@ async def simulate(intentId: str, body: SimulateIn, request: Request, uow: UowDe
     """Dev only: play the shopper's card and deliver the provider's signed event to our own webhook."""
     if not isinstance(provider, simulated.SimulatedProvider):
         raise IntentNotFound("Payments are simulated only with the simulated provider.")
-    async with uow:
+    async with uow.reading():
         intent = await queries.get_intent(uow, intentId)
     if intent.user_id != user.id and not user.has_any("super_admin", "staff"):
         raise IntentNotFound(f"No payment intent {intentId!r}.")

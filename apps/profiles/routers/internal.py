@@ -19,6 +19,6 @@ router = APIRouter(prefix="/internal/v1", tags=["profiles-internal"],
 
 @router.get("/users/{user_id}/addresses/{address_id}", response_model=AddressOut)
 async def get_user_address(user_id: str, address_id: str, uow: UowDep) -> AddressOut:
-    async with uow:
+    async with uow.reading():
         address = await queries.user_address(uow=uow, user_id=user_id, address_id=address_id)
     return address_out(address)

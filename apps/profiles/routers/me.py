@@ -29,7 +29,7 @@ async def update_me(body: ProfileUpdate, user: MeDep, uow: UowDep) -> ProfileOut
 
 @router.get("/addresses", response_model=AddressList)
 async def list_addresses(user: MeDep, uow: UowDep) -> AddressList:
-    async with uow:
+    async with uow.reading():
         addresses = await queries.list_addresses(uow=uow, user_id=user.id)
     return AddressList(items=[address_out(a) for a in addresses], total=len(addresses))
 

@@ -88,7 +88,7 @@ async def price_suggestions(store: VendorInsightsStore, flags: FeatureFlags, uow
                             sku: str | None, limit: int, offset: int) -> list[PriceSuggestionOut]:
     await require_pricing(flags, vendor_id)
     rows = await _read(store.price_suggestions(vendor_id, sku=sku, limit=limit, offset=offset))
-    async with uow:
+    async with uow.reading():
         decided = {(d.sku, d.suggestion_generated_at): d.decision for d in await uow.session.scalars(
             select(PriceDecision).where(PriceDecision.vendor_id == vendor_id,
                                         PriceDecision.sku.in_([r["sku"] for r in rows])))}

@@ -39,7 +39,7 @@ def online_features(request: Request) -> OnlineFeatures:
 async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep) -> EvaluateOut:
     """Score an order now (read only: the stored score and the order's flow are not changed)."""
     started = time.perf_counter()
-    async with uow:
+    async with uow.reading():
         if body.order_no is not None:
             order = await uow.session.get(FraudOrder, body.order_no)
             if order is None:
@@ -57,7 +57,7 @@ async def evaluate(body: EvaluateIn, request: Request, uow: UowDep, _: StaffDep)
 @router.get("/admin/fraud/queue", response_model=QueueOut)
 async def queue(uow: UowDep, _: StaffDep, *, status: Literal["pending", "decided", "all"] = "pending",
                 paging: PagingDep) -> QueueOut:
-    async with uow:
+    async with uow.reading():
         entries, total = await queries.queue(uow, status=status, page=paging.page, per_page=paging.per_page)
     return QueueOut.of([QueueItemOut(**_item_fields(e)) for e in entries], total, paging)
 
@@ -65,7 +65,7 @@ async def queue(uow: UowDep, _: StaffDep, *, status: Literal["pending", "decided
 @router.get("/admin/fraud/{order_no}", response_model=ReviewOut)
 async def review(order_no: OrderNo, uow: UowDep, _: StaffDep) -> ReviewOut:
     """One scored order with its audit trail: what the risk console's order page shows (pending or decided)."""
-    async with uow:
+    async with uow.reading():
         found = await queries.entry(uow, order_no)
         if found is None:
             raise FraudScoreNotFound(f"No fraud score for order {order_no!r} (unknown, or not scored "
@@ -79,7 +79,7 @@ async def review(order_no: OrderNo, uow: UowDep, _: StaffDep) -> ReviewOut:
 async def decide(order_no: OrderNo, body: DecisionIn, uow: UowDep, user: StaffDep) -> DecisionOut:
     score = await decide_review(uow=uow, user=user, order_no=order_no, decision=body.decision,
                                        note=body.note)
-    async with uow:
+    async with uow.reading():
         trail = await queries.audit_trail(uow, score.order_no)
     return DecisionOut(orderNo=score.order_no, decision=score.final_decision, previousDecision=score.decision,
                        decidedBy=score.decided_by, decidedAt=score.decided_at, note=score.note,

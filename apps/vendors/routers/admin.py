@@ -22,7 +22,7 @@ async def admin_list_vendors(
     status_: Annotated[Literal["pending", "active", "suspended", "rejected"] | None, Query(alias="status")] = None,
     paging: Annotated[Paging, Depends(paging_query(max_page=100_000))],
 ) -> VendorList:
-    async with uow:
+    async with uow.reading():
         found = await queries.list_vendors(uow=uow, status=status_, paging=paging)
         rules = await queries.current_commissions(uow, [v.id for v in found.items])
     return VendorList.of([views.summary_out(v, rules.get(v.id)) for v in found.items], found.total, paging)
@@ -41,6 +41,6 @@ async def admin_change_status(vendor_id: str, body: StatusChangeIn, uow: UowDep,
 
 @router.get("/admin/vendors/{vendor_id}/audit")
 async def admin_status_history(vendor_id: str, uow: UowDep, _: AdminDep) -> dict[str, list[AuditOut]]:
-    async with uow:
+    async with uow.reading():
         rows = await queries.status_history(uow=uow, vendor_id=vendor_id)
     return {"items": [views.audit_out(r) for r in rows]}

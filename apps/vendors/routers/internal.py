@@ -30,7 +30,7 @@ class VendorContact(CamelModel):
 
 @router.get("/vendors/{vendor_id}", response_model=VendorContact)
 async def get_vendor_contact(vendor_id: str, uow: UowDep) -> VendorContact:
-    async with uow:
+    async with uow.reading():
         v = await queries.get_vendor(uow, vendor_id)
     return VendorContact(vendorId=v.id, name=v.name, status=v.status, ownerUserId=v.owner_user_id,
                          supportEmail=v.support_email or None, slug=v.slug, updatedAt=v.updated_at)

@@ -31,7 +31,7 @@ async def upload_kyc(vendor_id: str, uow: UowDep, user: CurrentUserDep, settings
 @router.get("/vendors/{vendor_id}/kyc/{doc_id}/file", response_class=Response)
 async def kyc_file(vendor_id: str, doc_id: str, uow: UowDep, user: CurrentUserDep,
                    storage: KycStorageDep) -> Response:
-    async with uow:
+    async with uow.reading():
         got = await queries.read_kyc_file(uow=uow, storage=storage, vendor_id=vendor_id, doc_id=doc_id, user=user)
     return Response(got.data, media_type=got.content_type,
                     headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",

@@ -39,7 +39,7 @@ async def apply(body: ApplyIn, uow: UowDep, user: CurrentUserDep) -> ApplyOut:
             description="The caller's own vendor application (any state), so an applicant can follow it before "
                         "approval puts the vendorId in their token; 404 when they never applied.")
 async def my_vendor(uow: UowDep, user: CurrentUserDep) -> VendorFull:
-    async with uow:
+    async with uow.reading():
         vendor = await queries.own_vendor(uow, user)
         return views.full_out(vendor, await queries.vendor_details(uow, vendor))
 
@@ -47,7 +47,7 @@ async def my_vendor(uow: UowDep, user: CurrentUserDep) -> VendorFull:
 @router.get("/vendors/{vendor_id}", response_model=VendorFull | VendorPublic,
             description="Public view of an active vendor; the full view for its owner or an admin.")
 async def get_vendor(vendor_id: str, uow: UowDep, user: OptionalUserDep) -> VendorFull | VendorPublic:
-    async with uow:
+    async with uow.reading():
         vendor = await queries.get_vendor(uow, vendor_id)
         if queries.can_manage(vendor, user):
             return views.full_out(vendor, await queries.vendor_details(uow, vendor))
@@ -59,7 +59,7 @@ async def get_vendor(vendor_id: str, uow: UowDep, user: OptionalUserDep) -> Vend
 @router.patch("/vendors/{vendor_id}", response_model=VendorFull)
 async def update_vendor(vendor_id: str, body: VendorUpdate, uow: UowDep, user: CurrentUserDep) -> VendorFull:
     vendor = await update_profile(uow=uow, vendor_id=vendor_id, user=user, changes=body.changes())
-    async with uow:  # read back after the update's commit: its KYC documents and bank accounts
+    async with uow.reading():  # read back after the update's commit: its KYC documents and bank accounts
         return views.full_out(vendor, await queries.vendor_details(uow, vendor))
 
 
@@ -73,7 +73,7 @@ async def submit_kyc(vendor_id: str, body: KycIn, uow: UowDep, user: CurrentUser
 
 @router.get("/vendors/{vendor_id}/kyc")
 async def list_kyc(vendor_id: str, uow: UowDep, user: CurrentUserDep) -> dict[str, list[KycOut]]:
-    async with uow:
+    async with uow.reading():
         return {"items": [views.kyc_out(d) for d in await queries.list_kyc(uow, vendor_id, user)]}
 
 
@@ -89,5 +89,5 @@ async def add_bank_account(vendor_id: str, body: BankIn, uow: UowDep, user: Curr
 
 @router.get("/vendors/{vendor_id}/bank")
 async def list_bank_accounts(vendor_id: str, uow: UowDep, user: CurrentUserDep) -> dict[str, list[BankOut]]:
-    async with uow:
+    async with uow.reading():
         return {"items": [views.bank_out(b) for b in await queries.list_bank_accounts(uow, vendor_id, user)]}
