@@ -39,3 +39,14 @@ async def first_time(session: AsyncSession, table: Table, *, event_id: str, even
         insert(table).values(event_id=event_id, event_type=event_type, consumer=consumer)
         .on_conflict_do_nothing().returning(table.c.event_id))
     return result.first() is not None
+
+
+async def first_times(session: AsyncSession, table: Table, events: list[tuple[str, str]], *,
+                      consumer: str) -> set[str]:
+    """Record several (event_id, event_type) in one statement; returns the ids not handled before (an id repeated
+    in `events` is recorded once)."""
+    result = await session.execute(
+        insert(table).values([{"event_id": event_id, "event_type": event_type, "consumer": consumer}
+                              for event_id, event_type in events])
+        .on_conflict_do_nothing().returning(table.c.event_id))
+    return {str(row[0]) for row in result}

@@ -10,7 +10,7 @@ import time
 import uuid
 
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from apps.reviews.orm import INBOX, OUTBOX
 from kernel.consumer import MAX_ATTEMPTS, EventConsumer
@@ -91,4 +91,53 @@ async def test_a_handler_that_keeps_failing_is_dead_lettered_with_its_reason(gat
         assert seen is None  # not marked handled: a replay runs it again
     finally:
         await reader.stop()
+        await publisher.close()
+
+
+async def _inbox(gateway, consumer: EventConsumer) -> set[str]:
+    async with gateway.state.services["reviews"].state.db.sessions() as session:
+        return set((await session.scalars(select(INBOX.c.event_id).where(INBOX.c.consumer == consumer.name))).all())
+
+
+async def test_a_fetched_batch_is_handled_in_one_transaction_each_event_once(gateway):
+    seen: list[tuple[str, int]] = []
+
+    async def record(*, uow, event):
+        seen.append((event.event_id, await uow.session.scalar(text("SELECT txid_current()"))))
+
+    publisher = KafkaPublisher()
+    try:
+        consumer = _consumer(gateway, {"order.paid": record}, publisher)
+        events = [_paid(f"B{i}") for i in range(3)]
+        raws = [e.to_json() for e in events]
+        assert await consumer.handle_many([raws[0], raws[1], raws[0], raws[2]]) == 3  # a repeat runs once
+        assert [event_id for event_id, _ in seen] == [e.event_id for e in events]
+        assert len({txid for _, txid in seen}) == 1 and consumer.handled == 3
+        assert await _inbox(gateway, consumer) == {e.event_id for e in events}
+        assert await consumer.handle_many(raws) == 0  # the inbox remembers the whole batch
+        assert len(seen) == 3
+    finally:
+        await publisher.close()
+
+
+async def test_a_failing_event_in_a_batch_costs_only_itself(gateway, monkeypatch):
+    monkeypatch.setattr("kernel.consumer.MAX_ATTEMPTS", 1)  # no backoff: the retry policy is tested above
+    calls: list[str] = []
+    events = [_paid(f"F{i}") for i in range(3)]
+
+    async def second_fails(*, uow, event):
+        calls.append(event.event_id)
+        if event.event_id == events[1].event_id:
+            raise RuntimeError("bad row")
+
+    publisher = KafkaPublisher()
+    try:
+        consumer = _consumer(gateway, {"order.paid": second_fails}, publisher)
+        assert await consumer.handle_many([e.to_json() for e in events]) == 2
+        # The shared transaction ran the first two and was dropped; then each event ran alone.
+        ids = [e.event_id for e in events]
+        assert calls == [ids[0], ids[1], ids[0], ids[1], ids[2]]
+        assert await _inbox(gateway, consumer) == {ids[0], ids[2]}  # the failed one is not marked handled
+        assert consumer.handled == 2
+    finally:
         await publisher.close()
