@@ -40,7 +40,7 @@ async def decide(*, store: VendorInsightsStore, flags: FeatureFlags, uow: UnitOf
     if not rows:
         raise NotFound(f"No price suggestion for SKU {sku!r} of this vendor.")
     row = rows[0]
-    async with uow.reading():
+    async with uow:
         taken = await uow.session.scalar(select(PriceDecision.decision).where(
             PriceDecision.vendor_id == vendor_id, PriceDecision.sku == sku,
             PriceDecision.suggestion_generated_at == _run(row)))
