@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol
 
 from apps.inventory import domain
 from apps.inventory.domain import Movement, StockLevel
@@ -70,19 +69,7 @@ async def move_stock(uow: UnitOfWork, movements: list[Movement], *, reason: str)
     return moved
 
 
-class _Numbers(Protocol):
-    sku: str
-    vendor_id: str
-    product_id: str | None
-    on_hand: int
-    reserved: int
-    reorder_point: int
-
-    @property
-    def available(self) -> int: ...
-
-
-def _announce_low(uow: UnitOfWork, row: _Numbers, at: datetime) -> None:
+def _announce_low(uow: UnitOfWork, row: StockItem | StockLevel, at: datetime) -> None:
     uow.emit("inventory.low_stock", {
         "sku": row.sku, "vendorId": row.vendor_id, "productId": row.product_id, "available": row.available,
         "reorderPoint": row.reorder_point, "onHand": row.on_hand, "reserved": row.reserved, "at": at}, key=row.sku)
