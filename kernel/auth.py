@@ -51,8 +51,13 @@ class TokenVerifier:
     with the public key fail), issuer, audience and expiry required. Unknown `kid` refetches the JWKS (rotation),
     at most once per `refetch_after` seconds."""
 
+    # Tokens already verified, with their expiry: a buyer's token comes back on every request, and the RSA check
+    # is the dearest step of the request's edge. A token string is its signature, so a changed token is a miss.
+    VERIFIED_MAX = 10_000
+
     def __init__(self, loader: JwksLoader, *, issuer: str, audience: str, refetch_after: float = 30.0) -> None:
         self._loader, self.issuer, self.audience = loader, issuer, audience
+        self._verified: dict[str, tuple[CurrentUser, float]] = {}
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
         self._refetch_after = refetch_after
@@ -67,6 +72,19 @@ class TokenVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str) -> CurrentUser:
+        if (known := self._verified.get(token)) is not None:
+            user, expires = known
+            if time.time() < expires:
+                return user
+            del self._verified[token]
+            raise Unauthorized("Token expired.")
+        user, expires = await self._verify_signed(token)
+        if len(self._verified) >= self.VERIFIED_MAX:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (user, expires)
+        return user
+
+    async def _verify_signed(self, token: str) -> tuple[CurrentUser, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -83,7 +101,8 @@ class TokenVerifier:
             raise Unauthorized(f"Invalid token: {exc}.") from None
         if claims.get("typ") != "access":
             raise Unauthorized("Not an access token.")
-        return CurrentUser(id=claims["sub"], roles=tuple(claims.get("roles", [])), vendor_id=claims.get("vendorId"))
+        user = CurrentUser(id=claims["sub"], roles=tuple(claims.get("roles", [])), vendor_id=claims.get("vendorId"))
+        return user, float(claims["exp"])
 
 
 def bearer_token(request: Request) -> str | None:

@@ -128,3 +128,22 @@ def test_processes_starting_together_on_a_fresh_stack_share_one_signing_key(tmp_
         p.join(timeout=30)
     assert kids == {SigningKey(path.read_bytes()).kid}
     assert [f.name for f in path.parent.iterdir()] == ["jwt.pem"]  # no temporary file left behind
+
+
+async def test_a_verified_token_is_checked_once_and_still_expires(issuer, monkeypatch):
+    v = verifier_for(issuer)
+    token = issuer.access_token(user_id="u1", roles=["customer"], vendor_id=None)
+    first = await v.verify(token)
+    decoded = []
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(a) or {})  # a second RSA check would show
+    assert await v.verify(token) == first and decoded == []
+    # the token with its payload changed under the same signature is another string: fully checked, refused
+    head, body, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    monkeypatch.undo()
+    with pytest.raises(Unauthorized):
+        await v.verify(f"{head}.{_b64({**claims, 'roles': ['super_admin']})}.{sig}")
+    # past its expiry the remembered token is refused like any expired one
+    monkeypatch.setattr("kernel.auth.time.time", lambda: claims["exp"] + 1)
+    with pytest.raises(Unauthorized, match="expired"):
+        await v.verify(token)
