@@ -3,8 +3,8 @@
 Each handler's state change is committed together with its event's inbox row, so a redelivered or replayed event
 is skipped; offsets are committed only after the batch is handled (at-least-once delivery, exactly-once effect).
 A fetched batch is first tried in one unit of work (one BEGIN/COMMIT and one inbox insert for up to BATCH_MAX
-events, which under load is most of the consumer's database work); if anything in it fails, that transaction is
-dropped and every event runs again alone. A handler that keeps failing alone is retried with backoff, then parked
+events instead of one of each per event); if anything in it fails, that transaction is dropped and every event
+runs again alone. A handler that keeps failing alone is retried with backoff, then parked
 on the dead-letter topic with the reason.
 
 The edge is typed: each event's data is read with its contract's model (kernel.contracts) before any handler runs,

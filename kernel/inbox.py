@@ -35,10 +35,7 @@ def drop_inbox(op) -> None:
 
 async def first_time(session: AsyncSession, table: Table, *, event_id: str, event_type: str, consumer: str) -> bool:
     """Record the event; False if it was already handled (the caller then skips it)."""
-    result = await session.execute(
-        insert(table).values(event_id=event_id, event_type=event_type, consumer=consumer)
-        .on_conflict_do_nothing().returning(table.c.event_id))
-    return result.first() is not None
+    return bool(await first_times(session, table, [(event_id, event_type)], consumer=consumer))
 
 
 async def first_times(session: AsyncSession, table: Table, events: list[tuple[str, str]], *,

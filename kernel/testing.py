@@ -60,8 +60,9 @@ class FakeUnitOfWork(UnitOfWork):
         return self._fakes[factory]
 
     async def write_events_now(self) -> None:
-        """Nothing to do: pending events become `committed` only if the block commits, as outbox rows written
+        """Nothing to write: pending events become `committed` only if the block commits, as outbox rows written
         early still roll back with the transaction."""
+        refuse_writes(self)
 
     async def commit(self) -> None:
         refuse_writes(self)
