@@ -6,7 +6,8 @@ keep their old claims until they expire). A suspended vendor's owner loses the r
 at the next refresh; the services that take vendor writes refuse a suspended vendor at once (kernel.auth).
 Vendors also applies the same change synchronously through auth's internal API when an admin changes the status
 (read-your-writes); these reactions are the guarantee when that call fails. Handlers are idempotent: the kernel's inbox skips redelivered events,
-and re-applying the same grant changes nothing.
+re-applying the same grant changes nothing, and a change older than the one
+already applied (its event arriving after a newer change's synchronous call) is skipped.
 """
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from kernel.uow import UnitOfWork
 
 async def grant_vendor_admin(*, uow: UnitOfWork, event: Event[VendorStatusChanged]) -> None:
     await set_vendor_role(uow, owner_id=event.data.owner_user_id, vendor_id=event.data.vendor_id, active=True,
-                          cause=event.type)
+                          cause=event.type, changed_at=event.data.changed_at)
 
 
 async def revoke_vendor_admin(*, uow: UnitOfWork, event: Event[VendorStatusChanged]) -> None:
     await set_vendor_role(uow, owner_id=event.data.owner_user_id, vendor_id=event.data.vendor_id, active=False,
-                          cause=event.type)
+                          cause=event.type, changed_at=event.data.changed_at)
 
 
 CONSUMERS = {

@@ -26,6 +26,9 @@ class User(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     vendor_id: Mapped[str | None] = mapped_column(UUID(as_uuid=False))
+    # When the vendor status behind the role (vendor_id, vendor_admin) changed at vendors: the newest wins, so a late
+    # event of an older change (approval delivered after the suspension's synchronous call) cannot undo a newer one.
+    vendor_role_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),

@@ -1,6 +1,8 @@
 """The auth HTTP contract (API.md): camelCase JSON."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import EmailStr, Field
 
 from kernel.api_model import ApiModel, CamelModel
@@ -54,3 +56,5 @@ class UserContact(CamelModel):
 class VendorRoleIn(CamelModel):
     vendor_id: str
     active: bool
+    # the vendor's status change time (its event's changedAt); without it the change applies as the newest
+    changed_at: datetime | None = None

@@ -8,6 +8,8 @@ when this call fails the change is committed anyway and auth applies it when the
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 import structlog
 
 from apps.vendors import domain
@@ -20,12 +22,17 @@ log = structlog.get_logger("vendors.role_sync")
 ACTIVE, REVOKED = domain.VendorStatus.ACTIVE.value, domain.VendorStatus.SUSPENDED.value
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
 async def sync_owner_role(clients: ServiceClients, vendor: Vendor) -> None:
     if vendor.status not in (ACTIVE, REVOKED):
         return
     try:
         resp = await clients.request("auth", "PUT", f"/internal/v1/users/{vendor.owner_user_id}/vendor-role",
-                                     json={"vendorId": vendor.id, "active": vendor.status == ACTIVE}, timeout=3)
+                                     json={"vendorId": vendor.id, "active": vendor.status == ACTIVE,
+                                           "changedAt": _iso(vendor.status_changed_at)}, timeout=3)
         if resp.status_code != 200:
             log.warning("vendors.role_sync_failed", vendor_id=vendor.id, status=resp.status_code)
     except ServiceUnavailable as exc:

@@ -34,7 +34,7 @@ async def get_user(user_id: str, uow: UowDep) -> UserContact:
 @router.put("/users/{user_id}/vendor-role", response_model=UserContact)
 async def put_vendor_role(user_id: str, body: VendorRoleIn, uow: UowDep) -> UserContact:
     user = await set_vendor_role(uow, owner_id=user_id, vendor_id=body.vendor_id, active=body.active,
-                                 cause="vendors.internal")
+                                 cause="vendors.internal", changed_at=body.changed_at)
     if user is None:
         raise NotFound(f"No user {user_id!r}.")
     return _contact(user)

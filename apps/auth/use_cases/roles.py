@@ -2,6 +2,8 @@
 vendor's owner (vendors' internal call and the vendor.* reactions in consumers.py)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import structlog
 
 from apps.auth.exceptions import InvalidCredentials
@@ -9,6 +11,7 @@ from apps.auth.orm import User
 from apps.auth.repository import AuthRepository
 from kernel.auth import ROLES
 from kernel.ids import is_uuid
+from kernel.clock import utcnow
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
 
@@ -29,9 +32,14 @@ async def grant_role(*, uow: UnitOfWork, email: str, role: str) -> User:
 
 
 @use_case
-async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, active: bool,
-                          cause: str) -> User | None:
-    """Grant (active) or revoke the owner's vendor_admin role; idempotent. None for malformed or unknown ids."""
+async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, active: bool, cause: str,
+                          changed_at: datetime | None = None) -> User | None:
+    """Grant (active) or revoke the owner's vendor_admin role; idempotent. None for malformed or unknown ids.
+
+    `changed_at` is when vendors changed the status. The synchronous call and the event of one change race each
+    other, and the events of two changes can reach auth after the second change's call (approve, then suspend: the
+    approval's event may be handled last), so a change older than the one applied is skipped. Without a time (an
+    old caller) the change applies as the newest."""
     if not (is_uuid(owner_id) and is_uuid(vendor_id)):
         log.warning("auth.vendor_role_skipped", reason="malformed ids", cause=cause)
         return None
@@ -39,6 +47,9 @@ async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, act
     if user is None:  # retrying cannot make an unknown account appear; skip instead of dead-lettering later
         log.warning("auth.vendor_role_skipped", reason="unknown user", cause=cause, user_id=owner_id)
         return None
+    if changed_at is not None and user.vendor_role_at is not None and changed_at < user.vendor_role_at:
+        log.info("auth.vendor_role_stale", user_id=user.id, vendor_id=vendor_id, active=active, cause=cause)
+        return user
     if active:
         if user.vendor_id != vendor_id:
             user.vendor_id = vendor_id
@@ -46,5 +57,7 @@ async def set_vendor_role(uow: UnitOfWork, *, owner_id: str, vendor_id: str, act
             user.roles = [*user.roles, VENDOR_ROLE]
     elif user.vendor_id == vendor_id and VENDOR_ROLE in user.roles:
         user.roles = [r for r in user.roles if r != VENDOR_ROLE]
+    if user.vendor_id == vendor_id:
+        user.vendor_role_at = changed_at or utcnow()
     log.info("auth.vendor_role_set", user_id=user.id, vendor_id=vendor_id, active=active, cause=cause)
     return user

@@ -4,7 +4,7 @@ costs milliseconds; the real hashing, the row locks and the outbox over Kafka ar
 tests/integration/test_auth.py."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -316,3 +316,19 @@ async def test_the_vendor_role_follows_the_vendor_and_is_idempotent():
     await roles.set_vendor_role(uow, owner_id=owner.id, vendor_id=VENDOR, active=False, cause="test")
     assert owner.roles == ["customer"] and owner.vendor_id == VENDOR  # the link stays, as history
     assert await roles.set_vendor_role(uow, owner_id=other, vendor_id=VENDOR, active=True, cause="test") is None
+
+
+async def test_a_late_older_vendor_change_does_not_undo_a_newer_one():
+    uow, repo, _ = auth_world()
+    owner = repo.account("late@example.com", PASSWORD)
+    approved, suspended = datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 10, tzinfo=UTC)
+    change = {"owner_id": owner.id, "vendor_id": VENDOR, "cause": "test"}
+    await roles.set_vendor_role(uow, **change, active=True, changed_at=approved)      # the approval's call
+    await roles.set_vendor_role(uow, **change, active=False, changed_at=suspended)    # the suspension's call
+    await roles.set_vendor_role(uow, **change, active=True, changed_at=approved)      # the approval's event, late
+    assert owner.roles == ["customer"] and owner.vendor_role_at == suspended
+    await roles.set_vendor_role(uow, **change, active=False, changed_at=suspended)    # the suspension's event
+    assert owner.roles == ["customer"]
+    reinstated = datetime(2026, 1, 2, tzinfo=UTC)
+    await roles.set_vendor_role(uow, **change, active=True, changed_at=reinstated)
+    assert owner.roles == ["customer", "vendor_admin"] and owner.vendor_role_at == reinstated

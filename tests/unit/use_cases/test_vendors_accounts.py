@@ -177,9 +177,12 @@ async def test_auth_hears_of_approval_and_suspension_after_the_commit_and_never_
     clients.answer("auth", "PUT", role, json={"ok": True})
     vendor = await _vendor(uow, status="pending")
     await _change(uow, clients, vendor, "active")
-    assert uow.commits == 2 and clients.requests_to("auth") == [(role, {"vendorId": vendor.id, "active": True})]
+    approved_at = vendor.status_changed_at.isoformat()
+    assert uow.commits == 2 and clients.requests_to("auth") == [
+        (role, {"vendorId": vendor.id, "active": True, "changedAt": approved_at})]
     await _change(uow, clients, vendor, "suspended")
-    assert clients.requests_to("auth")[-1] == (role, {"vendorId": vendor.id, "active": False})
+    suspended = clients.requests_to("auth")[-1]
+    assert suspended[0] == role and suspended[1]["active"] is False and suspended[1]["changedAt"] > approved_at
 
     other_uow, _ = vendors_world()
     rejected = await _vendor(other_uow, status="pending")
