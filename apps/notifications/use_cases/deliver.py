@@ -56,10 +56,12 @@ async def _attempt(uow: UnitOfWork, ctx: SenderContext, msg: Message) -> None:
 
 
 async def _deliver(uow: UnitOfWork, ctx: SenderContext, msg: Message, now: datetime) -> None:
-    msg.attempts += 1
+    # The attempt is counted once it is over: a change to the row before the attempt's queries would be autoflushed
+    # as an UPDATE of its own, and the outcome's UPDATE would follow it (two writes of one row per message).
     try:
         await _attempt(uow, ctx, msg)
     except Exception as exc:  # noqa: BLE001 - any failure of one message is recorded on it, never raised
+        msg.attempts += 1
         permanent = isinstance(exc, DeliveryFailed) and exc.permanent
         error = f"{type(exc).__name__}: {exc}"[:1000]
         msg.status, next_at = domain.after_failure(
@@ -71,6 +73,7 @@ async def _deliver(uow: UnitOfWork, ctx: SenderContext, msg: Message, now: datet
         if msg.status == "failed":
             emit_change(uow, msg, error=error)
         return
+    msg.attempts += 1
     msg.status, msg.sent_at, msg.last_error = "sent", now, None
     emit_change(uow, msg)
 
