@@ -1,7 +1,7 @@
 """Events/s into the warehouse through 1 and 2 stream workers vs the old sink path, and produce→queryable p95.
 
     .venv/bin/python -m benchmarks.streams [--events 100000] [--workers 1,2] [--baseline-events 20000] [--rate 0]
-        [--lookup recent|always] [--topic orders.v1]
+        [--lookup recent|always] [--lanes 3] [--topic orders.v1]
 
 Needs the local stack up and the warehouse migrated. Stop the demo's stream worker first (`mkt stack down streams`):
 it would ingest the same events. They stay in the topic afterwards, so a sink group that has not read past them
@@ -209,13 +209,17 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0, help="events/s the producer aims at (0: as fast as it can)")
     parser.add_argument("--lookup", default="recent", choices=["recent", "always"],
                         help="STREAMS_SINK_LOOKUP of the new path's workers (the worker's default is always)")
+    parser.add_argument("--lanes", default="3",
+                        help="STREAMS_SINK_LANES of the new path's workers, comma-separated: a phase per value")
     parser.add_argument("--topic", default=ORDERS.name, choices=[t.name for t in DOMAIN_TOPICS],
                         help="orders.v1 is also read by the real-time features; e.g. ops.v1 only by the sink")
     args = parser.parse_args()
     bootstrap = common_settings().kafka_bootstrap_servers
     console.print(f"CPUs: {os.cpu_count()}; load average at start {os.getloadavg()[0]:.1f}; topic {args.topic}")
-    phases = [Phase(f"new path x{n}" + (" (lookup always)" if args.lookup == "always" else ""), n, args.events,
-                    {"STREAMS_SINK_LOOKUP": args.lookup}) for n in map(int, args.workers.split(","))]
+    lookup = " (lookup always)" if args.lookup == "always" else ""
+    phases = [Phase(f"new path x{n}, {lanes} lane(s){lookup}", n, args.events,
+                    {"STREAMS_SINK_LOOKUP": args.lookup, "STREAMS_SINK_LANES": lanes})
+              for n in map(int, args.workers.split(",")) for lanes in args.lanes.split(",")]
     if args.baseline_events:
         phases.insert(0, Phase("old path (baseline)", 1, args.baseline_events, OLD_PATH))
     results = [run_phase(phase, bootstrap, args.rate, args.topic) for phase in phases]
@@ -224,10 +228,15 @@ def main() -> None:
         if base:
             console.print(f"ratio {result.phase.name} / baseline: {result.rate / base.rate:.1f}x events/s, "
                           f"{base.cpu_us / result.cpu_us:.1f}x less worker CPU per event")
-    singles = [r for r in results if r.phase.workers == 1 and r.phase.env != OLD_PATH]
-    for result in results:
-        if singles and result.phase.workers > 1 and result.phase.env != OLD_PATH:
-            console.print(f"scaling {result.phase.workers} workers / 1: {result.rate / singles[0].rate:.2f}x")
+    new = [r for r in results if r.phase.env != OLD_PATH]
+    for result in new:
+        single = next((r for r in new if r.phase.workers == 1 and r.phase.env == result.phase.env), None)
+        if single is not None and result.phase.workers > 1:
+            console.print(f"scaling {result.phase.name} / 1 worker: {result.rate / single.rate:.2f}x")
+        one_lane = next((r for r in new if r.phase.workers == result.phase.workers
+                         and r.phase.env["STREAMS_SINK_LANES"] == "1"), None)
+        if one_lane is not None and result is not one_lane:
+            console.print(f"lanes {result.phase.name} / 1 lane: {result.rate / one_lane.rate:.2f}x")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ class StreamsSettings(CommonSettings):
     sink_batch_size: int = Field(20_000, ge=1, le=200_000)
     sink_batch_seconds: float = Field(0.5, gt=0)
     sink_max_backoff_seconds: float = Field(30.0, gt=0)
+    # Consumers of the sink's group in one worker, each with its own warehouse client: while one lane's batch is
+    # inserted (waiting on the warehouse, on the other core) another lane's is fetched and parsed. Partitions are
+    # spread over the lanes by the group, so each keeps the one-batch-at-a-time order on its own partitions.
+    sink_lanes: int = Field(3, ge=1, le=16)
     # "always": look every batch's ids up first; "recent": ask the warehouse only about ids the worker cannot vouch
     # for (warehouse_sink/recent_ids.py). "always" stays the default: with another worker sinking the same topics in
     # a second group, "recent" landed duplicates in CI (tests/integration/test_warehouse_sink.py) — faster, not yet

@@ -4,6 +4,8 @@ The sink reads with its own consumer (consumer.py: whole fetches, committed only
 its rejects were dead-lettered), so anything not committed is redelivered after a restart or a rebalance. Those
 redeliveries, and replays of old events, are dropped on eventId: ids the worker landed itself are remembered, and
 whatever it cannot vouch for is looked up in the warehouse (recent_ids.py); a retried insert looks every id up.
+A worker runs `STREAMS_SINK_LANES` such consumers in the one group (run_lane), so the insert one lane waits for
+overlaps the fetch and parse of another's batch.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import gc
 import itertools
 import logging
 import re
+import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Sequence, TypeVar
@@ -151,7 +154,7 @@ async def _send_dead_letters(rejected: Sequence[Rejected]) -> None:
                     r.reason, stats["dead_lettered"])
 
 
-sink = WarehouseSink()
+faust_sink = WarehouseSink()  # the old reader's (STREAMS_SINK_READER=faust); each lane has its own
 
 
 async def plan_records(records: Sequence[ConsumerRecord]) -> BatchPlan:
@@ -160,21 +163,38 @@ async def plan_records(records: Sequence[ConsumerRecord]) -> BatchPlan:
     return await asyncio.to_thread(_plan_without_gc, records)
 
 
+class _GcPause:
+    """Pauses the cyclic garbage collector while any lane parses; the last one out turns it back on (if it was on)."""
+
+    def __init__(self) -> None:
+        self._lock, self._parsing, self._was_enabled = threading.Lock(), 0, False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._parsing == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._parsing += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._parsing -= 1
+            if self._parsing == 0 and self._was_enabled:
+                gc.enable()
+
+
+_gc_paused = _GcPause()
+
+
 def _plan_without_gc(records: Sequence[ConsumerRecord]) -> BatchPlan:
     """plan_batch with the cyclic garbage collector paused: parsing allocates a few containers per event (dicts,
     tuples), which set off collections that walked the batch's live records over and over, about a quarter of the
     worker's CPU. Nothing in a batch forms cycles; reference counting frees it all the same."""
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with _gc_paused:
         return plan_batch((r.value, r) for r in records)
-    finally:
-        if paused:
-            gc.enable()
 
 
-async def land(plan: BatchPlan) -> None:
+async def land(sink: WarehouseSink, plan: BatchPlan) -> None:
     """Dead-letter the rejects, insert the rest exactly once; returns when all of it is safe to commit."""
     if plan.rejected:
         await _send_dead_letters(plan.rejected)
@@ -193,13 +213,32 @@ async def land(plan: BatchPlan) -> None:
 
 
 async def sink_batch(records: Sequence[ConsumerRecord]) -> None:
-    await land(await plan_records(records))
+    await land(faust_sink, await plan_records(records))
 
 
-async def _land_and_commit(consumer: SinkConsumer, plan: BatchPlan, records: list[ConsumerRecord]) -> None:
-    await land(plan)
-    await consumer.commit(records)
-    log.debug("batch of %d: %s", len(records), dict(stats))
+async def run_lane(lane: int) -> None:
+    """One consumer of the sink's group, one batch at a time: fetched, parsed, landed, committed. (A loop that
+    parsed the next batch while the previous one landed, in one consumer, was taken out after a CI run in which
+    it attempted no insert for 35 s, cause not found; lanes overlap the same wait with each lane kept simple.)"""
+    sink = WarehouseSink()
+    consumer = SinkConsumer(settings, on_assigned=sink.recent.restart, lane=lane)
+    await consumer.start()
+    try:
+        while True:
+            records, assignment = await consumer.batch(settings.sink_batch_size, settings.sink_batch_seconds)
+            if not records:
+                continue
+            plan = await plan_records(records)
+            async with consumer.landing:
+                if consumer.stale(assignment):
+                    stats["dropped_after_rebalance"] += len(records)
+                    continue
+                await land(sink, plan)
+                await consumer.commit(records)
+            log.debug("lane %d, batch of %d: %s", lane, len(records), dict(stats))
+    finally:
+        await consumer.stop()
+        sink.reset()
 
 
 @app.task
@@ -214,18 +253,9 @@ async def sink_events_to_warehouse() -> None:
     """Every domain topic, batch after batch, for as long as the worker runs (cancelled when it stops)."""
     if settings.sink_reader == "faust":
         return
-    consumer = SinkConsumer(settings, on_assigned=sink.recent.restart)
-    await consumer.start()
-    try:
-        while True:
-            records = await consumer.batch(settings.sink_batch_size, settings.sink_batch_seconds)
-            if records:
-                # One batch at a time: fetched, parsed, landed, committed. A pipelined loop (the next batch parsed
-                # while the previous one landed) was taken out after a CI run in which the sink attempted no insert
-                # for 35 s; its cause was not found, so the simpler order stays.
-                await _land_and_commit(consumer, await plan_records(records), records)
-    finally:
-        await consumer.stop()
+    async with asyncio.TaskGroup() as lanes:  # one lane failing stops the others: the worker restarts whole
+        for lane in range(settings.sink_lanes):
+            lanes.create_task(run_lane(lane))
 
 
 if settings.sink_reader == "faust":
@@ -239,7 +269,7 @@ if settings.sink_reader == "faust":
 
     @app.on_partitions_assigned.connect
     async def _vouch_only_from_now(_app, assigned, **_kwargs) -> None:  # type: ignore[no-untyped-def]
-        sink.recent.restart()
+        faust_sink.recent.restart()
 
 
 _last_reported: dict[str, int] = {}

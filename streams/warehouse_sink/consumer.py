@@ -27,19 +27,27 @@ class _Rebalance(ConsumerRebalanceListener):
         self.sink_consumer = sink_consumer
 
     async def on_partitions_revoked(self, revoked) -> None:  # type: ignore[no-untyped-def]
-        pass
+        await self.sink_consumer.revoked()
 
     async def on_partitions_assigned(self, assigned) -> None:  # type: ignore[no-untyped-def]
         await self.sink_consumer.assigned(set(assigned))
 
 
 class SinkConsumer:
-    def __init__(self, settings, on_assigned: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    """Batches are landed inside `landing` (an asyncio lock): a rebalance waits there, so a batch in flight lands
+    and commits before its partitions can move to another lane or worker, which would otherwise read the same
+    uncommitted events and look them up in the warehouse before this insert lands (both would insert). A batch
+    fetched under an earlier assignment and not landed yet is dropped instead (`stale`): each new assignment
+    starts every partition at its last commit, so whoever owns them now reads those events again."""
+
+    def __init__(self, settings, on_assigned: Callable[[], None], lane: int = 0) -> None:  # type: ignore[no-untyped-def]
         self.settings, self.on_assigned = settings, on_assigned
         self.group = f"{settings.app_id}-warehouse-sink"
+        self.landing = asyncio.Lock()
+        self._assignments = 0
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=settings.kafka_bootstrap_servers, group_id=self.group, enable_auto_commit=False,
-            auto_offset_reset=settings.consumer_auto_offset_reset, client_id=self.group,
+            auto_offset_reset=settings.consumer_auto_offset_reset, client_id=f"{self.group}-{lane}",
             session_timeout_ms=int(settings.broker_session_timeout * 1000),
             rebalance_timeout_ms=int(settings.broker_rebalance_timeout * 1000),
             heartbeat_interval_ms=int(settings.broker_heartbeat_interval * 1000),
@@ -59,22 +67,34 @@ class SinkConsumer:
         warehouse already holds. It used to start where faust's group had left off, which was right only while
         faust ran the sink: faust's group still reads these topics for its own agents, so on a fresh stack it could
         commit past an event the sink had not landed yet, and the warehouse never got that event."""
+        self._assignments += 1
         self.on_assigned()
 
-    async def batch(self, size: int, within: float) -> list[ConsumerRecord]:
-        """Up to `size` records, returning as soon as `within` seconds passed since the first one arrived."""
+    async def revoked(self) -> None:
+        async with self.landing:  # the batch being landed finishes first
+            pass
+
+    def stale(self, assignment: int) -> bool:
+        """Whether the partitions were assigned anew since a batch was fetched under `assignment`."""
+        return self._assignments != assignment
+
+    async def batch(self, size: int, within: float) -> tuple[list[ConsumerRecord], int]:
+        """Up to `size` records, returning as soon as `within` seconds passed since the first one arrived, and the
+        assignment they were fetched under (records of an earlier assignment met on the way are dropped)."""
         records: list[ConsumerRecord] = []
-        deadline = None
+        deadline, assignment = None, self._assignments
         while len(records) < size:
             wait = 1.0 if deadline is None else deadline - time.monotonic()
             if wait <= 0:
                 break
             fetched = await self.consumer.getmany(timeout_ms=int(wait * 1000), max_records=size - len(records))
+            if assignment != self._assignments:  # fetched before this assignment: they come again from the commit
+                records, deadline, assignment = [], None, self._assignments
             for part in fetched.values():
                 records.extend(part)
             if records and deadline is None:
                 deadline = time.monotonic() + within
-        return records
+        return records, assignment
 
     async def commit(self, records: list[ConsumerRecord]) -> None:
         """Commit past these records. If the partitions moved meanwhile the commit fails: the new owner gets them
