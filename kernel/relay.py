@@ -17,7 +17,9 @@ import json
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import BigInteger, Boolean, DateTime, String, Table, delete, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.selectable import TextualSelect
 
 from kernel import metrics
 from kernel.clock import utcnow
@@ -43,18 +45,21 @@ class OutboxRelay:
         self.retention = timedelta(days=retention_days)
         self._failures = 0
         self._lock_busy = False  # the last publish_once found another relay holding the lock
+        self._pick = _pick_statement(outbox.name)
 
     async def publish_once(self) -> int:
-        """Publish one batch; returns how many rows were published."""
-        t = self.outbox
+        """Publish one batch; returns how many rows were published.
+
+        One statement takes the lock, picks the oldest unpublished rows and marks them published, then the batch is
+        sent and the transaction commits (BEGIN, that statement, COMMIT: it was five round-trips with a separate
+        lock, read and mark). If the send fails, the rows from the first failure on are unmarked before the
+        commit. The statement's snapshot predates the lock, so it may pick rows another relay published just
+        before the lock was free; the UPDATE re-checks `published_at IS NULL` on the newest version of each row
+        (READ COMMITTED), so those are skipped, not sent twice."""
         async with self.db.engine.begin() as conn:
-            self._lock_busy = not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)))
-            if self._lock_busy:
-                return 0
-            rows = (await conn.execute(
-                select(t.c.seq, t.c.topic, t.c.key, t.c.payload, t.c.created_at)
-                .where(t.c.published_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
-            )).all()
+            result = (await conn.execute(self._pick, {"lock_id": RELAY_LOCK_ID, "limit": self.batch_size})).all()
+            self._lock_busy = not result[0].got
+            rows = [r for r in result if r.seq is not None]  # LEFT JOIN: one row of NULLs when nothing was picked
             # Rows come oldest first: the first one's age is how far the relay is behind.
             metrics.OUTBOX_OLDEST_SECONDS.labels(self.name).set(
                 max(0.0, (utcnow() - rows[0].created_at).total_seconds()) if rows else 0.0)
@@ -64,14 +69,16 @@ class OutboxRelay:
             first_bad = next((i for i, e in enumerate(errors) if e is not None), len(rows))
             if first_bad:
                 metrics.OUTBOX_PUBLISHED.labels(self.name).inc(first_bad)
-                last_ok = rows[first_bad - 1].seq
-                await conn.execute(update(t).where(t.c.published_at.is_(None), t.c.seq <= last_ok)
-                                   .values(published_at=func.now()))
             if first_bad < len(rows):
-                await conn.execute(update(t).where(t.c.seq == rows[first_bad].seq)
+                t, bad = self.outbox, rows[first_bad]
+                await conn.execute(update(t).where(t.c.seq.in_([r.seq for r in rows[first_bad:]]))
+                                   .values(published_at=None))
+                await conn.execute(update(t).where(t.c.seq == bad.seq)
                                    .values(attempts=t.c.attempts + 1, last_error=str(errors[first_bad])[:2000]))
-                raise RelayError(f"{self.name}: publish failed at seq {rows[first_bad].seq}: {errors[first_bad]}")
-            return first_bad
+                failure = RelayError(f"{self.name}: publish failed at seq {bad.seq}: {errors[first_bad]}")
+            else:
+                return first_bad
+        raise failure  # after the commit: the rows before the failure stay published
 
     async def drain(self) -> int:
         total = 0
@@ -138,6 +145,25 @@ class OutboxRelay:
                     await wakeup.wait(stop, self.poll_interval)
         finally:
             wakeup.close()
+
+
+def _pick_statement(table: str) -> TextualSelect:
+    """Lock, pick and mark in one statement. The lock's CTE is materialised (a volatile function), so it runs once
+    and before the rows are read; its row is returned even when no outbox row was picked, to tell an idle pass
+    from one that found the lock taken."""
+    return text(f"""
+        WITH relay_lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(:lock_id) AS got),
+        picked AS (
+            SELECT o.seq FROM {table} o
+            WHERE (SELECT got FROM relay_lock) AND o.published_at IS NULL
+            ORDER BY o.seq LIMIT :limit),
+        marked AS (
+            UPDATE {table} SET published_at = now() FROM picked
+            WHERE {table}.seq = picked.seq AND {table}.published_at IS NULL
+            RETURNING {table}.seq, {table}.topic, {table}.key, {table}.payload, {table}.created_at)
+        SELECT relay_lock.got, marked.* FROM relay_lock LEFT JOIN marked ON true ORDER BY marked.seq
+        """).columns(got=Boolean, seq=BigInteger, topic=String, key=String, payload=JSONB,
+                     created_at=DateTime(timezone=True))
 
 
 class RelayError(RuntimeError):
