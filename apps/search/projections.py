@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Text, select, update
+from sqlalchemy import Text, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from apps.search.orm import SearchBrand, SearchCategory, SearchProduct, SearchSku, SearchVendor
 from kernel.contracts.catalog import (BrandCreated, CategoryChanged, ProductChanged, ProductPriceUpdated,
@@ -103,22 +104,32 @@ async def apply_price(session: AsyncSession, data: ProductPriceUpdated, *, at: d
 async def apply_stock(session: AsyncSession, *, sku: str, product_id: str | None, available: int | None,
                       delta: int, at: datetime) -> str | None:
     """inventory.adjusted/low_stock carry the SKU's available stock (absolute, set if newer); reservations carry
-    only quantities (a delta, applied when newer than the last absolute figure). Returns the product to re-index."""
-    row = await _sku_row(session, sku, product_id)
-    if product_id and not row.product_id:
-        row.product_id = product_id
-    if available is not None:
-        if not _after(at, row.stock_at):
-            return None
-        row.available, row.stock_at = available, at
-    else:
-        if row.stock_at is not None and at < row.stock_at:
-            return None  # the last absolute figure already includes this reservation
-        row.available = max((row.available or 0) + delta, 0)
-    await session.flush()
-    if row.product_id:
-        await touch(session, [row.product_id])
-    return row.product_id
+    only quantities (a delta, applied when newer than the last absolute figure). Returns the product to re-index.
+
+    One upsert creates, checks and changes the row (it was an insert, a locked read and an update: stock events
+    come with every checkout), then the product is touched."""
+    t = SearchSku.__table__.c
+    absolute = available is not None
+    stmt = insert(SearchSku).values(sku=sku, product_id=product_id, option_values={}, active=True,
+                                    available=available if absolute else max(delta, 0),
+                                    stock_at=at if absolute else None)
+    changes = {"product_id": func.coalesce(t.product_id, stmt.excluded.product_id),
+               "available": stmt.excluded.available if absolute else func.greatest(func.coalesce(t.available, 0)
+                                                                                   + delta, 0)}
+    if absolute:
+        changes["stock_at"] = stmt.excluded.stock_at
+    stmt = stmt.on_conflict_do_update(index_elements=["sku"], set_=changes,
+                                      where=t.stock_at.is_(None) | (t.stock_at <= at)
+                                      ).returning(t.product_id, t.available, t.stock_at)
+    changed = (await session.execute(stmt)).first()  # the session's pending changes are flushed before it
+    held = session.identity_map.get(session.identity_key(SearchSku, sku))
+    if held is not None and changed:  # a row this session loaded earlier shows the change (as loaded, not dirty)
+        for name in ("product_id", "available", "stock_at"):
+            set_committed_value(held, name, getattr(changed, name))
+    touched = changed.product_id if changed else None
+    if touched:
+        await touch(session, [touched])
+    return touched
 
 
 async def apply_rating(session: AsyncSession, data: ReviewModerated, *, at: datetime) -> bool:
