@@ -6,31 +6,22 @@ stale claim is taken over and its old token fenced off."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import MetaData
 
-from kernel.db import Database
 from kernel.errors import ValidationFailed
 from kernel.idempotency import ClaimLost, claim, claim_ahead, idempotency_table, release, remember, settle
-from kernel.migrations import drop_database, ensure_database
-from kernel.settings import common_settings
+from tests.scratch_db import scratch_database
 
 
 @pytest.fixture
 async def db(stack):
-    server = common_settings().database_url
-    name = f"idem_{uuid.uuid4().hex[:8]}"
-    ensure_database(server, name)
-    database = Database(f"{server.rstrip('/')}/{name}", pool_size=4)  # + as many overflow: the 8 racing claims below
     table = idempotency_table(MetaData())
-    async with database.engine.begin() as conn:
-        await conn.run_sync(table.metadata.create_all)
-    yield database, table
-    await database.dispose()
-    drop_database(server, name)
+    # pool of 4 + as many overflow: the 8 racing claims below
+    async with scratch_database("idem", table.metadata, pool_size=4) as database:
+        yield database, table
 
 
 async def _handle(database, table, key: str, body: dict, created: list) -> tuple[int, dict]:

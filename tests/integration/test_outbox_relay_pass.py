@@ -7,17 +7,15 @@ test_outbox_relay.py (events through Tansu, in order per key, a broker restart a
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 from sqlalchemy import MetaData, func, select, text
 
 from kernel.db import Database
 from kernel.events import Envelope
-from kernel.migrations import drop_database, ensure_database
 from kernel.outbox import outbox_table, write_events
 from kernel.relay import RELAY_LOCK_ID, OutboxRelay, RelayError
-from kernel.settings import common_settings
+from tests.scratch_db import scratch_database
 
 
 class Publisher:
@@ -41,16 +39,9 @@ class Publisher:
 
 @pytest.fixture
 async def outbox(stack):
-    server = common_settings().database_url
-    name = f"relay_{uuid.uuid4().hex[:8]}"
-    ensure_database(server, name)
-    database = Database(f"{server.rstrip('/')}/{name}", pool_size=4)
     table = outbox_table(MetaData())
-    async with database.engine.begin() as conn:
-        await conn.run_sync(table.metadata.create_all)
-    yield database, table
-    await database.dispose()
-    drop_database(server, name)
+    async with scratch_database("relay", table.metadata) as database:
+        yield database, table
 
 
 async def _write(database: Database, table, keys: list[str]) -> None:
