@@ -69,16 +69,15 @@ class OutboxRelay:
             first_bad = next((i for i, e in enumerate(errors) if e is not None), len(rows))
             if first_bad:
                 metrics.OUTBOX_PUBLISHED.labels(self.name).inc(first_bad)
-            if first_bad < len(rows):
-                t, bad = self.outbox, rows[first_bad]
-                await conn.execute(update(t).where(t.c.seq.in_([r.seq for r in rows[first_bad:]]))
-                                   .values(published_at=None))
-                await conn.execute(update(t).where(t.c.seq == bad.seq)
-                                   .values(attempts=t.c.attempts + 1, last_error=str(errors[first_bad])[:2000]))
-                failure = RelayError(f"{self.name}: publish failed at seq {bad.seq}: {errors[first_bad]}")
-            else:
+            if first_bad == len(rows):
                 return first_bad
-        raise failure  # after the commit: the rows before the failure stay published
+            t, bad = self.outbox, rows[first_bad]
+            await conn.execute(update(t).where(t.c.seq.in_([r.seq for r in rows[first_bad:]]))
+                               .values(published_at=None))
+            await conn.execute(update(t).where(t.c.seq == bad.seq)
+                               .values(attempts=t.c.attempts + 1, last_error=str(errors[first_bad])[:2000]))
+        # raised after the commit, so the rows before the failure stay published and the attempt is counted
+        raise RelayError(f"{self.name}: publish failed at seq {bad.seq}: {errors[first_bad]}")
 
     async def drain(self) -> int:
         total = 0

@@ -5,9 +5,9 @@ the owner's next login or refresh signs a token carrying `vendorId` and `vendor_
 keep their old claims until they expire). A suspended vendor's owner loses the role (vendor_id stays, as history)
 at the next refresh; the services that take vendor writes refuse a suspended vendor at once (kernel.auth).
 Vendors also applies the same change synchronously through auth's internal API when an admin changes the status
-(read-your-writes); these reactions are the guarantee when that call fails. Handlers are idempotent: the kernel's inbox skips redelivered events,
-re-applying the same grant changes nothing, and a change older than the one
-already applied (its event arriving after a newer change's synchronous call) is skipped.
+(read-your-writes); these reactions are the guarantee when that call fails. Handlers are idempotent: the kernel's
+inbox skips redelivered events, re-applying the same grant changes nothing, and a change older than the one already
+applied (its event arriving after a newer change's synchronous call) is skipped.
 """
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from apps.auth.exceptions import InvalidCredentials
 from apps.auth.orm import User
 from apps.auth.repository import AuthRepository
 from kernel.auth import ROLES
-from kernel.ids import is_uuid
 from kernel.clock import utcnow
+from kernel.ids import is_uuid
 from kernel.uow import UnitOfWork
 from kernel.use_case import use_case
 
