@@ -17,9 +17,14 @@ class CartRepository(Repository):
         return await self.session.scalar(select(Cart).where(Cart.user_id == user_id).with_for_update(read=True))
 
     async def lock_cart(self, user_id: str) -> Cart:
-        """The shopper's cart row, created empty if missing, locked until the unit of work ends."""
-        await self.session.execute(insert(Cart).values(user_id=user_id, version=0).on_conflict_do_nothing())
-        result = await self.session.execute(select(Cart).where(Cart.user_id == user_id).with_for_update()
+        """The shopper's cart row, created empty if missing, locked until the unit of work ends.
+
+        One statement where it was two (insert-if-missing, then SELECT … FOR UPDATE): on a conflict the upsert's
+        no-op update takes the same row lock, waiting for a change in flight, and RETURNING gives the row as
+        committed by it."""
+        upsert = insert(Cart).values(user_id=user_id, version=0)
+        upsert = upsert.on_conflict_do_update(index_elements=[Cart.user_id], set_={"user_id": upsert.excluded.user_id})
+        result = await self.session.execute(select(Cart).from_statement(upsert.returning(Cart))
                                             .execution_options(populate_existing=True))
         return result.scalar_one()
 
