@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from mkt.composition import SERVICE_FACTORIES, build_all_in_one, build_one
-from mkt.serve_workers import default_workers, run_workers
+from mkt.serve_workers import default_workers, run_workers, serve_app
 
 
 def serve(
@@ -36,4 +35,4 @@ def serve(
         run_workers(host=host, port=port, workers=count, hosted=hosted)
         return
     app = build_all_in_one(hosted=hosted) if service is None else build_one(service)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    serve_app(app, host=host, port=port)

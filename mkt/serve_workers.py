@@ -27,6 +27,7 @@ from collections.abc import Collection
 import uvicorn
 import uvloop
 
+from kernel import heap
 from kernel.outbox_wake import receive_wakeups_from, send_wakeups_to
 from mkt.composition import build_all_in_one
 
@@ -46,11 +47,21 @@ def _reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    async def startup(self, sockets=None) -> None:  # type: ignore[no-untyped-def]
+        await super().startup(sockets=sockets)
+        heap.freeze()  # the app's start-up (pools, models, caches) is done: keep the collector off it
+
+
+def serve_app(app, *, host: str, port: int, sockets: list[socket.socket] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn, as every `mkt serve` process runs it."""
+    _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)).run(sockets=sockets)
+
+
 def _web_worker(host: str, port: int, hosted: Collection[str] | None, wake_out: int) -> None:
     send_wakeups_to(wake_out)
     app = build_all_in_one(run_relay=False, run_consumers=False, run_periodic=False, hosted=hosted)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
-    uvicorn.Server(config).run(sockets=[_reuse_port_socket(host, port)])
+    serve_app(app, host=host, port=port, sockets=[_reuse_port_socket(host, port)])
 
 
 async def _run_background(hosted: Collection[str] | None, wake_in: int) -> None:
@@ -61,6 +72,7 @@ async def _run_background(hosted: Collection[str] | None, wake_in: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     async with app.router.lifespan_context(app):
+        heap.freeze()
         await stop.wait()
 
 
@@ -85,6 +97,7 @@ def run_workers(*, host: str, port: int, workers: int, hosted: Collection[str] |
 
     signal.signal(signal.SIGTERM, stop_all)
     signal.signal(signal.SIGINT, stop_all)
+    heap.freeze()  # what the parent imported stays shared with the children, untouched by their collections
     for child in children:
         child.start()
     # Wait for the first child to end; then stop the rest (a worker dying is the deployment failing).
