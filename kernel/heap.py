@@ -38,7 +38,7 @@ def freeze() -> None:
     """Call once a process has built what it keeps for its lifetime (after imports, after start-up)."""
     settings = heap_settings()
     if settings.gc_young_threshold:
-        gc.set_threshold(settings.gc_young_threshold, 50, 100)
+        gc.set_threshold(settings.gc_young_threshold, *gc.get_threshold()[1:])
     if settings.gc_freeze:
         gc.collect()
         gc.freeze()

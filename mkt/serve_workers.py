@@ -26,6 +26,7 @@ from collections.abc import Collection
 
 import uvicorn
 import uvloop
+from starlette.types import ASGIApp
 
 from kernel import heap
 from kernel.outbox_wake import receive_wakeups_from, send_wakeups_to
@@ -53,7 +54,7 @@ class _Server(uvicorn.Server):
         heap.freeze()  # the app's start-up (pools, models, caches) is done: keep the collector off it
 
 
-def serve_app(app, *, host: str, port: int, sockets: list[socket.socket] | None = None) -> None:  # type: ignore[no-untyped-def]
+def serve_app(app: ASGIApp, *, host: str, port: int, sockets: list[socket.socket] | None = None) -> None:
     """uvicorn, as every `mkt serve` process runs it."""
     _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)).run(sockets=sockets)
 

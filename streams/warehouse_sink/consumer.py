@@ -26,10 +26,8 @@ def waited(records: list[ConsumerRecord], within: float) -> float:
     """How long the oldest of these records has waited since it was produced (its CreateTime), between 0 and
     `within`. A producer clock ahead of ours counts as no wait; one behind only closes batches sooner: a batch
     never waits longer than `within` after its first record arrived, as before."""
-    produced = [r.timestamp for r in records if r.timestamp_type == 0 and r.timestamp > 0]
-    if not produced:
-        return 0.0
-    return min(max(0.0, time.time() - min(produced) / 1000), within)
+    oldest = min((r.timestamp for r in records if r.timestamp_type == 0 and r.timestamp > 0), default=None)
+    return 0.0 if oldest is None else min(max(0.0, time.time() - oldest / 1000), within)
 
 
 class _Rebalance(ConsumerRebalanceListener):
