@@ -50,11 +50,13 @@ class StreamsSettings(CommonSettings):
     # inserted (waiting on the warehouse, on the other core) another lane's is fetched and parsed. Partitions are
     # spread over the lanes by the group, so each keeps the one-batch-at-a-time order on its own partitions.
     sink_lanes: int = Field(3, ge=1, le=16)
-    # "always": look every batch's ids up first; "recent": ask the warehouse only about ids the worker cannot vouch
-    # for (warehouse_sink/recent_ids.py). "always" stays the default: with another worker sinking the same topics in
-    # a second group, "recent" landed duplicates in CI (tests/integration/test_warehouse_sink.py) — faster, not yet
-    # safe; the streams benchmark measures both.
-    sink_lookup: Literal["recent", "always"] = "always"
+    # "recent": ask the warehouse only about ids the worker cannot vouch for (warehouse_sink/recent_ids.py): after a
+    # start or a rebalance, until the backlog from before it is landed; then no lookup at all. Exact within one sink
+    # group (a rebalance waits for the batch being landed, consumer.py). Two groups sinking the same topics into one
+    # warehouse (a test's private worker beside the stack's) may both land an event new to each: the
+    # ReplacingMergeTree on event_id collapses those (read with FINAL). "always": look every batch's ids up first,
+    # which only narrows that window (lookup and insert are not atomic); about 1 s more produce → queryable p95.
+    sink_lookup: Literal["recent", "always"] = "recent"
     # "batch": the sink's own aiokafka consumer (warehouse_sink/consumer.py); "faust": the old per-event agent.
     sink_reader: Literal["batch", "faust"] = "batch"
     sink_recent_seconds: float = Field(300.0, gt=0, description="how much occurredAt history of landed ids to keep")

@@ -3,7 +3,9 @@
 The sink reads with its own consumer (consumer.py: whole fetches, committed only after a batch's rows landed and
 its rejects were dead-lettered), so anything not committed is redelivered after a restart or a rebalance. Those
 redeliveries, and replays of old events, are dropped on eventId: ids the worker landed itself are remembered, and
-whatever it cannot vouch for is looked up in the warehouse (recent_ids.py); a retried insert looks every id up.
+whatever it cannot vouch for is looked up in the warehouse (recent_ids.py). Each batch's insert carries a token of its
+own, re-sent when the insert is retried, so an attempt that landed with its answer lost is dropped by the server
+(migration 0008), not looked up.
 A worker runs `STREAMS_SINK_LANES` such consumers in the one group (run_lane), so the insert one lane waits for
 overlaps the fetch and parse of another's batch.
 """
@@ -11,10 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import itertools
 import logging
 import re
 import threading
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Sequence, TypeVar
@@ -46,14 +48,15 @@ stats: Counter[str] = Counter()
 class WarehouseSink:
     """The synchronous clickhouse-connect side; run in a thread so the consumer's event loop keeps heartbeating."""
 
-    def __init__(self) -> None:
+    def __init__(self, database: str | None = None) -> None:
         self._client: Client | None = None
+        self.database = database  # None: the configured warehouse database
         self.recent = RecentIds(settings.sink_recent_seconds, settings.sink_recent_max_ids,
                                 settings.sink_clock_skew_seconds)
 
     def _connected(self) -> Client:
         if self._client is None:
-            self._client = warehouse_client(settings)
+            self._client = warehouse_client(settings, database=self.database)
         return self._client
 
     def reset(self) -> None:
@@ -86,13 +89,16 @@ class WarehouseSink:
             settings={"max_query_size": len(sql) + 4096})
         return canonical_ids(row[0] for row in result.result_rows)
 
-    def write(self, rows: EventColumns, retry: bool = False) -> tuple[int, int]:
+    def write(self, rows: EventColumns, token: str) -> tuple[int, int]:
         """Insert what the warehouse does not hold yet; returns (inserted, already present).
 
-        A retry looks every id up: the failed attempt's insert may have landed with its answer lost.
+        `token` names this batch's insert: a retry passes the same one and picks the same rows, or fewer if the
+        lookup now finds some (what the worker remembers changes only once a batch landed), so if an earlier attempt
+        landed, with its answer lost or still in flight, the server drops this one as a repeat, in `events` and in
+        each view's target alike (migration 0008).
         """
         keys = list(zip(rows.event_id, [ms / 1000 for ms in rows.occurred_ms]))
-        if retry or settings.sink_lookup == "always":
+        if settings.sink_lookup == "always":
             triage = Triage(unsure=list(range(len(rows))))
         else:
             triage = self.recent.triage(keys)
@@ -106,7 +112,7 @@ class WarehouseSink:
             # serialised to Native cost the worker more than parsing the events).
             block = fresh.insert_block(datetime.now(timezone.utc))
             self._connected().raw_insert("events", EVENT_COLUMNS, insert_block=block, fmt=INSERT_FORMAT,
-                                         settings=INSERT_SETTINGS)
+                                         settings={**INSERT_SETTINGS, "insert_deduplication_token": token})
         self.recent.remember(keys)
         return len(fresh), len(rows) - len(fresh)
 
@@ -199,11 +205,10 @@ async def land(sink: WarehouseSink, plan: BatchPlan) -> None:
     if plan.rejected:
         await _send_dead_letters(plan.rejected)
     if plan.accepted:
-        accepted, attempts = plan.accepted, itertools.count()
+        accepted, token = plan.accepted, f"sink-{uuid.uuid4().hex}"
         with metrics.SINK_BATCH_SECONDS.time():
             inserted, present = await _retry_forever(
-                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, next(attempts) > 0),
-                on_error=sink.reset,
+                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, token), on_error=sink.reset,
             )
         metrics.SINK_ROWS.labels("events").inc(inserted)
         stats["inserted"] += inserted
