@@ -3,9 +3,8 @@
 The sink reads with its own consumer (consumer.py: whole fetches, committed only after a batch's rows landed and
 its rejects were dead-lettered), so anything not committed is redelivered after a restart or a rebalance. Those
 redeliveries, and replays of old events, are dropped on eventId: ids the worker landed itself are remembered, and
-whatever it cannot vouch for is looked up in the warehouse (recent_ids.py). Each batch's insert carries a token of its
-own, re-sent when the insert is retried, so an attempt that landed with its answer lost is dropped by the server
-(migration 0008), not looked up.
+whatever it cannot vouch for is looked up in the warehouse (recent_ids.py); a retried insert looks every id up and
+sends identical parts, so the server drops those an earlier attempt landed after all (write()).
 A worker runs `STREAMS_SINK_LANES` such consumers in the one group (run_lane), so the insert one lane waits for
 overlaps the fetch and parse of another's batch.
 """
@@ -13,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import logging
 import re
 import threading
-import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable, Sequence, TypeVar
@@ -89,16 +88,19 @@ class WarehouseSink:
             settings={"max_query_size": len(sql) + 4096})
         return canonical_ids(row[0] for row in result.result_rows)
 
-    def write(self, rows: EventColumns, token: str) -> tuple[int, int]:
+    def write(self, rows: EventColumns, ingested_at: datetime, retry: bool = False) -> tuple[int, int]:
         """Insert what the warehouse does not hold yet; returns (inserted, already present).
 
-        `token` names this batch's insert: a retry passes the same one and picks the same rows, or fewer if the
-        lookup now finds some (what the worker remembers changes only once a batch landed), so if an earlier attempt
-        landed, with its answer lost or still in flight, the server drops this one as a repeat, in `events` and in
-        each view's target alike (migration 0008).
+        A retry looks every id up (the failed attempt may have landed with its answer lost) and sends the same
+        rows with the same `ingested_at`, so each part it writes (one per month partition) is byte for byte the
+        part the failed attempt wrote: should that attempt land after this lookup (still in flight), or have
+        landed only some of its parts, the server drops the parts it holds already (their hashes are in the
+        insert log of `events`, migration 0008) and writes the rest. A deduplication token per batch would not
+        do: a retry that finds part of the batch landed sends fewer parts, and their numbered tokens would name
+        the parts that did land.
         """
         keys = list(zip(rows.event_id, [ms / 1000 for ms in rows.occurred_ms]))
-        if settings.sink_lookup == "always":
+        if retry or settings.sink_lookup == "always":
             triage = Triage(unsure=list(range(len(rows))))
         else:
             triage = self.recent.triage(keys)
@@ -110,9 +112,9 @@ class WarehouseSink:
         if fresh:
             # One JSONCompactColumns body, parsed by the server in C++ (the row tuples clickhouse-connect
             # serialised to Native cost the worker more than parsing the events).
-            block = fresh.insert_block(datetime.now(timezone.utc))
+            block = fresh.insert_block(ingested_at)
             self._connected().raw_insert("events", EVENT_COLUMNS, insert_block=block, fmt=INSERT_FORMAT,
-                                         settings={**INSERT_SETTINGS, "insert_deduplication_token": token})
+                                         settings=INSERT_SETTINGS)
         self.recent.remember(keys)
         return len(fresh), len(rows) - len(fresh)
 
@@ -205,10 +207,11 @@ async def land(sink: WarehouseSink, plan: BatchPlan) -> None:
     if plan.rejected:
         await _send_dead_letters(plan.rejected)
     if plan.accepted:
-        accepted, token = plan.accepted, f"sink-{uuid.uuid4().hex}"
+        accepted, ingested_at, attempts = plan.accepted, datetime.now(timezone.utc), itertools.count()
         with metrics.SINK_BATCH_SECONDS.time():
             inserted, present = await _retry_forever(
-                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, token), on_error=sink.reset,
+                "warehouse insert", lambda: asyncio.to_thread(sink.write, accepted, ingested_at, next(attempts) > 0),
+                on_error=sink.reset,
             )
         metrics.SINK_ROWS.labels("events").inc(inserted)
         stats["inserted"] += inserted

@@ -1,17 +1,16 @@
-"""A retried sink insert is dropped by the warehouse itself (migration 0008), not by an eventId lookup: in a throwaway
-database of the real warehouse server, the sink's own write() lands a batch, forgets it (as when the insert's answer
-was lost, so the worker never remembered the ids), and writes it again with the batch's token.
+"""What a retried sink insert does when the failed attempt landed after all, in a throwaway database of the real
+warehouse server: the sink's own write() lands a batch, forgets it (the worker remembers ids only once an insert
+succeeded), and writes it again as the retry would.
 
 The broker path (fetch, commit, a real outage and its retries) is tests/integration/test_warehouse_sink.py; here the
-batch is handed to the sink's writer directly, to play the one case a live outage cannot time: an insert that landed
-although its caller saw it fail.
+batch is handed to the sink's writer directly, to play what a live outage cannot time: an attempt that lands while
+the retry's lookup runs, or lands only some of its parts.
 """
 from __future__ import annotations
 
 import random
-import re
 import string
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -31,6 +30,10 @@ def database(stack):
     settings = common_settings()
     name = "test_sink_retry_" + "".join(random.choices(string.ascii_lowercase, k=8))
     migrate(settings, database=name)
+    client = warehouse_client(settings, database=name)
+    for table in ("events", "orders", "order_items", "vendor_splits"):
+        client.command(f"SYSTEM STOP MERGES `{name}`.{table}")  # a merge would collapse a repeat, hiding it
+    client.close()
     yield name
     admin = warehouse_client(settings, database="default")
     admin.command(f"DROP DATABASE IF EXISTS `{name}`")
@@ -44,9 +47,12 @@ def client(database):
     c.close()
 
 
-def orders_batch(n: int):
+def orders_batch(n: int, months_apart: int = 0):
+    """`n` order.created events, the second half `months_apart` months before the first (another partition)."""
     tag = "".join(random.choices(string.ascii_uppercase, k=6))
-    envelopes = [Envelope(type="order.created", occurred_at=datetime.now(timezone.utc), data={
+    now = datetime.now(timezone.utc)
+    envelopes = [Envelope(type="order.created", occurred_at=now - timedelta(days=31 * months_apart * (2 * i >= n)),
+                          data={
         "orderNo": f"R-{tag}-{i}", "orderId": f"o-{tag}-{i}", "userId": "u1", "currency": "EUR",
         "totals": {"subtotalMinor": 2000, "discountMinor": 0, "shippingMinor": 0, "taxMinor": 0, "totalMinor": 2000},
         "items": [{"sku": f"SKU-{line}", "productId": "p1", "vendorId": "v1", "qty": 1, "priceMinor": 1000,
@@ -59,8 +65,8 @@ def orders_batch(n: int):
 
 
 def forget(sink: WarehouseSink) -> WarehouseSink:
-    """The sink vouches for every event as new and remembers none: what the worker knows when it retries an insert
-    whose answer it never got (it remembers ids only once an insert succeeded)."""
+    """The sink vouches for every event as new and remembers none: what the worker knows when the lookup cannot
+    see an attempt still in flight."""
     sink.recent = RecentIds(horizon_seconds=300, max_ids=1_000_000, clock_skew_seconds=0, clock=lambda: 0.0)
     return sink
 
@@ -72,34 +78,53 @@ def counts(client, prefix: str) -> tuple[int, int, int, int]:
         "SELECT count() FROM orders WHERE startsWith(order_no, %(p)s)",
         "SELECT count() FROM order_items WHERE startsWith(order_no, %(p)s)",
         "SELECT count() FROM vendor_splits WHERE startsWith(order_no, %(p)s)",
-    ))  # no FINAL: a duplicate must not have landed at all, not merely collapse later
+    ))  # no FINAL: a repeat must not have landed at all, not merely collapse at a later merge
 
 
-def test_a_retry_with_the_batch_token_lands_nothing_twice(database, client):
+AT = datetime(2026, 12, 1, tzinfo=timezone.utc)  # the batch's ingested_at, kept by every attempt
+
+
+def test_a_retry_finds_the_landed_batch_and_lands_nothing(database, client):
     prefix, rows = orders_batch(25)
     sink = WarehouseSink(database=database)
-    assert forget(sink).write(rows, "sink-retry-a") == (25, 0)
-    assert forget(sink).write(rows, "sink-retry-a") == (25, 0)  # the worker believes it inserted; the server dropped it
+    assert forget(sink).write(rows, AT) == (25, 0)
+    assert forget(sink).write(rows, AT, retry=True) == (0, 25)
     assert counts(client, prefix) == (25, 25, 25 * LINES, 25)
     sink.reset()
 
 
-def test_without_the_same_token_the_same_retry_would_duplicate(database, client):
-    """The control: what the token saves. A new token for the same rows lands them again everywhere."""
-    prefix, rows = orders_batch(10)
+def test_a_repeat_the_lookup_could_not_see_is_dropped_by_the_server(database, client):
+    prefix, rows = orders_batch(25)
     sink = WarehouseSink(database=database)
-    forget(sink).write(rows, "sink-retry-b1")
-    forget(sink).write(rows, "sink-retry-b2")
+    assert forget(sink).write(rows, AT) == (25, 0)
+    forget(sink).write(rows, AT)  # the retry's lookup ran before the first attempt's insert landed
+    assert counts(client, prefix)[0] == 25
+    sink.reset()
+
+
+def test_a_retry_after_a_partial_landing_writes_the_missing_part(database, client):
+    """Two months in one batch are two parts; only the first landed. The retry's lookup drops that month's events,
+    and the other month's part, never written, is not mistaken for a repeat."""
+    prefix, rows = orders_batch(20, months_apart=1)
+    sink = WarehouseSink(database=database)
+    forget(sink).write(rows.take(range(10)), AT)  # this month's part only
+    assert forget(sink).write(rows, AT, retry=True) == (10, 10)
     assert counts(client, prefix) == (20, 20, 20 * LINES, 20)
     sink.reset()
 
 
-def test_every_view_target_keeps_insert_ids(database, client):
-    """A view whose target keeps no insert ids would take a retried batch twice: every target must, including
-    views added after 0008."""
-    tables = dict(client.query("SELECT name, create_table_query FROM system.tables WHERE database = {d:String}",
-                               parameters={"d": database}).result_rows)
-    targets = {m.group(1) for q in tables.values() if (m := re.search(r"MATERIALIZED VIEW \S+ TO \S+?\.?(\w+)\s", q))}
-    assert {"orders", "order_items", "clickstream", "dim_categories"} <= targets
-    for table in targets | {"events"}:
-        assert "non_replicated_deduplication_window = 1000" in tables[table], table
+def test_a_different_ingestion_time_is_not_a_repeat(database, client):
+    """The control: the server drops a part only when its bytes match, so a retry must keep the batch's
+    ingested_at; with another one the same rows land twice."""
+    prefix, rows = orders_batch(10)
+    sink = WarehouseSink(database=database)
+    forget(sink).write(rows, AT)
+    forget(sink).write(rows, AT + timedelta(milliseconds=1))
+    assert counts(client, prefix)[0] == 20
+    sink.reset()
+
+
+def test_events_keeps_the_ids_of_its_recent_parts(database, client):
+    create = client.command("SELECT create_table_query FROM system.tables WHERE database = %(d)s AND name = 'events'",
+                            parameters={"d": database})
+    assert "non_replicated_deduplication_window = 1000" in create
