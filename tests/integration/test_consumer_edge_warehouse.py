@@ -3,29 +3,21 @@ and under the new one both become typed facts and feed the card features, in a t
 warehouse server, landed as the warehouse sink lands them."""
 from __future__ import annotations
 
-import random
-import string
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kernel.settings import common_settings
-from kernel.warehouse import warehouse_client
 from tests.integration.report_helpers import envelope, land
-from warehouse.migrate import migrate
+from kernel.warehouse import warehouse_client
+from tests.scratch_warehouse import scratch_warehouse
 
 AT = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
 def database(stack):
-    settings = common_settings()
-    name = "test_renamed_" + "".join(random.choices(string.ascii_lowercase, k=8))
-    migrate(settings, database=name)
-    yield name
-    admin = warehouse_client(settings, database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.close()
+    with scratch_warehouse("test_renamed") as name:
+        yield name
 
 
 def _intent(event_type: str, order_no: str, card: str, minutes: int):

@@ -1,13 +1,12 @@
 """The migration runner against the real warehouse server, on a throwaway database dropped afterwards."""
 from __future__ import annotations
 
-import random
-import string
 
 import pytest
 
 from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
+from tests.scratch_warehouse import scratch_warehouse
 from warehouse.migrate import ChecksumMismatch, migrate, status
 
 
@@ -18,11 +17,8 @@ def settings(stack):
 
 @pytest.fixture
 def database(settings):
-    name = "test_migrate_" + "".join(random.choices(string.ascii_lowercase, k=8))
-    yield name
-    admin = warehouse_client(settings, database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.close()
+    with scratch_warehouse("test_migrate", migrated=False) as name:
+        yield name
 
 
 @pytest.fixture

@@ -15,29 +15,23 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from kernel.events import Envelope
-from kernel.settings import common_settings
 from kernel.warehouse import warehouse_client
 from streams.warehouse_sink.agents import WarehouseSink
 from streams.warehouse_sink.logic import SourceRef, plan_batch
 from streams.warehouse_sink.recent_ids import RecentIds
-from warehouse.migrate import migrate
+from tests.scratch_warehouse import scratch_warehouse
 
 LINES = 2  # order lines per order: order_items gets two rows per order.created
 
 
 @pytest.fixture(scope="module")
 def database(stack):
-    settings = common_settings()
-    name = "test_sink_retry_" + "".join(random.choices(string.ascii_lowercase, k=8))
-    migrate(settings, database=name)
-    client = warehouse_client(settings, database=name)
-    for table in ("events", "orders", "order_items", "vendor_splits"):
-        client.command(f"SYSTEM STOP MERGES `{name}`.{table}")  # a merge would collapse a repeat, hiding it
-    client.close()
-    yield name
-    admin = warehouse_client(settings, database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{name}`")
-    admin.close()
+    with scratch_warehouse("test_sink_retry") as name:
+        client = warehouse_client(database=name)
+        for table in ("events", "orders", "order_items", "vendor_splits"):
+            client.command(f"SYSTEM STOP MERGES `{name}`.{table}")  # a merge would collapse a repeat, hiding it
+        client.close()
+        yield name
 
 
 @pytest.fixture
