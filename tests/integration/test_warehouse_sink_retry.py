@@ -1,10 +1,9 @@
-"""What a retried sink insert does when the failed attempt landed after all, in a throwaway database of the real
-warehouse server: the sink's own write() lands a batch, forgets it (the worker remembers ids only once an insert
-succeeded), and writes it again as the retry would.
+"""What a retried sink insert does when the failed attempt landed after all, in whole or in part, in a throwaway
+database of the real warehouse server: the sink's own write() lands a batch (or part of it), forgets it (the worker
+remembers ids only once an insert succeeded), and writes it again as the retry would.
 
 The broker path (fetch, commit, a real outage and its retries) is tests/integration/test_warehouse_sink.py; here the
-batch is handed to the sink's writer directly, to play what a live outage cannot time: an attempt that lands while
-the retry's lookup runs, or lands only some of its parts.
+batch is handed to the sink's writer directly, to play what a live outage cannot time.
 """
 from __future__ import annotations
 
@@ -59,8 +58,8 @@ def orders_batch(n: int, months_apart: int = 0):
 
 
 def forget(sink: WarehouseSink) -> WarehouseSink:
-    """The sink vouches for every event as new and remembers none: what the worker knows when the lookup cannot
-    see an attempt still in flight."""
+    """The sink vouches for every event as new and remembers none: what the worker knows when it retries an insert
+    whose answer it never got."""
     sink.recent = RecentIds(horizon_seconds=300, max_ids=1_000_000, clock_skew_seconds=0, clock=lambda: 0.0)
     return sink
 
@@ -75,50 +74,31 @@ def counts(client, prefix: str) -> tuple[int, int, int, int]:
     ))  # no FINAL: a repeat must not have landed at all, not merely collapse at a later merge
 
 
-AT = datetime(2026, 12, 1, tzinfo=timezone.utc)  # the batch's ingested_at, kept by every attempt
-
-
 def test_a_retry_finds_the_landed_batch_and_lands_nothing(database, client):
     prefix, rows = orders_batch(25)
     sink = WarehouseSink(database=database)
-    assert forget(sink).write(rows, AT) == (25, 0)
-    assert forget(sink).write(rows, AT, retry=True) == (0, 25)
+    assert forget(sink).write(rows) == (25, 0)
+    assert forget(sink).write(rows, retry=True) == (0, 25)
     assert counts(client, prefix) == (25, 25, 25 * LINES, 25)
     sink.reset()
 
 
-def test_a_repeat_the_lookup_could_not_see_is_dropped_by_the_server(database, client):
-    prefix, rows = orders_batch(25)
-    sink = WarehouseSink(database=database)
-    assert forget(sink).write(rows, AT) == (25, 0)
-    forget(sink).write(rows, AT)  # the retry's lookup ran before the first attempt's insert landed
-    assert counts(client, prefix)[0] == 25
-    sink.reset()
-
-
-def test_a_retry_after_a_partial_landing_writes_the_missing_part(database, client):
-    """Two months in one batch are two parts; only the first landed. The retry's lookup drops that month's events,
-    and the other month's part, never written, is not mistaken for a repeat."""
+def test_a_retry_after_a_partial_landing_writes_only_the_missing_part(database, client):
+    """Two months in one batch are two parts; only the first landed. The retry's lookup drops that month's events
+    and writes the other month's."""
     prefix, rows = orders_batch(20, months_apart=1)
     sink = WarehouseSink(database=database)
-    forget(sink).write(rows.take(range(10)), AT)  # this month's part only
-    assert forget(sink).write(rows, AT, retry=True) == (10, 10)
+    forget(sink).write(rows.take(range(10)))  # this month's part only
+    assert forget(sink).write(rows, retry=True) == (10, 10)
     assert counts(client, prefix) == (20, 20, 20 * LINES, 20)
     sink.reset()
 
 
-def test_a_different_ingestion_time_is_not_a_repeat(database, client):
-    """The control: the server drops a part only when its bytes match, so a retry must keep the batch's
-    ingested_at; with another one the same rows land twice."""
+def test_without_the_retry_lookup_a_forgetful_sink_would_land_twice(database, client):
+    """The control: what the lookup saves. A first attempt vouches for the events as new and writes them all."""
     prefix, rows = orders_batch(10)
     sink = WarehouseSink(database=database)
-    forget(sink).write(rows, AT)
-    forget(sink).write(rows, AT + timedelta(milliseconds=1))
+    forget(sink).write(rows)
+    forget(sink).write(rows)
     assert counts(client, prefix)[0] == 20
     sink.reset()
-
-
-def test_events_keeps_the_ids_of_its_recent_parts(database, client):
-    create = client.command("SELECT create_table_query FROM system.tables WHERE database = %(d)s AND name = 'events'",
-                            parameters={"d": database})
-    assert "non_replicated_deduplication_window = 1000" in create
