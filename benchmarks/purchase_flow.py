@@ -12,6 +12,9 @@ COUNT_DB_ROUNDTRIPS on so each answer says how many database round-trips it cost
 this machine), and prints the ratio. `--api URL` measures an API that is already running instead (no baseline).
 After /readyz it runs `--warmup` seconds of unmeasured purchases, then waits until the API's CPU is quiet
 (loadgen.settle), so the first level does not measure start-up work (Feast opened by the first fraud score, etc.).
+After each level it waits the same way and prints how long that took ("API quiet after s": at least 2 s by
+construction, at most 90): the event reactions run behind the requests, and a level whose reactions fell behind
+keeps the API busy after its buyers stop (and would otherwise eat into the next level).
 The seeded vendor, products and buyers are kept in STACK_DIR/bench/purchase_world.json and reused by later runs
 (`--fresh-world` seeds anew).
 Needs the local stack (`mkt stack up`). Access tokens live 15 minutes: keep the whole run shorter.
@@ -149,8 +152,11 @@ async def measure(base: str, levels: list[int], duration: float, label: str, cac
         for level in levels:
             samples, wall, cpu_ms = await marginal_cpu(pid, lambda: closed_loop(
                 level, duration, lambda i, s: purchase(http, people[i], skus, s)))
+            # The reactions (e-mails, projections, search stock, earnings) run behind the requests: how long the
+            # API stays busy once the buyers stop says whether they kept up, and the next level starts settled.
+            caught_up = await settle(pid) if pid else None
             rows.append({"label": label, "buyers": level, "wall": wall, "samples": samples,
-                         "per_s": samples.completed / wall, "cpu_ms": cpu_ms})
+                         "per_s": samples.completed / wall, "cpu_ms": cpu_ms, "caught_up": caught_up})
             console.print(f"  {label}: {level} buyers → {samples.completed / wall:.1f} purchases/s")
     return rows
 
@@ -158,13 +164,14 @@ async def measure(base: str, levels: list[int], duration: float, label: str, cac
 def report(rows: list[dict]) -> None:
     summary = Table(title="full purchases (flow = cart + order + intent + webhook)")
     for col in ("run", "buyers", "purchases/s", "flow p50 ms", "flow p95 ms", "flow p99 ms", "API CPU ms/purchase (over idle)",
-                "errors"):
+                "API quiet after s", "errors"):
         summary.add_column(col, justify="right")
     for r in rows:
         flow = r["samples"].latency.get("flow", [])
         cpu = f"{r['cpu_ms']:.0f}" if r.get("cpu_ms") is not None else "–"
+        quiet = f"{r['caught_up']:.0f}" if r.get("caught_up") is not None else "–"
         summary.add_row(r["label"], str(r["buyers"]), f"{r['per_s']:.1f}", f"{pct(flow, 50):.0f}",
-                        f"{pct(flow, 95):.0f}", f"{pct(flow, 99):.0f}", cpu, str(sum(r["samples"].errors.values())))
+                        f"{pct(flow, 95):.0f}", f"{pct(flow, 99):.0f}", cpu, quiet, str(sum(r["samples"].errors.values())))
     console.print(summary)
     steps = Table(title="per step: latency ms p50 / p95 / p99 · database round-trips (median, max) · errors")
     for col in ("run", "buyers", *STEPS[:-1]):
