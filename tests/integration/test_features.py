@@ -32,7 +32,7 @@ from kernel.warehouse import warehouse_client
 from mkt.streams_cli import worker_argv
 from streams.warehouse_sink.logic import EVENT_COLUMNS, SourceRef, to_row
 from tests.integration.order_events import line, order_created, order_no
-from warehouse.migrate import migrate
+from tests.scratch_warehouse import scratch_warehouse as throwaway_warehouse
 
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
 APP_ID = f"features-test-{RUN}"
@@ -191,12 +191,8 @@ async def test_an_order_is_in_the_online_user_features_within_seconds(setup, sto
 
 @pytest.fixture
 def scratch_warehouse(stack):
-    database = f"test_features_{RUN}"
-    migrate(common_settings(), database=database)
-    yield database
-    admin = warehouse_client(database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{database}`")
-    admin.close()
+    with throwaway_warehouse(f"test_features_{RUN}") as database:
+        yield database
 
 
 def land(database: str, envelopes: list[Envelope]) -> None:

@@ -30,13 +30,12 @@ from deploy.local.kafka_topics import ensure_topics_async
 from kernel.contracts.topics import OPS
 from kernel.events import Envelope
 from kernel.settings import common_settings
-from kernel.warehouse import warehouse_client
 from pipelines.defs.reports.daily import daily_report_job, daily_report_schedule
 from pipelines.defs.reports.sensors import (fraud_rate_alert, low_stock_alert, payment_failures_alert,
                                             server_errors_alert)
 from tests.integration import report_helpers as h
 from tests.integration.order_events import line, order_created, order_paid
-from warehouse.migrate import migrate
+from tests.scratch_warehouse import scratch_warehouse
 
 pytestmark = pytest.mark.timeout(300)
 RUN = "".join(random.choices(string.ascii_lowercase, k=8))
@@ -50,12 +49,8 @@ async def ops_topic(stack):
 
 @pytest.fixture(scope="module")
 def scratch(stack):
-    database = f"test_reports_{RUN}"
-    migrate(common_settings(), database=database)
-    yield database
-    admin = warehouse_client(database="default")
-    admin.command(f"DROP DATABASE IF EXISTS `{database}`")
-    admin.close()
+    with scratch_warehouse(f"test_reports_{RUN}") as database:
+        yield database
 
 
 @pytest.fixture(scope="module")
